@@ -1,0 +1,104 @@
+"""Loading: a programme folder of YAML files → one positioned data tree.
+
+A programme is split into files by concern (programme.yaml, organisations.yaml,
+decree.yaml, roadmap.yaml, …). Each file contributes top-level keys; the loader
+merges them into one mapping and remembers where every value came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.diagnostics import Diagnostic, Severity, Span
+from engine.loading.yaml_source import LoadedFile, SourceMap, read_yaml_file
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class LoadedProgramme:
+    directory: Path
+    data: dict
+    sources: SourceMap
+    files: list[Path]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def _error(code: str, name: str, message: str, span: Span, hint: str) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, span, hint, name)
+
+
+def spec_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix in SPEC_SUFFIXES and not p.name.startswith("."))
+
+
+def _escapes(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return False
+    except (ValueError, OSError, RuntimeError):
+        return True
+
+
+def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedProgramme:
+    """Read every YAML file of a programme folder. Never raises; problems are diagnostics."""
+    root = specs_root or directory.parent
+    merged: dict = {}
+    sources = SourceMap()
+    diagnostics: list[Diagnostic] = []
+    files = spec_files(directory)
+    for file in files:
+        if file.is_symlink() and _escapes(file, root):
+            diagnostics.append(_error(
+                "Y011", "outside-root", f"файл {file.name} — ссылка за пределы папки спецификаций",
+                Span.whole_file(file), "спецификации читаются только из папки specs/: скопируйте файл внутрь",
+            ))
+            continue
+        loaded: LoadedFile = read_yaml_file(file)
+        diagnostics.extend(loaded.diagnostics)
+        sources.texts.update(loaded.sources.texts)
+        if loaded.data is None:
+            if not loaded.diagnostics:
+                diagnostics.append(Diagnostic(
+                    "Y012", Severity.WARNING, f"файл {file.name} пуст", Span.whole_file(file),
+                    "заполните файл или удалите его", "empty-file",
+                ))
+            continue
+        if not isinstance(loaded.data, dict):
+            diagnostics.append(_error(
+                "Y004", "not-mapping", "файл спецификации должен быть словарём «ключ: значение»",
+                loaded.sources.span(()) or Span.whole_file(file),
+                "на верхнем уровне пишутся разделы: programme:, decree:, roadmap: …",
+            ))
+            continue
+        for key, value in loaded.data.items():
+            if key in merged:
+                first = sources.keys.get((key,))
+                diagnostics.append(_error(
+                    "Y002", "duplicate-key",
+                    f"раздел «{key}» уже задан в {first.file.name if first else 'другом файле'}",
+                    loaded.sources.keys[(key,)], "каждый раздел программы пишется в одном файле",
+                ))
+                continue
+            merged[key] = value
+            sources.keys[(key,)] = loaded.sources.keys[(key,)]
+            for path, span in loaded.sources.values.items():
+                if path[:1] == (key,):
+                    sources.values[path] = span
+            for path, span in loaded.sources.keys.items():
+                if path[:1] == (key,):
+                    sources.keys[path] = span
+    if not files:
+        diagnostics.append(_error(
+            "Y013", "no-spec", f"в папке {directory.name} нет файлов спецификации (*.yaml)",
+            Span.whole_file(directory), "создайте программу командой «prikaz new» или добавьте programme.yaml",
+        ))
+    return LoadedProgramme(directory, merged, sources, files, diagnostics)
+
+
+def find_programmes(specs: Path) -> list[Path]:
+    """A programme is any folder holding YAML files; `specs` itself may be one."""
+    if any(specs.glob("*.yaml")):
+        return [specs]
+    return sorted(d for d in specs.iterdir() if d.is_dir() and not d.name.startswith(".") and any(d.glob("*.y*ml")))

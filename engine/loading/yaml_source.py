@@ -1,0 +1,259 @@
+"""YAML text → plain data (dicts, lists, strings, None) plus the source span of every value.
+
+Why not `yaml.load`: the spec language must not inherit YAML 1.1/1.2 type guessing
+(`0709` is a budget code, not the number 709; `no` is a word; a date is parsed by
+our model, not by the YAML library). So we only *compose* the node graph with
+ruamel.yaml and build the data ourselves: every scalar stays a string, only the
+explicit empty value (`~`, `null`, nothing) becomes None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from engine.diagnostics import Diagnostic, Severity, Span
+
+Path_ = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 60
+_NULLS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass
+class SourceMap:
+    """Where each value of the merged programme data was written.
+
+    Keys are paths into the data (`("roadmap", "activities", 3, "time")`);
+    `values` holds the span of the value, `keys` the span of the mapping key.
+    """
+
+    values: dict[Path_, Span] = field(default_factory=dict)
+    keys: dict[Path_, Span] = field(default_factory=dict)
+    texts: dict[Path, str] = field(default_factory=dict)
+
+    def span(self, path: Path_) -> Span | None:
+        """The value at `path`, or the nearest enclosing value that exists."""
+        path = tuple(path)
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get(())
+
+    def key_span(self, path: Path_) -> Span | None:
+        return self.keys.get(tuple(path)) or self.span(path)
+
+    def update(self, other: "SourceMap") -> None:
+        self.values.update(other.values)
+        self.keys.update(other.keys)
+        self.texts.update(other.texts)
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    data: object
+    sources: SourceMap
+    diagnostics: list[Diagnostic]
+
+
+def _span(file: Path, node: Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    end_line, end_col = end.line + 1, end.column + 1
+    if (end_line, end_col) <= (start.line + 1, start.column + 1):
+        end_line, end_col = start.line + 1, start.column + 2
+    return Span(file, start.line + 1, start.column + 1, end_line, end_col)
+
+
+def _diag(code: str, name: str, message: str, span: Span, hint: str) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, message, span, hint, name)
+
+
+def decode(file: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes → text; a file that is not UTF-8 gets a diagnostic at the first bad byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, [_diag(
+            "Y003", "encoding", "файл не в кодировке UTF-8 (байт 0x%02X)" % raw[exc.start],
+            Span.point(file, line, column),
+            "сохраните файл в UTF-8: в Блокноте «Сохранить как» → Кодировка UTF-8, в VS Code — «Save with Encoding» → UTF-8",
+        )]
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return None, [_diag(
+            "Y003", "encoding", "файл содержит двоичные данные (нулевой байт) — это не текст YAML",
+            Span.point(file, line, column), "проверьте, что в папку спецификации попал нужный файл",
+        )]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+class _Builder:
+    def __init__(self, file: Path):
+        self.file = file
+        self.sources = SourceMap()
+        self.diagnostics: list[Diagnostic] = []
+        self._active: set[int] = set()
+        self._seen: set[int] = set()
+
+    def build(self, node: Node, path: Path_, depth: int = 0):
+        span = _span(self.file, node)
+        self.sources.values[path] = span
+        if depth > MAX_DEPTH:
+            self.diagnostics.append(_diag(
+                "Y006", "too-deep", f"вложенность глубже {MAX_DEPTH} уровней", span,
+                "спецификация не бывает такой глубокой: проверьте отступы",
+            ))
+            return None
+        if id(node) in self._seen and not isinstance(node, ScalarNode):
+            self.diagnostics.append(_diag(
+                "Y005", "alias", "якоря и ссылки YAML (&имя / *имя) не поддерживаются", span,
+                "напишите значение один раз и сошлитесь на него по id (например, owner: iro)",
+            ))
+            return None
+        self._seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                                "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp") \
+                    and not node.tag.startswith("tag:yaml.org,2002:"):
+                self.diagnostics.append(_diag(
+                    "Y007", "tag", f"теги YAML не поддерживаются: {node.tag}", span, "уберите тег, начинающийся с «!»",
+                ))
+            if node.style is None and node.value in _NULLS:
+                return None
+            return node.value
+        if isinstance(node, SequenceNode):
+            return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            result: dict[str, object] = {}
+            for key_node, value_node in node.value:
+                key_span = _span(self.file, key_node)
+                if not isinstance(key_node, ScalarNode):
+                    self.diagnostics.append(_diag(
+                        "Y004", "complex-key", "ключ должен быть простым словом", key_span,
+                        "ключи пишутся как «title:», без списков и словарей",
+                    ))
+                    continue
+                key = key_node.value
+                if key == "<<":
+                    self.diagnostics.append(_diag(
+                        "Y005", "alias", "слияние словарей YAML («<<:») не поддерживается", key_span,
+                        "напишите ключи явно или сошлитесь на значение по id",
+                    ))
+                    continue
+                if key in result:
+                    first = self.sources.keys[path + (key,)]
+                    self.diagnostics.append(Diagnostic(
+                        "Y002", Severity.ERROR, f"ключ «{key}» повторяется (впервые в строке {first.line})",
+                        key_span, "оставьте один из двух ключей: второй молча заменил бы первый", "duplicate-key",
+                    ))
+                    continue
+                self.sources.keys[path + (key,)] = key_span
+                result[key] = self.build(value_node, path + (key,), depth + 1)
+            return result
+        return None
+
+
+def parse_yaml(file: Path, text: str, root: Path_ = ()) -> LoadedFile:
+    """Compose YAML text into positioned plain data. Never raises."""
+    sources = SourceMap(texts={file: text})
+    if "\t" in text:
+        offset = text.index("\t")
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return LoadedFile(file, None, sources, [_diag(
+            "Y001", "tab", "символ табуляции в файле YAML", Span.point(file, line, column),
+            "YAML не допускает табуляцию в отступах: замените её пробелами (в VS Code — «Convert Indentation to Spaces»)",
+        )])
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        nodes = list(yaml.compose_all(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return LoadedFile(file, None, sources, [_diag(
+            "Y001", "syntax", f"синтаксическая ошибка YAML: {_russian_problem(exc.problem or exc.context or '')}",
+            Span.point(file, line, column),
+            "проверьте отступы (пробелы, по два на уровень), двоеточие после ключа и парные кавычки",
+        )])
+    except (YAMLError, RecursionError, ValueError) as exc:
+        return LoadedFile(file, None, sources, [_diag(
+            "Y001", "syntax", f"файл не читается как YAML: {type(exc).__name__}", Span.whole_file(file),
+            "проверьте отступы и кавычки",
+        )])
+    if len(nodes) > 1:
+        second = nodes[1]
+        return LoadedFile(file, None, sources, [_diag(
+            "Y008", "multi-document", "в файле несколько документов YAML (разделитель «---»)",
+            _span(file, second), "оставьте в файле один документ: остальное вынесите в отдельный файл",
+        )])
+    builder = _Builder(file)
+    builder.sources.texts = sources.texts
+    data = None
+    if nodes and nodes[0] is not None:
+        try:
+            data = builder.build(nodes[0], root)
+        except RecursionError:
+            builder.diagnostics.append(_diag(
+                "Y006", "too-deep", "слишком глубокая вложенность", Span.whole_file(file), "проверьте отступы",
+            ))
+            data = None
+    return LoadedFile(file, data, builder.sources, builder.diagnostics)
+
+
+_PROBLEMS = {
+    "mapping values are not allowed here": "здесь не может быть «ключ: значение» (возможно, лишнее двоеточие — возьмите текст в кавычки)",
+    "could not find expected ':'": "не найдено двоеточие после ключа",
+    "found character '\\t' that cannot start any token": "табуляция вместо пробелов",
+    "found unexpected end of stream": "файл оборвался внутри кавычек или скобок",
+    "did not find expected key": "ожидался ключ: проверьте отступ этой строки",
+    "did not find expected '-' indicator": "ожидался элемент списка «- …»: проверьте отступ",
+    "found undefined alias": "ссылка на неопределённый якорь",
+    "expected <block end>, but found '-'": "элемент списка «-» на неверном отступе",
+    "found unexpected ':'": "лишнее двоеточие: возьмите текст в кавычки",
+}
+
+
+def _russian_problem(problem: str) -> str:
+    for english, russian in _PROBLEMS.items():
+        if problem.startswith(english):
+            return russian
+    if problem.startswith("expected <block end>"):
+        return "неверный отступ: строка не продолжает ни список, ни словарь"
+    if "found character" in problem:
+        return "недопустимый символ в начале значения (возьмите значение в кавычки)"
+    return f"нарушена структура ({problem})" if problem else "нарушена структура"
+
+
+def read_yaml_file(file: Path, root: Path_ = ()) -> LoadedFile:
+    """Read and compose one YAML file; I/O, size and encoding problems become diagnostics."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return LoadedFile(file, None, SourceMap(), [_diag(
+                "Y009", "too-large", f"файл слишком большой ({size // 1024} КБ; предел {MAX_FILE_BYTES // 1024} КБ)",
+                Span.whole_file(file), "спецификация программы занимает десятки килобайт: проверьте, тот ли это файл",
+            )])
+        raw = file.read_bytes()
+    except OSError as exc:
+        return LoadedFile(file, None, SourceMap(), [_diag(
+            "Y010", "unreadable", f"файл не читается: {exc.strerror or exc}", Span.whole_file(file),
+            "проверьте права доступа к файлу",
+        )])
+    text, problems = decode(file, raw)
+    if text is None:
+        return LoadedFile(file, None, SourceMap(), problems)
+    return parse_yaml(file, text, root)
