@@ -1,0 +1,53 @@
+"""How official documents write dates, amounts and names (ГОСТ Р 7.0.97-2016, §5.7, §5.26)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal
+from num2words import num2words
+
+NBSP = "\u00a0"
+
+
+def money(amount: Decimal) -> str:
+    """1900000 → «1 900 000,00» with non-breaking spaces between digit groups."""
+    return format_decimal(amount, format="#,##0.00", locale="ru").replace("\u202f", NBSP)
+
+
+def date_numeric(day: dt.date) -> str:
+    """03.02.2020 — the form for the date requisite (never «"03" 02 2020»)."""
+    return day.strftime("%d.%m.%Y")
+
+
+def date_long(day: dt.date, suffix: str = "года") -> str:
+    """«3 февраля 2020 года» — verbal-numeric form used in text."""
+    return f"{_babel_date(day, 'd MMMM y', locale='ru')} {suffix}".strip()
+
+
+def _plural(number: int, forms: tuple[str, str, str]) -> str:
+    if number % 10 == 1 and number % 100 != 11:
+        return forms[0]
+    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
+        return forms[1]
+    return forms[2]
+
+
+def amount_in_words(amount: Decimal) -> str:
+    """2500000.00 → «Два миллиона пятьсот тысяч рублей 00 копеек».
+
+    Rubles in words (num2words, given an int of rubles so it never reads kopecks),
+    kopecks in figures, as financial documents write them.
+    """
+    rubles = int(amount)
+    kopecks = int((amount - rubles) * 100)
+    words = num2words(rubles, lang="ru")
+    text = f"{words} {_plural(rubles, ('рубль', 'рубля', 'рублей'))} {kopecks:02d} {_plural(kopecks, ('копейка', 'копейки', 'копеек'))}"
+    return text[:1].upper() + text[1:]
+
+
+def initials_name(initials: str, surname: str) -> str:
+    """«С.Н. Кирина» — initials before the surname, joined by a non-breaking space."""
+    return f"{initials.replace(' ', '')}{NBSP}{surname}"

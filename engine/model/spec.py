@@ -1,0 +1,437 @@
+"""The spec language: pydantic models of a programme, with descriptions in Russian.
+
+The descriptions become the JSON Schema that editors use for autocompletion, so
+they are written for the staff who edit the YAML. Unknown keys are rejected.
+Values with a grammar of their own (time, money, quantities, budget codes) are
+parsed by `engine.timeexpr` and `engine.model.values` and stay typed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from engine.diagnostics import DiagnosticError
+from engine.model.values import Quantity, parse_budget_code, parse_money, parse_quantity
+from engine.timeexpr import Period, TimeExpr, parse_period, parse_time
+
+# --- value types -------------------------------------------------------------
+
+
+def _via(parser):
+    """Wrap a value parser so its DiagnosticError reaches the schema stage with code and caret."""
+
+    def validate(value: Any):
+        if value is None:
+            raise PydanticCustomError("missing_value", "значение не задано")
+        try:
+            return parser(value)
+        except DiagnosticError as exc:
+            raise PydanticCustomError(
+                "value_syntax", exc.message,
+                {"code": exc.code, "hint": exc.hint, "offset": exc.offset, "length": exc.length},
+            ) from None
+
+    return BeforeValidator(validate)
+
+
+def _string_schema(description: str, examples: list[str]):
+    return WithJsonSchema({"type": "string", "description": description, "examples": examples})
+
+
+Money = Annotated[
+    Decimal, _via(parse_money), PlainSerializer(lambda v: f"{v:.2f}", return_type=str),
+    _string_schema("Сумма в рублях: «1 900 000,00», «90 000»", ["1 900 000,00"]),
+]
+QuantityValue = Annotated[
+    Quantity, _via(parse_quantity), PlainSerializer(lambda q: q.render(), return_type=str),
+    _string_schema("Количество: «18 программ», «не менее 50 человек»", ["не менее 50 человек"]),
+]
+BudgetCode = Annotated[
+    str, _via(parse_budget_code),
+    _string_schema("Код бюджетной классификации, строкой: «0709», «52 7 01 13760»", ["0709"]),
+]
+Time = Annotated[
+    TimeExpr, _via(parse_time), PlainSerializer(lambda t: t.text, return_type=str),
+    _string_schema(
+        "Срок, как в документе: «16.03.2021», «01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022», «Февраль-март», "
+        "«до 10 февраля 2020 года», «ежемесячно», «Ежегодно», «В течение года», «по запросу»",
+        ["Февраль-март", "до 10 февраля 2020 года"],
+    ),
+]
+PeriodValue = Annotated[
+    Period, _via(parse_period), PlainSerializer(lambda p: f"{p.start.isoformat()}/{p.end.isoformat()}", return_type=str),
+    _string_schema("Период программы: «2022», «2021–2024»", ["2022", "2021–2024"]),
+]
+
+
+def _iso_date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise DiagnosticError("P501", f"дата «{text}» записана неверно или не существует", "пишите дату как 03.02.2020 или 2020-02-03")
+
+
+Date = Annotated[
+    dt.date, _via(_iso_date),
+    _string_schema("Дата: «03.02.2020» или «2020-02-03»", ["03.02.2020"]),
+]
+def _flag(value: Any) -> bool:
+    words = {"true": True, "false": False, "да": True, "нет": False}
+    key = str(value).strip().lower()
+    if key not in words:
+        raise DiagnosticError("P601", f"«{value}» — ожидается да или нет", "пишите true/false или да/нет")
+    return words[key]
+
+
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def _identifier(value: Any) -> str:
+    if not (isinstance(value, str) and _ID.fullmatch(value)):
+        raise DiagnosticError(
+            "P701", f"идентификатор «{value}» записан неверно",
+            "идентификатор — латинские строчные буквы, цифры, «-» и «_», например kirina или monitoring-june",
+        )
+    return value
+
+
+def _timezone(value: Any) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(str(value))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise DiagnosticError("P801", f"неизвестный часовой пояс «{value}»", "например Europe/Moscow или Asia/Yekaterinburg") from None
+    return str(value)
+
+
+Flag = Annotated[bool, _via(_flag), WithJsonSchema({"type": "string", "enum": ["true", "false", "да", "нет"]})]
+Id = Annotated[
+    str, _via(_identifier),
+    WithJsonSchema({"type": "string", "pattern": _ID.pattern, "description": "Идентификатор: латиница, цифры, «-», «_»"}),
+]
+Timezone = Annotated[str, _via(_timezone), _string_schema("Часовой пояс IANA", ["Europe/Moscow"])]
+Paragraphs = Annotated[
+    list[str],
+    BeforeValidator(lambda v: [v] if isinstance(v, str) else v),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                    "description": "Текст: строка или список абзацев / пунктов"}),
+]
+Case = Literal["nom", "gen", "dat", "acc", "ins", "loc"]
+Silence = dict[str, str]
+
+
+class SpecModel(BaseModel):
+    """Base of every spec object: unknown keys are errors; each object knows its path in the YAML."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=False)
+    _path: tuple = PrivateAttr(default=())
+
+    @property
+    def path(self) -> tuple:
+        return self._path
+
+
+class Silenceable(SpecModel):
+    silence: Silence = Field(
+        default_factory=dict,
+        description="Отключить проверки для этого элемента: {код или имя проверки: причина}. Причина обязательна.",
+    )
+
+
+# --- glossary: organisations, terms, people ----------------------------------
+
+
+class Organisation(Silenceable):
+    short: str = Field(description="Краткое наименование, как в документах: ГАУДПО ЛО «ИРО»")
+    full: str = Field(description="Полное наименование (с маленькой буквы, если так пишется в тексте)")
+    forms: dict[Case, str] = Field(
+        default_factory=dict,
+        description="Формы полного наименования в падежах, если автоматическое склонение неверно: {dat: «…»}",
+    )
+    in_glossary: Flag = Field(True, description="Печатать в перечне сокращений перед таблицей дорожной карты")
+
+
+class Term(Silenceable):
+    short: str = Field(description="Сокращение: МОС")
+    full: str = Field(description="Расшифровка: муниципальная образовательная система")
+
+
+class Person(Silenceable):
+    surname: str = Field(description="Фамилия в именительном падеже: Кирина")
+    initials: str = Field(description="Инициалы: С.Н.")
+    gender: Literal["male", "female"] = Field(description="Пол, нужен для склонения фамилии: male или female")
+    position: str = Field(description="Должность в именительном падеже, со строчной буквы: первый заместитель начальника управления")
+    organisation: Id | None = Field(None, description="Организация (id из organisations)")
+    surname_forms: dict[Case, str] = Field(default_factory=dict, description="Фамилия в падежах, если склонение неверно")
+    position_forms: dict[Case, str] = Field(default_factory=dict, description="Должность в падежах, если склонение неверно")
+    signature_position: str | None = Field(
+        None, description="Должность в подписи, если отличается: «Заместитель председателя комитета»")
+
+
+# --- programme ---------------------------------------------------------------
+
+
+class ProgrammeInfo(SpecModel):
+    id: Id = Field(description="Идентификатор программы, совпадает с именем папки: lipetsk-2022")
+    title: str = Field(description="Краткое название программы для сайта и календарей")
+    region: str = Field(description="Субъект РФ или муниципалитет: Липецкая область")
+    period: PeriodValue = Field(description="Период программы: «2022» или «2021–2024»")
+    timezone: Timezone = Field(description="Часовой пояс IANA: Europe/Moscow, Asia/Yekaterinburg")
+    profile: Literal["gost-2016", "gost-2025"] = Field(
+        "gost-2016", description="Правила оформления: ГОСТ Р 7.0.97-2016 или ГОСТ Р 7.0.97-2025")
+    font: str = Field("Liberation Serif", description="Шрифт документов: Liberation Serif, PT Serif, Times New Roman")
+    checks: dict[str, Literal["off", "error", "warning", "info"]] = Field(
+        default_factory=dict,
+        description="Настройка проверок для программы: {код или имя: off | error | warning | info}",
+    )
+    templates: dict[Literal["decree", "roadmap", "budget", "indicators", "specification"], str] = Field(
+        default_factory=dict, description="Свои шаблоны DOCX (пути относительно папки программы)")
+    reminders: list[str] = Field(
+        default_factory=list, description="Напоминания в календаре до начала события: «P7D», «P1D»")
+
+
+
+# --- decree -----------------------------------------------------------------
+
+AppendixKind = Literal["roadmap", "budget", "indicators", "specification"]
+
+
+class ActRef(Silenceable):
+    """A reference to another legal act (the legal basis, or an act named in a clause)."""
+
+    kind: str = Field(description="Вид акта в именительном падеже: распоряжение, приказ, постановление, областной закон")
+    issuer: str = Field(description="Кто издал, в родительном падеже: комитета общего и профессионального образования Ленинградской области")
+    date: Date = Field(description="Дата акта")
+    number: str = Field(description="Номер акта: 2778-р")
+    title: str | None = Field(None, description="Название акта без кавычек-ёлочек по краям")
+    programme: Id | None = Field(None, description="Если акт — приказ другой программы в specs/, её id: номер и дата сверяются")
+
+
+class Clause(Silenceable):
+    id: Id | None = Field(None, description="Идентификатор пункта (для ссылок и отключения проверок)")
+    text: str = Field(description="Текст пункта; значения из модели вставляются как {{ budget.total }}, {{ appendix.roadmap }}")
+    approves: AppendixKind | None = Field(
+        None, description="Пункт утверждает приложение: roadmap, budget, indicators или specification")
+    deadline: Time | None = Field(None, description="Срок исполнения пункта; в тексте — {{ deadline }}")
+    responsible: list[Id] = Field(default_factory=list, description="Ответственные (id людей или организаций)")
+    clauses: list["Clause"] = Field(default_factory=list, description="Подпункты")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        return self._number
+
+
+class Decree(SpecModel):
+    kind: Literal["приказ", "распоряжение"] = Field(description="Вид документа")
+    authority: Id = Field(description="Издающий орган (id из organisations)")
+    header: list[str] = Field(
+        default_factory=list, description="Строки наименования органа над видом документа, если отличаются от полного наименования")
+    issuer_line: str | None = Field(
+        None, description="Строка под видом документа: «НАЧАЛЬНИКА УПРАВЛЕНИЯ ОБРАЗОВАНИЯ …»")
+    number: str = Field(description="Регистрационный номер: 266, 178-р, 491/01-08")
+    date: Date | None = Field(
+        None, description="Дата подписания; пусто, если документ ещё не подписан (в документе останется место для даты)")
+    year: int | None = Field(None, description="Год документа, если дата ещё не известна")
+    place: str | None = Field(None, description="Место издания: г. Липецк")
+    title: str = Field(description="Заголовок к тексту: «Об утверждении …» / «О финансировании …»")
+    legal_basis: dict[Id, ActRef] = Field(default_factory=dict, description="Акты, на которые ссылается документ: {id: акт}")
+    preamble: str = Field(description="Преамбула; ссылки на акты — {{ basis.<id>.ins }}")
+    order_word: str | None = Field(
+        None, description="Распорядительное слово: по умолчанию «ПРИКАЗЫВАЮ:» для приказа, ничего для распоряжения")
+    order_word_inline: Flag = Field(False, description="Печатать распорядительное слово в конце преамбулы, а не отдельной строкой")
+    clauses: list[Clause] = Field(description="Пункты распорядительной части")
+    signatory: Id = Field(description="Кто подписывает (id из people)")
+    control: Id | None = Field(None, description="Кому поручен контроль (id из people); в тексте пункта — {{ control.acc }}")
+
+
+# --- appendices ----------------------------------------------------------------
+
+
+class AppendixDocument(Silenceable):
+    title: str = Field(description="Вид документа в заголовке: «План-график», «Смета расходов»")
+    subtitle: str | None = Field(None, description="Продолжение заголовка: «выполнения работ по реализации …»")
+    stamp_word: str | None = Field(
+        None, description="Слово грифа утверждения, если не выводится из заголовка: УТВЕРЖДЕН, УТВЕРЖДЕНА, УТВЕРЖДЕНО, УТВЕРЖДЕНЫ")
+    approved_by: ActRef | None = Field(
+        None, description="Если приложение утверждено другим актом, а не этим документом: его реквизиты (сверяются)")
+
+
+RoadmapField = Literal["number", "time", "activity", "owners", "result"]
+
+
+class Column(SpecModel):
+    field: RoadmapField = Field(description="Что в столбце: number, time, activity, owners, result")
+    heading: str = Field(description="Заголовок столбца, как в документе")
+    width: Decimal | None = Field(None, description="Ширина в сантиметрах")
+
+
+class Owner(Silenceable):
+    org: Id = Field(description="Ответственный исполнитель (id организации или человека)")
+    result: Paragraphs = Field(default_factory=list, description="Результат этого исполнителя")
+
+
+def _owners(value: Any):
+    if isinstance(value, list):
+        return [{"org": item} if isinstance(item, str) else item for item in value]
+    return value
+
+
+class Activity(Silenceable):
+    id: Id = Field(description="Постоянный идентификатор мероприятия: от него зависит UID в календаре")
+    title: str = Field(description="Мероприятие")
+    details: Paragraphs = Field(default_factory=list, description="Перечень действий (пункты под мероприятием)")
+    time: Time = Field(description="Срок (период) выполнения")
+    owners: Annotated[list[Owner], BeforeValidator(_owners)] = Field(
+        description="Ответственные: список id или [{org: id, result: …}] — у каждого может быть свой результат")
+    result: Paragraphs = Field(default_factory=list, description="Планируемый результат (общий для всех исполнителей)")
+    indicators: list[Id] = Field(default_factory=list, description="Связанные целевые показатели (id)")
+    depends_on: list[Id] = Field(default_factory=list, description="Мероприятия, которые должны завершиться раньше (id)")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        return self._number
+
+
+class Section(Silenceable):
+    id: Id = Field(description="Идентификатор раздела")
+    title: str = Field(description="Название раздела: «Нормативно-правовое обеспечение»")
+    activities: list[Activity] = Field(description="Мероприятия раздела")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        return self._number
+
+
+class Roadmap(AppendixDocument):
+    columns: list[Column] = Field(description="Столбцы таблицы по порядку, с заголовками как в документе")
+    glossary: list[Id] = Field(default_factory=list, description="Сокращения, расшифровываемые перед таблицей (id организаций и терминов)")
+    numbering: Literal["dotted", "plain"] = Field(
+        "dotted", description="Номера строк: «1.» (dotted) или «1» (plain); в разделах — «1.1.»")
+    sections: list[Section] = Field(default_factory=list, description="Разделы (если таблица делится на разделы)")
+    activities: list[Activity] = Field(default_factory=list, description="Мероприятия (если разделов нет)")
+
+    def all_activities(self) -> list[Activity]:
+        return [a for s in self.sections for a in s.activities] + list(self.activities)
+
+
+class SubLine(Silenceable):
+    title: str = Field(description="Наименование («из них …»)")
+    amount: Money = Field(description="Сумма")
+
+
+class BudgetLine(Silenceable):
+    id: Id = Field(description="Идентификатор строки сметы")
+    title: str = Field(description="Наименование расходов")
+    amount: Money | None = Field(None, description="Сумма строки (можно не писать, если заданы количество и цена)")
+    quantity: Decimal | None = Field(None, description="Количество (для строк «21 × 40 000,00»)")
+    unit_price: Money | None = Field(None, description="Цена за единицу")
+    of_which: list[SubLine] = Field(default_factory=list, description="«из них»: части суммы строки")
+    codes: dict[str, BudgetCode] = Field(default_factory=dict, description="Коды бюджетной классификации строки: {КФСР: «0709», …}")
+    recipient: Id | None = Field(None, description="Получатель средств (id организации)")
+
+    @property
+    def effective_amount(self) -> Decimal | None:
+        if self.amount is not None:
+            return self.amount
+        if self.quantity is not None and self.unit_price is not None:
+            return (self.quantity * self.unit_price).quantize(Decimal("0.01"))
+        return None
+
+
+class Budget(AppendixDocument):
+    title: str = Field("Смета расходов", description="Вид документа в заголовке")
+    columns: list[str] = Field(
+        default_factory=lambda: ["Комплекс мероприятий", "Сумма, рублей"], description="Заголовки столбцов таблицы")
+    funding_source: str | None = Field(None, description="Источник финансирования")
+    codes: dict[str, BudgetCode] = Field(default_factory=dict, description="Коды бюджетной классификации: {КФСР: «0709», …}")
+    lines: list[BudgetLine] = Field(description="Строки сметы")
+    total: Money = Field(description="Итого по смете (сверяется с суммой строк)")
+
+
+class Indicator(Silenceable):
+    id: Id = Field(description="Идентификатор показателя")
+    name: str = Field(description="Наименование показателя")
+    unit: str = Field(description="Единица измерения: Ед., %, чел.")
+    target: QuantityValue = Field(description="Целевое значение")
+    target_note: str | None = Field(None, description="Уточнение значения, как в документе: «Не менее 50 человек»")
+    baseline: QuantityValue | None = Field(None, description="Базовое (фактическое) значение")
+    direction: Literal["increase", "decrease", "keep"] = Field(
+        "increase", description="Желаемое направление: increase (рост), decrease (снижение), keep (сохранение)")
+    year: int | None = Field(None, description="Год, на который установлено значение")
+    measures: Id | None = Field(None, description="Пункт технического задания, который измеряет показатель (id)")
+    activities: list[Id] = Field(default_factory=list, description="Мероприятия дорожной карты, к которым относится показатель")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        return self._number
+
+
+class Indicators(AppendixDocument):
+    title: str = Field("Целевые показатели", description="Вид документа в заголовке")
+    columns: list[str] = Field(
+        default_factory=lambda: ["№ п/п", "Наименование показателя", "Единица измерения", "Значение показателя"],
+        description="Заголовки столбцов")
+    items: list[Indicator] = Field(description="Показатели")
+
+
+class SpecItem(Silenceable):
+    id: Id = Field(description="Идентификатор пункта технического задания")
+    text: str = Field(description="Требование; количества вставляются как {{ quantity }} или {{ quantities.1 }}")
+    quantities: list[QuantityValue] = Field(
+        default_factory=list, description="Количества: первое — то, что измеряет показатель («18 программ»)")
+    time: Time | None = Field(None, description="Срок оказания услуги по пункту")
+    deliverables: list[str] = Field(default_factory=list, description="Состав работ и результаты (пункты «–»)")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        return self._number
+
+
+class Specification(AppendixDocument):
+    title: str = Field("Техническое задание", description="Вид документа в заголовке")
+    event_name: str = Field(description="Наименование мероприятия (раздел 1)")
+    items: list[SpecItem] = Field(description="Требования к объёму услуг и срокам их оказания (раздел 2)")
+    service_period: Time = Field(description="Срок оказания услуг (раздел 3)")
+    funding_source: str = Field(description="Источник финансирования (раздел 4)")
+
+
+class Programme(SpecModel):
+    """Everything in one programme folder, merged from its files."""
+
+    programme: ProgrammeInfo = Field(description="Общие сведения о программе")
+    organisations: dict[Id, Organisation] = Field(default_factory=dict, description="Организации: {id: …}")
+    terms: dict[Id, Term] = Field(default_factory=dict, description="Прочие сокращения: {id: …}")
+    people: dict[Id, Person] = Field(default_factory=dict, description="Должностные лица: {id: …}")
+    decree: Decree = Field(description="Приказ или распоряжение")
+    roadmap: Roadmap | None = Field(None, description="Дорожная карта / план-график")
+    budget: Budget | None = Field(None, description="Смета расходов / субсидия")
+    indicators: Indicators | None = Field(None, description="Целевые показатели")
+    specification: Specification | None = Field(None, description="Техническое задание")
+
+
+Clause.model_rebuild()

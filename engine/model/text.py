@@ -1,0 +1,177 @@
+"""Text with values: `{{ budget.total }}` in a clause instead of a retyped figure.
+
+Deliberately not Jinja: spec text comes from many hands and must never execute
+anything. A placeholder is a dotted name from a fixed vocabulary; anything else
+between braces is a diagnostic. The vocabulary (see docs/spec-language.md):
+
+    appendix.<roadmap|budget|indicators|specification>   номер приложения
+    budget.total, budget.total_words, budget.codes        итог сметы, прописью, коды
+    decree.number, decree.date, decree.date_long, decree.title
+    deadline                                              срок этого пункта
+    people.<id>[.<падеж>]                                 «С.Н. Кирина»
+    people.<id>.full[.<падеж>]                            должность и имя
+    people.<id>.position[.<падеж>]                        должность
+    control[.<падеж>]                                     должность и имя контролирующего
+    orgs.<id>, orgs.<id>.full[.<падеж>]                   краткое / полное наименование
+    basis.<id>[.<падеж>]                                  реквизиты акта из legal_basis
+    quantity, quantities.<n>                              количества пункта ТЗ
+    programme.period                                      «2021–2024»
+
+Cases: nom gen dat acc ins loc.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from engine import formats
+from engine.diagnostics import DiagnosticError
+from engine.model.grammar import CASES, inflect_phrase, inflect_surname
+from engine.model.spec import ActRef, Organisation, Person, Programme
+from engine.timeexpr import TimeExpr
+
+_PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}]*?)\s*\}\}")
+_NAME = re.compile(r"[a-z_]+(?:\.[a-z0-9_-]+)*")
+_FORBIDDEN = re.compile(r"\{%|%\}|\{#|#\}|\{\{|\}\}")
+_HINT = "пишите {{ budget.total }}, {{ appendix.roadmap }}, {{ people.<id>.dat }}; список — docs/spec-language.md"
+
+
+@dataclass
+class TextContext:
+    """What a placeholder can see: the programme, and the item the text belongs to."""
+
+    programme: Programme
+    appendix_numbers: dict[str, int]
+    deadline: TimeExpr | None = None
+    quantities: list = field(default_factory=list)
+
+
+def placeholders(text: str) -> list[tuple[str, int, int]]:
+    """Every `{{ name }}` in text as (name, offset, length); raises on template syntax that is not ours."""
+    found = []
+    cleaned = text
+    for match in _PLACEHOLDER.finditer(text):
+        name = match.group("name")
+        if not _NAME.fullmatch(name):
+            raise DiagnosticError(
+                "X101", f"в тексте недопустимое выражение «{match.group()}»: разрешены только имена значений",
+                _HINT, match.start(), len(match.group()))
+        found.append((name, match.start(), len(match.group())))
+        cleaned = cleaned[:match.start()] + " " * len(match.group()) + cleaned[match.end():]
+    stray = _FORBIDDEN.search(cleaned)
+    if stray:
+        raise DiagnosticError(
+            "X101", f"в тексте конструкция шаблона «{stray.group()}»: в спецификации допустимы только {{{{ имя }}}}",
+            _HINT, stray.start(), len(stray.group()))
+    return found
+
+
+def _case(parts: list[str], default: str = "nom") -> str:
+    if not parts:
+        return default
+    if parts[0] not in CASES:
+        raise KeyError(parts[0])
+    return parts[0]
+
+
+def person_name(person: Person, case: str = "nom") -> str:
+    surname = person.surname_forms.get(case) or inflect_surname(person.surname, person.gender, case)
+    return formats.initials_name(person.initials, surname)
+
+
+def person_position(person: Person, case: str = "nom") -> str:
+    return person.position_forms.get(case) or inflect_phrase(person.position, case)
+
+
+def org_full(org: Organisation, case: str = "nom") -> str:
+    return org.forms.get(case) or inflect_phrase(org.full, case)
+
+
+def act_reference(act: ActRef, case: str = "nom") -> str:
+    """«распоряжением комитета … от 25 декабря 2019 года № 2778-р «…»»."""
+    title = f" «{act.title}»" if act.title else ""
+    return f"{inflect_phrase(act.kind, case)} {act.issuer} от {formats.date_long(act.date)} №{formats.NBSP}{act.number}{title}"
+
+
+def _resolve(parts: list[str], ctx: TextContext) -> str:
+    p = ctx.programme
+    head, rest = parts[0], parts[1:]
+    if head == "appendix":
+        return str(ctx.appendix_numbers[rest[0]])
+    if head == "budget" and p.budget is not None:
+        value = {"total": lambda: formats.money(p.budget.total),
+                 "total_words": lambda: formats.amount_in_words(p.budget.total),
+                 "codes": lambda: " ".join(f"{k} {v}" for k, v in p.budget.codes.items())}[rest[0]]
+        return value()
+    if head == "decree":
+        decree = p.decree
+        if rest == ["number"]:
+            return decree.number
+        if rest == ["title"]:
+            return decree.title
+        if rest in (["date"], ["date_long"]) and decree.date is not None:
+            return formats.date_numeric(decree.date) if rest == ["date"] else formats.date_long(decree.date)
+        raise KeyError(".".join(rest))
+    if head == "deadline" and ctx.deadline is not None and not rest:
+        return ctx.deadline.render(p.programme.period)
+    if head == "control" and p.decree.control:
+        person = p.people[p.decree.control]
+        case = _case(rest)
+        return f"{person_position(person, case)} {person_name(person, case)}"
+    if head == "people":
+        person = p.people[rest[0]]
+        if rest[1:2] == ["full"]:
+            case = _case(rest[2:])
+            return f"{person_position(person, case)} {person_name(person, case)}"
+        if rest[1:2] == ["position"]:
+            return person_position(person, _case(rest[2:]))
+        return person_name(person, _case(rest[1:]))
+    if head == "orgs":
+        org = p.organisations[rest[0]]
+        if rest[1:2] == ["full"]:
+            return org_full(org, _case(rest[2:]))
+        if len(rest) == 1:
+            return org.short
+    if head == "basis":
+        return act_reference(p.decree.legal_basis[rest[0]], _case(rest[1:]))
+    if head == "quantity" and ctx.quantities and not rest:
+        return ctx.quantities[0].render()
+    if head == "quantities" and rest:
+        return ctx.quantities[int(rest[0])].render()
+    if head == "programme" and rest == ["period"]:
+        period = p.programme.period
+        years = period.years
+        return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    raise KeyError(head)
+
+
+def render_text(text: str, ctx: TextContext) -> str:
+    """Replace every placeholder by its value; raises DiagnosticError on an unknown name."""
+    pieces = []
+    position = 0
+    for name, offset, length in placeholders(text):
+        try:
+            value = _resolve(name.split("."), ctx)
+        except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+            raise DiagnosticError(
+                "X102", f"неизвестное значение «{{{{ {name} }}}}»", _HINT, offset, length) from None
+        pieces.append(text[position:offset])
+        pieces.append(value)
+        position = offset + length
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def appendix_numbers(programme: Programme) -> dict[str, int]:
+    """Appendices are numbered in the order the decree's clauses approve them (never typed)."""
+    numbers: dict[str, int] = {}
+
+    def walk(clauses):
+        for clause in clauses:
+            if clause.approves and clause.approves not in numbers:
+                numbers[clause.approves] = len(numbers) + 1
+            walk(clause.clauses)
+
+    walk(programme.decree.clauses)
+    return numbers
