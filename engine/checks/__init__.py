@@ -1,0 +1,83 @@
+"""Checks: consistency rules over a validated programme (DESIGN §5).
+
+Checks never write files and never raise: what they find are Diagnostics.
+"""
+
+from __future__ import annotations
+
+from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
+from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
+from engine.diagnostics import Diagnostic, Severity
+from engine.model.build import ProgrammeModel, refine
+
+__all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "run_checks", "resolve_check"]
+
+
+def _settings(model: ProgrammeModel) -> tuple[dict[str, str], list[Diagnostic]]:
+    """Programme-level overrides by check code; unknown keys are diagnostics themselves."""
+    info = model.programme.programme
+    overrides: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    for key, level in info.checks.items():
+        found = resolve_check(key)
+        if found is None:
+            problems.append(Diagnostic(
+                "R507", Severity.ERROR, f"неизвестная проверка «{key}» в настройках программы",
+                model.sources.key_span(info.path + ("checks", key)),
+                "коды и имена проверок: prikaz checks", "unknown-check"))
+            continue
+        overrides[found.code] = level
+    return overrides, problems
+
+
+def _silenced(finding: Finding, checked: Check, model: ProgrammeModel, problems: list[Diagnostic]) -> bool:
+    target = finding.target
+    silence = getattr(target, "silence", None) or {}
+    for key, reason in silence.items():
+        if resolve_check(key) is checked:
+            if not reason.strip():
+                problems.append(Diagnostic(
+                    "R507", Severity.ERROR, f"отключение проверки {key} без причины",
+                    model.sources.span(target.path + ("silence", key)), "напишите, почему проверка здесь неверна",
+                    "unknown-check"))
+            return True
+    return False
+
+
+def _unknown_silences(model: ProgrammeModel) -> list[Diagnostic]:
+    problems = []
+    for path, span in model.sources.keys.items():
+        if len(path) >= 2 and path[-2] == "silence" and resolve_check(str(path[-1])) is None:
+            problems.append(Diagnostic(
+                "R507", Severity.ERROR, f"неизвестная проверка «{path[-1]}» в silence", span,
+                "коды и имена проверок: prikaz checks", "unknown-check"))
+    return problems
+
+
+def run_checks(model: ProgrammeModel, repository: dict[str, ProgrammeModel] | None = None) -> list[Diagnostic]:
+    ctx = CheckContext(model, repository or {model.id: model})
+    overrides, diagnostics = _settings(model)
+    diagnostics.extend(_unknown_silences(model))
+    for code, registered in sorted(REGISTRY.items()):
+        level = overrides.get(code)
+        if level == "off":
+            continue
+        severity = Severity(level) if level else registered.severity
+        try:
+            findings = list(registered.function(ctx))
+        except Exception as exc:  # a bug in a check must not cost the user the other diagnostics
+            diagnostics.append(Diagnostic(
+                "E900", Severity.ERROR, f"внутренняя ошибка проверки {code}: {type(exc).__name__}: {exc}",
+                model.sources.span(()), "это ошибка prikaz, а не спецификации: сообщите разработчикам", "internal"))
+            continue
+        for finding in findings:
+            if finding.target is not None and _silenced(finding, registered, model, diagnostics):
+                continue
+            field = finding.field if isinstance(finding.field, tuple) else (
+                () if finding.field is None else (finding.field,))
+            path = (finding.target.path if finding.target is not None else ()) + field
+            span = model.sources.key_span(path) if finding.key else refine(
+                model.sources.span(path), model.sources, finding.offset, finding.length)
+            diagnostics.append(Diagnostic(
+                code, severity, finding.message, span, finding.hint, registered.name))
+    return diagnostics

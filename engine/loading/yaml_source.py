@@ -9,6 +9,7 @@ explicit empty value (`~`, `null`, nothing) becomes None.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ Path_ = tuple[str | int, ...]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 60
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
 
 @dataclass
@@ -134,7 +136,17 @@ class _Builder:
                 ))
             if node.style is None and node.value in _NULLS:
                 return None
-            return node.value
+            # ruamel's round-trip scanner marks the line folds of «>» scalars with BEL
+            value = node.value.replace("\a", "") if node.style == ">" else node.value
+            control = _CONTROL.search(value)
+            if control:
+                self.diagnostics.append(_diag(
+                    "Y014", "control-character",
+                    f"в тексте управляющий символ U+{ord(control.group()):04X}, невидимый и недопустимый в документе",
+                    span, "удалите символ: обычно он попадает при копировании из другой программы",
+                ))
+                return None
+            return value
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):

@@ -141,7 +141,10 @@ Silence = dict[str, str]
 
 
 class SpecModel(BaseModel):
-    """Base of every spec object: unknown keys are errors; each object knows its path in the YAML."""
+    """Base of every spec object: unknown keys are errors; each object knows its path in the YAML.
+
+    (Docstrings of subclasses are Russian: they become descriptions in the JSON Schema.)
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=False)
     _path: tuple = PrivateAttr(default=())
@@ -162,21 +165,26 @@ class Silenceable(SpecModel):
 
 
 class Organisation(Silenceable):
+    """Организация: исполнитель, издающий орган, получатель средств."""
+
     short: str = Field(description="Краткое наименование, как в документах: ГАУДПО ЛО «ИРО»")
     full: str = Field(description="Полное наименование (с маленькой буквы, если так пишется в тексте)")
     forms: dict[Case, str] = Field(
         default_factory=dict,
         description="Формы полного наименования в падежах, если автоматическое склонение неверно: {dat: «…»}",
     )
-    in_glossary: Flag = Field(True, description="Печатать в перечне сокращений перед таблицей дорожной карты")
 
 
 class Term(Silenceable):
+    """Сокращение, которое не является организацией (для перечня сокращений)."""
+
     short: str = Field(description="Сокращение: МОС")
     full: str = Field(description="Расшифровка: муниципальная образовательная система")
 
 
 class Person(Silenceable):
+    """Должностное лицо: подписант, контролирующий, ответственный."""
+
     surname: str = Field(description="Фамилия в именительном падеже: Кирина")
     initials: str = Field(description="Инициалы: С.Н.")
     gender: Literal["male", "female"] = Field(description="Пол, нужен для склонения фамилии: male или female")
@@ -192,6 +200,8 @@ class Person(Silenceable):
 
 
 class ProgrammeInfo(SpecModel):
+    """Общие сведения о программе."""
+
     id: Id = Field(description="Идентификатор программы, совпадает с именем папки: lipetsk-2022")
     title: str = Field(description="Краткое название программы для сайта и календарей")
     region: str = Field(description="Субъект РФ или муниципалитет: Липецкая область")
@@ -217,7 +227,7 @@ AppendixKind = Literal["roadmap", "budget", "indicators", "specification"]
 
 
 class ActRef(Silenceable):
-    """A reference to another legal act (the legal basis, or an act named in a clause)."""
+    """Ссылка на другой правовой акт (основание документа или акт, упомянутый в пункте)."""
 
     kind: str = Field(description="Вид акта в именительном падеже: распоряжение, приказ, постановление, областной закон")
     issuer: str = Field(description="Кто издал, в родительном падеже: комитета общего и профессионального образования Ленинградской области")
@@ -228,6 +238,8 @@ class ActRef(Silenceable):
 
 
 class Clause(Silenceable):
+    """Пункт распорядительной части; номер вычисляется."""
+
     id: Id | None = Field(None, description="Идентификатор пункта (для ссылок и отключения проверок)")
     text: str = Field(description="Текст пункта; значения из модели вставляются как {{ budget.total }}, {{ appendix.roadmap }}")
     approves: AppendixKind | None = Field(
@@ -243,6 +255,8 @@ class Clause(Silenceable):
 
 
 class Decree(SpecModel):
+    """Приказ или распоряжение: реквизиты, преамбула, пункты, подпись."""
+
     kind: Literal["приказ", "распоряжение"] = Field(description="Вид документа")
     authority: Id = Field(description="Издающий орган (id из organisations)")
     header: list[str] = Field(
@@ -269,6 +283,8 @@ class Decree(SpecModel):
 
 
 class AppendixDocument(Silenceable):
+    """Приложение к документу."""
+
     title: str = Field(description="Вид документа в заголовке: «План-график», «Смета расходов»")
     subtitle: str | None = Field(None, description="Продолжение заголовка: «выполнения работ по реализации …»")
     stamp_word: str | None = Field(
@@ -281,12 +297,16 @@ RoadmapField = Literal["number", "time", "activity", "owners", "result"]
 
 
 class Column(SpecModel):
+    """Столбец таблицы дорожной карты."""
+
     field: RoadmapField = Field(description="Что в столбце: number, time, activity, owners, result")
     heading: str = Field(description="Заголовок столбца, как в документе")
     width: Decimal | None = Field(None, description="Ширина в сантиметрах")
 
 
 class Owner(Silenceable):
+    """Ответственный исполнитель мероприятия и его результат."""
+
     org: Id = Field(description="Ответственный исполнитель (id организации или человека)")
     result: Paragraphs = Field(default_factory=list, description="Результат этого исполнителя")
 
@@ -298,6 +318,8 @@ def _owners(value: Any):
 
 
 class Activity(Silenceable):
+    """Мероприятие дорожной карты."""
+
     id: Id = Field(description="Постоянный идентификатор мероприятия: от него зависит UID в календаре")
     title: str = Field(description="Мероприятие")
     details: Paragraphs = Field(default_factory=list, description="Перечень действий (пункты под мероприятием)")
@@ -315,6 +337,8 @@ class Activity(Silenceable):
 
 
 class Section(Silenceable):
+    """Раздел дорожной карты."""
+
     id: Id = Field(description="Идентификатор раздела")
     title: str = Field(description="Название раздела: «Нормативно-правовое обеспечение»")
     activities: list[Activity] = Field(description="Мероприятия раздела")
@@ -326,6 +350,8 @@ class Section(Silenceable):
 
 
 class Roadmap(AppendixDocument):
+    """Дорожная карта / план-график."""
+
     columns: list[Column] = Field(description="Столбцы таблицы по порядку, с заголовками как в документе")
     glossary: list[Id] = Field(default_factory=list, description="Сокращения, расшифровываемые перед таблицей (id организаций и терминов)")
     numbering: Literal["dotted", "plain"] = Field(
@@ -338,11 +364,15 @@ class Roadmap(AppendixDocument):
 
 
 class SubLine(Silenceable):
+    """Строка «из них»: часть суммы строки сметы."""
+
     title: str = Field(description="Наименование («из них …»)")
     amount: Money = Field(description="Сумма")
 
 
 class BudgetLine(Silenceable):
+    """Строка сметы."""
+
     id: Id = Field(description="Идентификатор строки сметы")
     title: str = Field(description="Наименование расходов")
     amount: Money | None = Field(None, description="Сумма строки (можно не писать, если заданы количество и цена)")
@@ -362,6 +392,8 @@ class BudgetLine(Silenceable):
 
 
 class Budget(AppendixDocument):
+    """Смета расходов или субсидия."""
+
     title: str = Field("Смета расходов", description="Вид документа в заголовке")
     columns: list[str] = Field(
         default_factory=lambda: ["Комплекс мероприятий", "Сумма, рублей"], description="Заголовки столбцов таблицы")
@@ -372,6 +404,8 @@ class Budget(AppendixDocument):
 
 
 class Indicator(Silenceable):
+    """Целевой показатель."""
+
     id: Id = Field(description="Идентификатор показателя")
     name: str = Field(description="Наименование показателя")
     unit: str = Field(description="Единица измерения: Ед., %, чел.")
@@ -391,6 +425,8 @@ class Indicator(Silenceable):
 
 
 class Indicators(AppendixDocument):
+    """Целевые показатели."""
+
     title: str = Field("Целевые показатели", description="Вид документа в заголовке")
     columns: list[str] = Field(
         default_factory=lambda: ["№ п/п", "Наименование показателя", "Единица измерения", "Значение показателя"],
@@ -399,6 +435,8 @@ class Indicators(AppendixDocument):
 
 
 class SpecItem(Silenceable):
+    """Пункт технического задания."""
+
     id: Id = Field(description="Идентификатор пункта технического задания")
     text: str = Field(description="Требование; количества вставляются как {{ quantity }} или {{ quantities.1 }}")
     quantities: list[QuantityValue] = Field(
@@ -413,6 +451,8 @@ class SpecItem(Silenceable):
 
 
 class Specification(AppendixDocument):
+    """Техническое задание."""
+
     title: str = Field("Техническое задание", description="Вид документа в заголовке")
     event_name: str = Field(description="Наименование мероприятия (раздел 1)")
     items: list[SpecItem] = Field(description="Требования к объёму услуг и срокам их оказания (раздел 2)")
@@ -421,7 +461,7 @@ class Specification(AppendixDocument):
 
 
 class Programme(SpecModel):
-    """Everything in one programme folder, merged from its files."""
+    """Программа: всё, что лежит в её папке, собранное из всех файлов."""
 
     programme: ProgrammeInfo = Field(description="Общие сведения о программе")
     organisations: dict[Id, Organisation] = Field(default_factory=dict, description="Организации: {id: …}")

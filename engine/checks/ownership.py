@@ -1,0 +1,166 @@
+"""Ownership: every name is a reference to the glossary, and the glossary is all used."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from engine.checks.registry import CheckContext, Finding, check
+from engine.diagnostics import DiagnosticError, Severity
+from engine.model.spec import Clause, Programme, SpecModel
+from engine.model.text import placeholders
+from engine.model.texts import spec_texts
+
+# (object holding the reference, path of the field, id, what it may name)
+Reference = tuple[SpecModel, tuple, str, tuple[str, ...]]
+ORGS, PEOPLE, TERMS = "organisations", "people", "terms"
+
+
+def _clause_refs(clauses: list[Clause]) -> Iterator[Reference]:
+    for clause in clauses:
+        for index, ref in enumerate(clause.responsible):
+            yield clause, ("responsible", index), ref, (PEOPLE, ORGS)
+        yield from _clause_refs(clause.clauses)
+
+
+def references(programme: Programme) -> Iterator[Reference]:
+    """Every id the spec uses to name an organisation, a person or a term."""
+    decree = programme.decree
+    yield decree, ("authority",), decree.authority, (ORGS,)
+    yield decree, ("signatory",), decree.signatory, (PEOPLE,)
+    if decree.control:
+        yield decree, ("control",), decree.control, (PEOPLE,)
+    yield from _clause_refs(decree.clauses)
+    for person in programme.people.values():
+        if person.organisation:
+            yield person, ("organisation",), person.organisation, (ORGS,)
+    if programme.roadmap:
+        for index, ref in enumerate(programme.roadmap.glossary):
+            yield programme.roadmap, ("glossary", index), ref, (ORGS, TERMS)
+        for activity in programme.roadmap.all_activities():
+            for owner in activity.owners:
+                yield owner, ("org",), owner.org, (ORGS, PEOPLE)
+    if programme.budget:
+        for line in programme.budget.lines:
+            if line.recipient:
+                yield line, ("recipient",), line.recipient, (ORGS,)
+    for target, field, text in spec_texts(programme):
+        try:
+            names = placeholders(text)
+        except DiagnosticError:
+            continue
+        for name, _, _ in names:
+            parts = name.split(".")
+            if parts[0] in ("people", "orgs") and len(parts) > 1:
+                yield target, field, parts[1], (PEOPLE,) if parts[0] == "people" else (ORGS,)
+
+
+def _defined(programme: Programme, kinds: tuple[str, ...], ref: str) -> bool:
+    return any(ref in getattr(programme, kind) for kind in kinds)
+
+
+@check("O301", "unknown-reference")
+def unknown_reference(ctx: CheckContext):
+    """Каждый исполнитель, подписант и контролирующий определён в справочнике.
+
+    Имена и наименования не перепечатываются: в строке дорожной карты, в
+    подписи и в пункте о контроле стоит id из organisations или people.
+    Опечатка в id — ссылка в никуда, и проверка её находит.
+
+    Плохо:
+        owners: [iro, cmoko-typo]
+    Хорошо:
+        owners: [iro, cmoko]
+    """
+    programme = ctx.programme
+    for target, field, ref, kinds in references(programme):
+        if not _defined(programme, kinds, ref):
+            where = " или ".join({ORGS: "organisations", PEOPLE: "people", TERMS: "terms"}[k] for k in kinds)
+            known = sorted(k for kind in kinds for k in getattr(programme, kind))
+            yield Finding(target, f"«{ref}» не определён в {where}",
+                          f"добавьте «{ref}» в {where} или исправьте id; известные: {', '.join(known[:12])}",
+                          field=field)
+
+
+@check("O302", "duplicate-owner")
+def duplicate_owner(ctx: CheckContext):
+    """Один исполнитель указан в строке один раз.
+
+    Повтор исполнителя в строке — след копирования; если у исполнителя
+    несколько результатов, они перечисляются в его `result` списком.
+
+    Плохо:
+        owners: [{org: iro, result: Консультации}, {org: iro, result: Наставничество}]
+    Хорошо:
+        owners: [{org: iro, result: [Консультации, Наставничество]}]
+    """
+    roadmap = ctx.programme.roadmap
+    if roadmap is None:
+        return
+    for activity in roadmap.all_activities():
+        seen: set[str] = set()
+        for owner in activity.owners:
+            if owner.org in seen:
+                yield Finding(owner, f"исполнитель «{owner.org}» уже указан в мероприятии {activity.number}",
+                              "объедините результаты в одном исполнителе: result: [… , …]", field="org")
+            seen.add(owner.org)
+
+
+@check("O303", "unused-entry", Severity.WARNING)
+def unused_entry(ctx: CheckContext):
+    """Каждая запись справочника используется.
+
+    Организация, человек или сокращение, на которые ничто не ссылается, —
+    признак опечатки в ссылке или забытой строки. Сокращение из перечня перед
+    таблицей должно встречаться в таблице.
+
+    Плохо:
+        terms: {rip: {short: РИП, full: региональная инновационная площадка}}   # РИП нигде нет
+    Хорошо:
+        terms: {}   # или РИП встречается в тексте дорожной карты
+    """
+    programme = ctx.programme
+    used = {ref for _, _, ref, _ in references(programme)}
+    in_glossary = set(programme.roadmap.glossary) if programme.roadmap else set()
+    roadmap_text = _roadmap_text(programme)
+    for kind in (ORGS, PEOPLE, TERMS):
+        for key, entry in getattr(programme, kind).items():
+            if key in in_glossary:
+                owned = any(o.org == key for a in programme.roadmap.all_activities() for o in a.owners)
+                if not owned and entry.short not in roadmap_text:
+                    yield Finding(entry, f"сокращение «{entry.short}» есть в перечне, но не встречается в таблице",
+                                  "уберите его из roadmap.glossary или используйте в тексте", key=True, field="short")
+            elif key not in used:
+                label = getattr(entry, "short", None) or f"{entry.initials} {entry.surname}"
+                yield Finding(entry, f"«{label}» ({key}) нигде не используется",
+                              "удалите запись или сошлитесь на неё по id", key=True,
+                              field="short" if kind != PEOPLE else "surname")
+
+
+def _roadmap_text(programme: Programme) -> str:
+    if programme.roadmap is None:
+        return ""
+    roadmap = programme.roadmap
+    sites = [text for target, _, text in spec_texts(programme)
+             if any(target is a or target in a.owners for a in roadmap.all_activities())]
+    return "\n".join(sites)
+
+
+@check("O304", "no-owner")
+def no_owner(ctx: CheckContext):
+    """У каждого мероприятия есть ответственный исполнитель.
+
+    Мероприятие без исполнителя никто не выполнит, и его не увидит ни один
+    календарь организации.
+
+    Плохо:
+        - {id: monitoring, title: Мониторинг, time: Март, owners: []}
+    Хорошо:
+        - {id: monitoring, title: Мониторинг, time: Март, owners: [cmoko]}
+    """
+    roadmap = ctx.programme.roadmap
+    if roadmap is None:
+        return
+    for activity in roadmap.all_activities():
+        if not activity.owners:
+            yield Finding(activity, f"у мероприятия {activity.number} «{activity.title[:50]}» нет исполнителя",
+                          "добавьте owners: [id организации]", field="owners")

@@ -1,0 +1,85 @@
+"""The registry of checks: one place where every check is declared with its code.
+
+A check is a small function `(ctx) -> Iterable[Finding]` decorated with `@check`.
+Its docstring is its documentation (`prikaz checks` prints it, docs/checks.md is
+generated from it): first paragraph — why; then a «Плохо:» and a «Хорошо:» YAML
+example. The runner turns findings into Diagnostics, applies the programme's
+settings (off / severity) and per-item silences.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from engine.diagnostics import Diagnostic, Severity
+from engine.model.build import ProgrammeModel
+from engine.model.spec import SpecModel
+
+
+@dataclass
+class Finding:
+    """What a check found, attached to the spec object (and field) it is about."""
+
+    target: SpecModel | None
+    message: str
+    hint: str = ""
+    field: str | int | tuple | None = None
+    key: bool = False
+    offset: int = 0
+    length: int = 0
+
+
+@dataclass
+class CheckContext:
+    model: ProgrammeModel
+    repository: dict[str, ProgrammeModel] = field(default_factory=dict)
+
+    @property
+    def programme(self):
+        return self.model.programme
+
+    @property
+    def period(self):
+        return self.model.programme.programme.period
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    name: str
+    severity: Severity
+    area: str
+    function: Callable[[CheckContext], Iterable[Finding]]
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.function.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        return self.doc.split("\n\n", 1)[0].replace("\n", " ")
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(code: str, name: str, severity: Severity = Severity.ERROR):
+    """Register a check under a stable code and a readable name."""
+
+    def register(function):
+        if code in REGISTRY or any(c.name == name for c in REGISTRY.values()):
+            raise RuntimeError(f"check {code} {name} registered twice")
+        area = function.__module__.rsplit(".", 1)[-1]
+        REGISTRY[code] = Check(code, name, severity, area, function)
+        return function
+
+    return register
+
+
+def resolve_check(key: str) -> Check | None:
+    """A check by its code (S101) or its name (budget-total)."""
+    if key in REGISTRY:
+        return REGISTRY[key]
+    return next((c for c in REGISTRY.values() if c.name == key), None)

@@ -1,0 +1,267 @@
+"""Structure: clauses, appendices, references and ids hold together."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from engine import formats
+from engine.checks.registry import CheckContext, Finding, check
+from engine.diagnostics import DiagnosticError, Severity
+from engine.model.spec import ActRef, Clause, SpecItem
+from engine.model.text import TextContext, appendix_numbers, render_text
+from engine.model.texts import spec_texts
+
+APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
+_APPENDIX_WORDS = {"roadmap": "дорожная карта", "budget": "смета", "indicators": "целевые показатели",
+                   "specification": "техническое задание"}
+
+
+def _all_clauses(clauses: list[Clause]) -> Iterator[Clause]:
+    for clause in clauses:
+        yield clause
+        yield from _all_clauses(clause.clauses)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^\w{}.]+", " ", text.lower()).split())
+
+
+@check("R501", "duplicate-clause")
+def duplicate_clause(ctx: CheckContext):
+    """Пункт распорядительной части не повторяется.
+
+    Дважды опубликованный пункт сбивает нумерацию и ссылки на пункты; при
+    копировании текста это случается чаще, чем кажется.
+
+    Плохо:
+        clauses:
+          - {text: "Утвердить целевые показатели (приложение {{ appendix.indicators }}).", approves: indicators}
+          - {text: "Утвердить целевые показатели (приложение {{ appendix.indicators }}).", approves: indicators}
+    Хорошо:
+        clauses:
+          - {text: "Утвердить целевые показатели (приложение {{ appendix.indicators }}).", approves: indicators}
+    """
+    seen: dict[str, Clause] = {}
+    for clause in _all_clauses(ctx.programme.decree.clauses):
+        key = _normalised(clause.text)
+        if key in seen:
+            yield Finding(clause, f"пункт {clause.number} повторяет пункт {seen[key].number}",
+                          "удалите повтор: номера следующих пунктов пересчитаются сами", field="text")
+        else:
+            seen[key] = clause
+
+
+@check("R502", "appendix-reference")
+def appendix_reference(ctx: CheckContext):
+    """Приложения утверждаются ровно одним пунктом, и номера приложений в тексте верны.
+
+    Номер приложения вычисляется по порядку утверждающих пунктов. Пункт не
+    может утверждать приложение, которого нет в спецификации; дорожная карта,
+    показатели и ТЗ должны утверждаться; набранный вручную номер («приложение
+    2») должен совпадать с вычисленным — лучше писать `{{ appendix.<вид> }}`.
+
+    Плохо:
+        - {text: "Утвердить смету (приложение 2).", approves: budget}   # смета — приложение 1
+    Хорошо:
+        - {text: "Утвердить смету (приложение {{ appendix.budget }}).", approves: budget}
+    """
+    programme = ctx.programme
+    numbers = appendix_numbers(programme)
+    approved: dict[str, Clause] = {}
+    for clause in _all_clauses(programme.decree.clauses):
+        if clause.approves is None:
+            continue
+        if getattr(programme, clause.approves) is None:
+            yield Finding(clause, f"пункт {clause.number} утверждает приложение «{_APPENDIX_WORDS[clause.approves]}», "
+                                  f"но такого раздела нет в спецификации", f"добавьте раздел {clause.approves}: или уберите approves",
+                          field="approves")
+        elif clause.approves in approved:
+            yield Finding(clause, f"{_APPENDIX_WORDS[clause.approves]} уже утверждается пунктом "
+                                  f"{approved[clause.approves].number}", "оставьте один утверждающий пункт",
+                          field="approves")
+        approved.setdefault(clause.approves, clause)
+        for match in re.finditer(r"приложени\w*\s+(?:№\s*)?(\d+)", clause.text, re.IGNORECASE):
+            if int(match.group(1)) != numbers[clause.approves]:
+                yield Finding(clause, f"в тексте «{match.group()}», а утверждаемое приложение — № "
+                                      f"{numbers[clause.approves]}",
+                              f"пишите {{{{ appendix.{clause.approves} }}}}", field="text")
+    for kind in ("roadmap", "indicators", "specification"):
+        document = getattr(programme, kind)
+        if document is not None and kind not in approved and document.approved_by is None:
+            yield Finding(document, f"{_APPENDIX_WORDS[kind]} не утверждается ни одним пунктом документа",
+                          f"добавьте пункт с approves: {kind} или укажите approved_by", key=True, field="title")
+
+
+def _act_matches(act: ActRef, number: str, date) -> bool:
+    return act.number == number and (date is None or act.date == date)
+
+
+@check("R503", "act-reference-mismatch")
+def act_reference_mismatch(ctx: CheckContext):
+    """Ссылки на приказы сверяются с самими приказами.
+
+    Гриф «УТВЕРЖДЕНЫ распоряжением … № 138-р» у приложения к распоряжению
+    № 178-р — ошибка, которую глазом не видно. Если приложение утверждено этим
+    документом, его реквизиты в `approved_by` должны совпадать с ним; ссылка
+    на приказ другой программы из specs/ (`programme:`) сверяется с его
+    номером и датой.
+
+    Плохо (decree.number: 178-р):
+        indicators: {approved_by: {kind: распоряжение, issuer: комитета, date: 03.02.2020, number: 138-р}, …}
+    Хорошо:
+        indicators: {…}   # гриф вычисляется из реквизитов документа
+    """
+    programme = ctx.programme
+    decree = programme.decree
+    numbers = appendix_numbers(programme)
+    for kind in APPENDIX_KINDS:
+        document = getattr(programme, kind)
+        if document is None or document.approved_by is None:
+            continue
+        act = document.approved_by
+        if kind in numbers and not _act_matches(act, decree.number, decree.date):
+            when = f" от {formats.date_numeric(decree.date)}" if decree.date else ""
+            yield Finding(act, f"приложение утверждено этим документом № {decree.number}{when}, а в грифе — "
+                               f"№ {act.number} от {formats.date_numeric(act.date)}",
+                          "уберите approved_by: гриф вычисляется из реквизитов документа", field="number")
+    acts = list(decree.legal_basis.values()) + [
+        getattr(programme, k).approved_by for k in APPENDIX_KINDS
+        if getattr(programme, k) is not None and getattr(programme, k).approved_by is not None]
+    for act in acts:
+        if act.programme is None:
+            continue
+        other = ctx.repository.get(act.programme)
+        if other is None:
+            yield Finding(act, f"программа «{act.programme}» не найдена в папке спецификаций",
+                          "проверьте id программы", field="programme")
+            continue
+        other_decree = other.programme.decree
+        if not _act_matches(act, other_decree.number, other_decree.date):
+            when = f" от {formats.date_numeric(other_decree.date)}" if other_decree.date else ""
+            yield Finding(act, f"у программы {act.programme} документ № {other_decree.number}{when}, а в ссылке — "
+                               f"№ {act.number} от {formats.date_numeric(act.date)}",
+                          "исправьте номер и дату в ссылке", field="number")
+
+
+@check("R504", "typed-number", Severity.WARNING)
+def typed_number(ctx: CheckContext):
+    """Номера пунктов не набираются вручную.
+
+    Номера пунктов и подпунктов вычисляются; набранный в начале текста номер
+    продублируется в документе и разойдётся с настоящим после правки.
+
+    Плохо:
+        - text: "3. Контроль за исполнением приказа возложить на {{ control.acc }}."
+    Хорошо:
+        - text: "Контроль за исполнением приказа возложить на {{ control.acc }}."
+    """
+    for clause in _all_clauses(ctx.programme.decree.clauses):
+        match = re.match(r"\s*(\d+(?:\.\d+)*)\.?\s", clause.text)
+        if match:
+            yield Finding(clause, f"текст пункта {clause.number} начинается с номера «{match.group(1)}»",
+                          "удалите номер из текста: он вычисляется", field="text")
+
+
+@check("R505", "duplicate-id")
+def duplicate_id(ctx: CheckContext):
+    """Идентификаторы мероприятий, строк сметы, показателей и пунктов уникальны.
+
+    По id строятся ссылки и постоянные UID событий календаря: два мероприятия
+    с одним id смешают подписчикам события.
+
+    Плохо:
+        - {id: monitoring, title: Мониторинг в июне, …}
+        - {id: monitoring, title: Мониторинг в ноябре, …}
+    Хорошо:
+        - {id: monitoring-june, …}
+        - {id: monitoring-november, …}
+    """
+    programme = ctx.programme
+    groups = []
+    if programme.roadmap:
+        groups.append(("мероприятие", programme.roadmap.all_activities()))
+        groups.append(("раздел", programme.roadmap.sections))
+    if programme.budget:
+        groups.append(("строка сметы", programme.budget.lines))
+    if programme.indicators:
+        groups.append(("показатель", programme.indicators.items))
+    if programme.specification:
+        groups.append(("пункт ТЗ", programme.specification.items))
+    groups.append(("пункт", [c for c in _all_clauses(programme.decree.clauses) if c.id]))
+    for label, items in groups:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                yield Finding(item, f"{label} с id «{item.id}» уже есть", "дайте каждому свой id", field="id")
+            seen.add(item.id)
+
+
+def _text_errors(ctx: CheckContext) -> Iterator[tuple[object, tuple, DiagnosticError]]:
+    programme = ctx.programme
+    numbers = appendix_numbers(programme)
+    for target, field, text in spec_texts(programme):
+        context = TextContext(
+            programme, numbers,
+            deadline=getattr(target, "deadline", None) if isinstance(target, Clause) else None,
+            quantities=target.quantities if isinstance(target, SpecItem) else [],
+        )
+        try:
+            render_text(text, context)
+        except DiagnosticError as error:
+            yield target, field, error
+
+
+@check("R506", "unknown-placeholder")
+def unknown_placeholder(ctx: CheckContext):
+    """Подстановки в тексте называют существующие значения.
+
+    `{{ budget.total }}` подставит итог сметы; `{{ budget.totl }}` или
+    `{{ people.kirin.acc }}` подставить нечего, а пустое место в подписанном
+    документе недопустимо.
+
+    Плохо:
+        text: "в размере {{ budget.totl }} рублей"
+    Хорошо:
+        text: "в размере {{ budget.total }} рублей"
+    """
+    for target, field, error in _text_errors(ctx):
+        if error.code != "X101":
+            yield Finding(target, error.message, error.hint, field=field, offset=error.offset, length=error.length)
+
+
+@check("X101", "template-syntax")
+def template_syntax(ctx: CheckContext):
+    """В тексте спецификации нет конструкций шаблонизатора.
+
+    Текст спецификации никогда не исполняется: допустимы только подстановки
+    `{{ имя }}` из списка. Выражения, фильтры, `{% … %}` — ошибка (и попытка
+    выполнить код из спецификации не пройдёт).
+
+    Плохо:
+        title: "{{ ''.__class__ }} {% for x in y %}"
+    Хорошо:
+        title: "О реализации мероприятия {{ decree.number }}"
+    """
+    for target, field, error in _text_errors(ctx):
+        if error.code == "X101":
+            yield Finding(target, error.message, error.hint, field=field, offset=error.offset, length=error.length)
+
+
+@check("R508", "programme-id")
+def programme_id(ctx: CheckContext):
+    """Идентификатор программы совпадает с именем её папки.
+
+    По id строятся пути документов, календарей и UID событий; папка и id,
+    которые разошлись, дают два разных адреса одной программы.
+
+    Плохо (папка specs/lipetsk-2022):
+        programme: {id: lipetsk2022, …}
+    Хорошо:
+        programme: {id: lipetsk-2022, …}
+    """
+    info = ctx.programme.programme
+    folder = ctx.model.directory.name
+    if info.id != folder:
+        yield Finding(info, f"id программы «{info.id}» не совпадает с папкой «{folder}»",
+                      f"напишите id: {folder} или переименуйте папку", field="id")

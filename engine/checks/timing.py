@@ -1,0 +1,174 @@
+"""Time: every date inside the programme, after what it rests on, in dependency order."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from engine import formats
+from engine.checks.registry import CheckContext, Finding, check
+from engine.diagnostics import Severity
+from engine.model.spec import Clause, Programme, SpecModel
+from engine.timeexpr import TimeExpr
+
+TimedSite = tuple[SpecModel, str, TimeExpr]
+
+
+def _clause_deadlines(clauses: list[Clause]) -> Iterator[TimedSite]:
+    for clause in clauses:
+        if clause.deadline is not None:
+            yield clause, "deadline", clause.deadline
+        yield from _clause_deadlines(clause.clauses)
+
+
+def timed_items(programme: Programme) -> Iterator[TimedSite]:
+    """Every time expression in the programme with the object that holds it."""
+    yield from _clause_deadlines(programme.decree.clauses)
+    if programme.roadmap:
+        for activity in programme.roadmap.all_activities():
+            yield activity, "time", activity.time
+    if programme.specification:
+        for item in programme.specification.items:
+            if item.time is not None:
+                yield item, "time", item.time
+        yield programme.specification, "service_period", programme.specification.service_period
+
+
+def _label(target: SpecModel) -> str:
+    number = getattr(target, "number", "")
+    return f"пункт {number}" if number else "срок"
+
+
+@check("T201", "outside-period")
+def outside_period(ctx: CheckContext):
+    """Сроки лежат внутри периода программы.
+
+    Программа на 2022 год не может планировать работу на 2023: это либо
+    опечатка в годе, либо неверный период программы.
+
+    Плохо (period: "2022"):
+        time: "Март-декабрь 2023"
+    Хорошо:
+        time: "Март-декабрь 2022"
+    """
+    period = ctx.period
+    for target, field, expr in timed_items(ctx.programme):
+        for window in expr.windows(period):
+            if window.start < period.start or window.end > period.end:
+                yield Finding(
+                    target, f"{_label(target)}: срок «{expr.text}» ({formats.date_numeric(window.start)} – "
+                            f"{formats.date_numeric(window.end)}) выходит за период программы "
+                            f"{formats.date_numeric(period.start)} – {formats.date_numeric(period.end)}",
+                    "исправьте год в сроке или период программы в programme.yaml", field=field)
+                break
+
+
+@check("T202", "before-legal-basis")
+def before_legal_basis(ctx: CheckContext):
+    """Документ и его сроки не раньше актов, на которых он основан.
+
+    Приказ не может ссылаться на акт, изданный позже него, а срок исполнения
+    не может наступить раньше акта, который его устанавливает.
+
+    Плохо (decree.date: 03.02.2020):
+        legal_basis: {budget-order: {kind: распоряжение, issuer: комитета, date: 25.12.2020, number: 2778-р}}
+    Хорошо:
+        legal_basis: {budget-order: {kind: распоряжение, issuer: комитета, date: 25.12.2019, number: 2778-р}}
+    """
+    decree = ctx.programme.decree
+    if not decree.legal_basis:
+        return
+    for key, act in decree.legal_basis.items():
+        if decree.date is not None and act.date > decree.date:
+            yield Finding(act, f"акт № {act.number} от {formats.date_numeric(act.date)} издан позже документа "
+                               f"({formats.date_numeric(decree.date)})",
+                          "проверьте дату акта или дату документа", field="date")
+    latest = max(decree.legal_basis.values(), key=lambda a: a.date)
+    for target, field, expr in _clause_deadlines(decree.clauses):
+        last = expr.last_day(ctx.period)
+        if last is not None and last < latest.date:
+            yield Finding(target, f"срок «{expr.text}» раньше акта № {latest.number} от "
+                                  f"{formats.date_numeric(latest.date)}, на котором основан документ",
+                          "исправьте срок: он не может наступить раньше основания", field=field)
+
+
+@check("T203", "retroactive", Severity.WARNING)
+def retroactive(ctx: CheckContext):
+    """Срок не истекает раньше даты самого документа.
+
+    Поручение со сроком, который уже прошёл в день подписания, выполнить
+    нельзя: чаще всего это опечатка в дате. Если документ закрепляет уже
+    выполненную работу, отключите проверку на этом пункте с причиной.
+
+    Плохо (decree.date: 03.02.2020):
+        deadline: "до 01 февраля 2020 года"
+    Хорошо:
+        deadline: "до 10 февраля 2020 года"
+    """
+    decree_date = ctx.programme.decree.date
+    if decree_date is None:
+        return
+    for target, field, expr in timed_items(ctx.programme):
+        last = expr.last_day(ctx.period)
+        if last is not None and last < decree_date:
+            yield Finding(target, f"{_label(target)}: срок «{expr.text}» истекает {formats.date_numeric(last)}, "
+                                  f"раньше даты документа {formats.date_numeric(decree_date)}",
+                          "исправьте срок; если работа уже выполнена, добавьте silence: {T203: причина}", field=field)
+
+
+@check("T204", "dependency-order")
+def dependency_order(ctx: CheckContext):
+    """Мероприятие начинается после тех, от которых зависит, — каждый раз.
+
+    Заседание рабочей группы пользуется справкой по итогам мониторинга,
+    поэтому каждое заседание должно идти после очередного мониторинга:
+    k-е окно мероприятия начинается не раньше, чем закончилось k-е окно
+    того, от которого оно зависит. Зависимость от самого себя или по кругу —
+    тоже ошибка.
+
+    Плохо:
+        - {id: monitoring, time: "01.06.2022 – 27.06.2022", …}
+        - {id: meeting, time: "20.06.2022 – 22.06.2022", depends_on: [monitoring], …}
+    Хорошо:
+        - {id: monitoring, time: "01.06.2022 – 27.06.2022", …}
+        - {id: meeting, time: "28.06.2022 – 30.06.2022", depends_on: [monitoring], …}
+    """
+    roadmap = ctx.programme.roadmap
+    if roadmap is None:
+        return
+    activities = {a.id: a for a in roadmap.all_activities()}
+    for activity in activities.values():
+        for index, dependency_id in enumerate(activity.depends_on):
+            if _reaches(dependency_id, activity.id, activities):
+                yield Finding(activity, f"мероприятие {activity.number} зависит само от себя (через «{dependency_id}»)",
+                              "уберите одну из зависимостей в цикле", field=("depends_on", index))
+                continue
+            dependency = activities.get(dependency_id)
+            if dependency is None:
+                continue
+            before = dependency.time.windows(ctx.period)
+            after = activity.time.windows(ctx.period)
+            if not before or not after:
+                continue
+            for k, window in enumerate(after):
+                finished = [w for w in before if w.end < window.start]
+                if len(finished) < min(k + 1, len(before)):
+                    yield Finding(
+                        activity, f"мероприятие {activity.number} ({formats.date_numeric(window.start)}) начинается "
+                                  f"раньше, чем завершится мероприятие {dependency.number}, от которого оно зависит",
+                        "сдвиньте сроки или уберите зависимость depends_on", field="time")
+                    break
+
+
+def _reaches(start: str, goal: str, activities: dict) -> bool:
+    """Whether `goal` is reachable from `start` along depends_on — a cycle through the dependency."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        current = stack.pop()
+        if current == goal:
+            return True
+        if current in seen or current not in activities:
+            continue
+        seen.add(current)
+        stack.extend(activities[current].depends_on)
+    return False

@@ -1,0 +1,134 @@
+"""The `prikaz` command line. Exit codes: 0 clean, 1 problems found, 2 usage or I/O failure."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from engine import report
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Russian error wording and exit code 2 for usage errors."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        translated = (message.replace("the following arguments are required", "не заданы аргументы")
+                      .replace("invalid choice", "недопустимое значение")
+                      .replace("unrecognized arguments", "неизвестные аргументы")
+                      .replace("argument", "аргумент"))
+        self.exit(EXIT_USAGE, f"{self.prog}: ошибка: {translated}\n")
+
+
+def _existing_dir(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"папка «{value}» не найдена")
+    return path
+
+
+def cmd_check(args) -> int:
+    from engine.diagnostics import has_problems
+    from engine.pipeline import check_tree
+
+    result = check_tree(args.specs)
+    diagnostics = result.diagnostics
+    sys.stdout.write(report.render(diagnostics, args.format, result.texts))
+    return EXIT_PROBLEMS if has_problems(diagnostics) else EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from engine.diagnostics import has_errors
+    from engine.export import export_programme
+    from engine.pipeline import check_tree
+
+    result = check_tree(args.programme)
+    if len(result.programmes) != 1:
+        sys.stderr.write("prikaz export: укажите папку одной программы, например specs/lipetsk-2022\n")
+        return EXIT_USAGE
+    programme = result.programmes[0]
+    if programme.model is None or has_errors(programme.diagnostics):
+        sys.stderr.write(report.render(programme.diagnostics, "human", result.texts))
+        return EXIT_PROBLEMS
+    text = json.dumps(export_programme(programme.model), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        from engine.atomic import write_text_atomic
+
+        write_text_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from engine.schema import file_schema
+
+    text = json.dumps(file_schema(), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        from engine.atomic import write_text_atomic
+
+        write_text_atomic(Path(args.output), text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_checks(args) -> int:
+    from engine.checks import REGISTRY
+
+    for code, registered in sorted(REGISTRY.items()):
+        if args.code and args.code not in (code, registered.name):
+            continue
+        if args.code:
+            sys.stdout.write(f"{code} {registered.name} ({registered.severity.russian})\n\n{registered.doc}\n")
+        else:
+            sys.stdout.write(f"{code}  {registered.name:<24} {registered.severity.russian:<15} {registered.summary}\n")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="prikaz", description="Приказы, дорожные карты, сметы и показатели как код.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="проверить спецификации и показать все проблемы")
+    check.add_argument("specs", type=_existing_dir, nargs="?", default=Path("specs"),
+                       help="папка спецификаций или одной программы (по умолчанию specs)")
+    check.add_argument("--format", choices=report.FORMATS, default="human",
+                       help="human — для человека, json — для программ, github — аннотации GitHub Actions")
+    check.set_defaults(run=cmd_check)
+
+    export = commands.add_parser("export", help="выгрузить разрешённую модель программы (JSON)")
+    export.add_argument("programme", type=_existing_dir, help="папка программы, например specs/lipetsk-2022")
+    export.add_argument("--format", choices=("json",), default="json", help="формат выгрузки")
+    export.add_argument("-o", "--output", help="файл для записи (по умолчанию — стандартный вывод)")
+    export.set_defaults(run=cmd_export)
+
+    schema = commands.add_parser("schema", help="JSON Schema файлов спецификации (для подсказок в редакторе)")
+    schema.add_argument("-o", "--output", help="файл для записи (по умолчанию — стандартный вывод)")
+    schema.set_defaults(run=cmd_schema)
+
+    checks = commands.add_parser("checks", help="список проверок или описание одной")
+    checks.add_argument("code", nargs="?", help="код или имя проверки, например S101")
+    checks.set_defaults(run=cmd_checks)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        sys.stderr.write("prikaz: прервано\n")
+        return EXIT_USAGE
+    except OSError as exc:
+        sys.stderr.write(f"prikaz: ошибка ввода-вывода: {exc.strerror or exc} ({exc.filename or ''})\n")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""`prikaz export`: the resolved model as JSON for other tools (format documented in docs/export.md).
+
+Resolved means: references replaced by what they name, numbers and appendix
+marks computed, placeholders substituted, every time expression also given as
+ISO date windows, amounts as decimal strings («1900000.00»).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.model.appendices import appendices
+from engine.model.build import ProgrammeModel
+from engine.model.spec import Activity, Clause, Person, Programme
+from engine.model.text import TextContext, appendix_numbers, person_name, render_text
+from engine.timeexpr import Period
+
+EXPORT_FORMAT = "prikaz-export/1"
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _party(programme: Programme, ref: str) -> dict:
+    """An owner/responsible id resolved to the organisation or person it names."""
+    if ref in programme.organisations:
+        org = programme.organisations[ref]
+        return {"id": ref, "type": "organisation", "short": org.short, "full": org.full}
+    person = programme.people[ref]
+    return {"id": ref, "type": "person", "name": person_name(person), "position": person.position}
+
+
+def _person(ref: str | None, programme: Programme) -> dict | None:
+    if ref is None:
+        return None
+    person: Person = programme.people[ref]
+    return {"id": ref, "name": person_name(person), "surname": person.surname, "initials": person.initials,
+            "position": person.position, "signature_position": person.signature_position,
+            "organisation": person.organisation}
+
+
+class _Exporter:
+    def __init__(self, model: ProgrammeModel):
+        self.model = model
+        self.programme = model.programme
+        self.period: Period = self.programme.programme.period
+        self.numbers = appendix_numbers(self.programme)
+
+    def text(self, text: str, **local) -> str:
+        return render_text(text, TextContext(self.programme, self.numbers, **local))
+
+    def clause(self, clause: Clause) -> dict:
+        return {
+            "id": clause.id, "number": clause.number,
+            "text": self.text(clause.text, deadline=clause.deadline),
+            "approves": clause.approves,
+            "appendix_number": self.numbers.get(clause.approves) if clause.approves else None,
+            "deadline": clause.deadline.to_json(self.period) if clause.deadline else None,
+            "responsible": [_party(self.programme, r) for r in clause.responsible],
+            "clauses": [self.clause(c) for c in clause.clauses],
+        }
+
+    def activity(self, activity: Activity) -> dict:
+        return {
+            "id": activity.id, "number": activity.number, "title": self.text(activity.title),
+            "details": [self.text(t) for t in activity.details],
+            "time": activity.time.to_json(self.period),
+            "owners": [dict(_party(self.programme, o.org), result=[self.text(t) for t in o.result])
+                       for o in activity.owners],
+            "result": [self.text(t) for t in activity.result],
+            "indicators": activity.indicators, "depends_on": activity.depends_on,
+        }
+
+    def export(self) -> dict:
+        p = self.programme
+        info = p.programme
+        decree = p.decree
+        result: dict = {
+            "format": EXPORT_FORMAT,
+            "programme": {
+                "id": info.id, "title": info.title, "region": info.region, "timezone": info.timezone,
+                "profile": info.profile,
+                "period": {"start": self.period.start.isoformat(), "end": self.period.end.isoformat(),
+                           "years": self.period.years},
+            },
+            "organisations": {k: {"short": o.short, "full": o.full} for k, o in p.organisations.items()},
+            "terms": {k: {"short": t.short, "full": t.full} for k, t in p.terms.items()},
+            "people": {k: _person(k, p) for k in p.people},
+            "decree": {
+                "kind": decree.kind, "authority": _party(p, decree.authority) if decree.authority in p.organisations else None,
+                "header": decree.header, "issuer_line": decree.issuer_line,
+                "number": decree.number, "date": decree.date.isoformat() if decree.date else None,
+                "year": decree.date.year if decree.date else decree.year,
+                "place": decree.place, "title": self.text(decree.title),
+                "legal_basis": {k: {"kind": a.kind, "issuer": a.issuer, "date": a.date.isoformat(), "number": a.number,
+                                    "title": a.title, "programme": a.programme} for k, a in decree.legal_basis.items()},
+                "preamble": self.text(decree.preamble),
+                "clauses": [self.clause(c) for c in decree.clauses],
+                "signatory": _person(decree.signatory, p), "control": _person(decree.control, p),
+            },
+            "appendices": [{"kind": a.kind, "number": a.number, "label": a.label, "mark": a.mark, "stamp": a.stamp,
+                            "title": self.text(a.document.title),
+                            "subtitle": self.text(a.document.subtitle) if a.document.subtitle else None}
+                           for a in appendices(p)],
+        }
+        if p.roadmap:
+            roadmap = p.roadmap
+            result["roadmap"] = {
+                "columns": [{"field": c.field, "heading": c.heading} for c in roadmap.columns],
+                "glossary": [{"id": g, "short": (p.organisations.get(g) or p.terms.get(g)).short,
+                              "full": (p.organisations.get(g) or p.terms.get(g)).full} for g in roadmap.glossary],
+                "sections": [{"id": s.id, "number": s.number, "title": self.text(s.title),
+                              "activities": [self.activity(a) for a in s.activities]} for s in roadmap.sections],
+                "activities": [self.activity(a) for a in roadmap.activities],
+                "undated": [a.id for a in roadmap.all_activities() if not a.time.dated],
+            }
+        if p.budget:
+            budget = p.budget
+            result["budget"] = {
+                "columns": budget.columns, "funding_source": budget.funding_source, "codes": budget.codes,
+                "lines": [{"id": line.id, "title": self.text(line.title), "amount": _amount(line.effective_amount),
+                           "quantity": None if line.quantity is None else str(line.quantity),
+                           "unit_price": _amount(line.unit_price), "codes": line.codes, "recipient": line.recipient,
+                           "of_which": [{"title": self.text(s.title), "amount": _amount(s.amount)} for s in line.of_which]}
+                          for line in budget.lines],
+                "total": _amount(budget.total),
+                "total_words": self.text("{{ budget.total_words }}"),
+            }
+        if p.indicators:
+            result["indicators"] = [
+                {"id": i.id, "number": i.number, "name": self.text(i.name), "unit": i.unit, "target": i.target.render(),
+                 "target_value": str(i.target.value), "target_note": i.target_note,
+                 "baseline": i.baseline.render() if i.baseline else None, "direction": i.direction, "year": i.year,
+                 "measures": i.measures, "activities": i.activities}
+                for i in p.indicators.items]
+        if p.specification:
+            spec = p.specification
+            result["specification"] = {
+                "event_name": self.text(spec.event_name),
+                "items": [{"id": item.id, "number": item.number,
+                           "text": self.text(item.text, quantities=item.quantities),
+                           "quantities": [q.render() for q in item.quantities],
+                           "time": item.time.to_json(self.period) if item.time else None,
+                           "deliverables": [self.text(d, quantities=item.quantities) for d in item.deliverables]}
+                          for item in spec.items],
+                "service_period": spec.service_period.to_json(self.period),
+                "funding_source": self.text(spec.funding_source),
+            }
+        return result
+
+
+def export_programme(model: ProgrammeModel) -> dict:
+    return _Exporter(model).export()

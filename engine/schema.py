@@ -1,0 +1,34 @@
+"""JSON Schema of spec files, for editors (VS Code YAML extension: `# yaml-language-server: $schema=…`)."""
+
+from __future__ import annotations
+
+from engine.model.spec import Programme
+
+SCHEMA_ID = "https://prikaz.local/schema/prikaz.schema.json"
+
+
+def file_schema() -> dict:
+    """The schema of one spec file: any subset of a programme's top-level sections.
+
+    A programme is split into files by concern, so no top-level section is
+    required in a single file; inside a section every rule of the model holds.
+    """
+    schema = _without_generated_titles(Programme.model_json_schema(by_alias=True, mode="validation"))
+    schema.pop("required", None)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = SCHEMA_ID
+    schema["title"] = "Спецификация программы prikaz"
+    schema["description"] = (
+        "Файл спецификации программы: разделы programme, organisations, terms, people, decree, roadmap, "
+        "budget, indicators, specification. Программа складывается из всех файлов её папки."
+    )
+    return schema
+
+
+def _without_generated_titles(node):
+    """pydantic titles are English field names («Unit Price»); the Russian descriptions say more."""
+    if isinstance(node, dict):
+        return {k: _without_generated_titles(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+    if isinstance(node, list):
+        return [_without_generated_titles(v) for v in node]
+    return node
