@@ -41,6 +41,23 @@ def cmd_check(args) -> int:
     return EXIT_PROBLEMS if has_problems(diagnostics) else EXIT_OK
 
 
+def cmd_build(args) -> int:
+    from engine.build import build
+
+    outcome = build(args.specs, args.output, pdf=args.pdf)
+    diagnostics = outcome.all_diagnostics
+    if diagnostics:
+        sys.stdout.write(report.render(diagnostics, args.format, outcome.check.texts))
+    if args.format == "human":
+        for item in outcome.programmes:
+            name = item.result.directory.name
+            if item.rendered:
+                sys.stdout.write(f"{name}: {len(item.files)} файлов → {report.display_path(args.output / name)}/\n")
+            else:
+                sys.stdout.write(f"{name}: не собрана из-за ошибок; прежние документы не тронуты\n")
+    return EXIT_PROBLEMS if outcome.failed else EXIT_OK
+
+
 def cmd_export(args) -> int:
     from engine.diagnostics import has_errors
     from engine.export import export_programme
@@ -100,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=report.FORMATS, default="human",
                        help="human — для человека, json — для программ, github — аннотации GitHub Actions")
     check.set_defaults(run=cmd_check)
+
+    build = commands.add_parser("build", help="проверить и собрать документы DOCX и календари в outputs/")
+    build.add_argument("specs", type=_existing_dir, nargs="?", default=Path("specs"),
+                       help="папка спецификаций или одной программы (по умолчанию specs)")
+    build.add_argument("-o", "--output", type=Path, default=Path("outputs"), help="куда писать (по умолчанию outputs)")
+    build.add_argument("--pdf", action="store_true", help="также PDF рядом с каждым DOCX (нужен LibreOffice)")
+    build.add_argument("--format", choices=report.FORMATS, default="human", help="формат сообщений о проблемах")
+    build.set_defaults(run=cmd_build)
 
     export = commands.add_parser("export", help="выгрузить разрешённую модель программы (JSON)")
     export.add_argument("programme", type=_existing_dir, help="папка программы, например specs/lipetsk-2022")

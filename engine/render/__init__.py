@@ -1,0 +1,51 @@
+"""Rendering: a checked programme → files, in memory.
+
+A renderer is a pure function: it gets the validated model and the build
+options and returns {relative path: bytes}. It never reads YAML and never
+writes to disk; `engine.build` writes what renderers return, atomically.
+A renderer that finds a problem it cannot render around raises RenderError
+with diagnostics (a template that names a value the model lacks, say).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from engine.diagnostics import Diagnostic
+from engine.model.build import ProgrammeModel
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What every renderer may depend on besides the model."""
+
+    build_time: dt.datetime          # fixed per build: SOURCE_DATE_EPOCH or the specs' last change
+    templates: Path                  # folder of the bundled DOCX templates
+    outputs: Path                    # where the build writes (renderers only read previous state there)
+    pdf: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+class RenderError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+ProgrammeRenderer = Callable[[ProgrammeModel, BuildOptions], dict[str, bytes]]
+RepositoryRenderer = Callable[[list[ProgrammeModel], BuildOptions], dict[str, bytes]]
+
+
+def programme_renderers() -> list[ProgrammeRenderer]:
+    """Renderers of one programme's folder `outputs/<programme>/`, in order."""
+    renderers: list[ProgrammeRenderer] = []
+    return renderers
+
+
+def repository_renderers() -> list[RepositoryRenderer]:
+    """Renderers of files that span programmes (`outputs/calendars/<org>.ics`, the site index)."""
+    renderers: list[RepositoryRenderer] = []
+    return renderers
