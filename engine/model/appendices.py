@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from engine import formats
 from engine.model.grammar import _WORD, _morph, inflect_phrase
 from engine.model.spec import AppendixDocument, Programme
-from engine.model.text import appendix_numbers, org_full
+from engine.model.text import appendix_numbers, lower_first, org_full
 
 KIND_NAMES = {"roadmap": "дорожная карта", "budget": "смета", "indicators": "целевые показатели",
               "specification": "техническое задание"}
@@ -44,13 +44,6 @@ def stamp_word_for(title: str) -> str:
                     return "УТВЕРЖДЕНЫ"
                 return {"femn": "УТВЕРЖДЕНА", "neut": "УТВЕРЖДЕНО"}.get(parse.tag.gender, "УТВЕРЖДЕН")
     return "УТВЕРЖДЕН"
-
-
-def lower_first(text: str) -> str:
-    """Organisation names start lowercase inside a sentence, unless they begin with an abbreviation."""
-    if len(text) > 1 and text[1].isupper():
-        return text
-    return text[:1].lower() + text[1:]
 
 
 def decree_reference(programme: Programme, case: str) -> str:

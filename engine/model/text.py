@@ -8,10 +8,12 @@ between braces is a diagnostic. The vocabulary (see docs/spec-language.md):
     budget.total, budget.total_words, budget.codes        итог сметы, прописью, коды
     decree.number, decree.date, decree.date_long, decree.title
     deadline                                              срок этого пункта
-    people.<id>[.<падеж>]                                 «С.Н. Кирина»
+    people.<id>[.name][.<падеж>]                          «С.Н. Кирина»
     people.<id>.full[.<падеж>]                            должность и имя
     people.<id>.position[.<падеж>]                        должность
     control[.<падеж>]                                     должность и имя контролирующего
+    control.name[.<падеж>], control.position[.<падеж>]    его имя / должность
+    clauses.<id>                                          вычисленный номер пункта
     orgs.<id>, orgs.<id>.full[.<падеж>]                   краткое / полное наименование
     basis.<id>[.<падеж>]                                  реквизиты акта из legal_basis
     quantity, quantities.<n>                              количества пункта ТЗ
@@ -88,10 +90,45 @@ def org_full(org: Organisation, case: str = "nom") -> str:
     return org.forms.get(case) or inflect_phrase(org.full, case)
 
 
-def act_reference(act: ActRef, case: str = "nom") -> str:
+def lower_first(text: str) -> str:
+    """Organisation names start lowercase inside a sentence, unless they begin with an abbreviation."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def act_issuer(programme: Programme, act: ActRef) -> str:
+    """The issuer in the genitive: an organisation id is inflected, free text is taken as written."""
+    org = programme.organisations.get(act.issuer)
+    return lower_first(org_full(org, "gen")) if org else act.issuer
+
+
+def act_reference(programme: Programme, act: ActRef, case: str = "nom") -> str:
     """«распоряжением комитета … от 25 декабря 2019 года № 2778-р «…»»."""
     title = f" «{act.title}»" if act.title else ""
-    return f"{inflect_phrase(act.kind, case)} {act.issuer} от {formats.date_long(act.date)} №{formats.NBSP}{act.number}{title}"
+    return (f"{inflect_phrase(act.kind, case)} {act_issuer(programme, act)} от {formats.date_long(act.date)} "
+            f"№{formats.NBSP}{act.number}{title}")
+
+
+def _person_form(person: Person, parts: list[str]) -> str:
+    """people.<id>[.name][.case] → name; .full[.case] → position and name; .position[.case] → position."""
+    if parts[:1] == ["full"]:
+        case = _case(parts[1:])
+        return f"{person_position(person, case)} {person_name(person, case)}"
+    if parts[:1] == ["position"]:
+        return person_position(person, _case(parts[1:]))
+    if parts[:1] == ["name"]:
+        parts = parts[1:]
+    return person_name(person, _case(parts))
+
+
+def _clause_numbers(clauses, found: dict[str, str] | None = None) -> dict[str, str]:
+    found = {} if found is None else found
+    for clause in clauses:
+        if clause.id:
+            found[clause.id] = clause.number
+        _clause_numbers(clause.clauses, found)
+    return found
 
 
 def _resolve(parts: list[str], ctx: TextContext) -> str:
@@ -116,17 +153,11 @@ def _resolve(parts: list[str], ctx: TextContext) -> str:
     if head == "deadline" and ctx.deadline is not None and not rest:
         return ctx.deadline.render(p.programme.period)
     if head == "control" and p.decree.control:
-        person = p.people[p.decree.control]
-        case = _case(rest)
-        return f"{person_position(person, case)} {person_name(person, case)}"
+        return _person_form(p.people[p.decree.control], ["full"] + rest if rest[:1] not in (["name"], ["position"]) else rest)
     if head == "people":
-        person = p.people[rest[0]]
-        if rest[1:2] == ["full"]:
-            case = _case(rest[2:])
-            return f"{person_position(person, case)} {person_name(person, case)}"
-        if rest[1:2] == ["position"]:
-            return person_position(person, _case(rest[2:]))
-        return person_name(person, _case(rest[1:]))
+        return _person_form(p.people[rest[0]], rest[1:])
+    if head == "clauses" and len(rest) == 1:
+        return _clause_numbers(p.decree.clauses)[rest[0]]
     if head == "orgs":
         org = p.organisations[rest[0]]
         if rest[1:2] == ["full"]:
@@ -134,7 +165,7 @@ def _resolve(parts: list[str], ctx: TextContext) -> str:
         if len(rest) == 1:
             return org.short
     if head == "basis":
-        return act_reference(p.decree.legal_basis[rest[0]], _case(rest[1:]))
+        return act_reference(p, p.decree.legal_basis[rest[0]], _case(rest[1:]))
     if head == "quantity" and ctx.quantities and not rest:
         return ctx.quantities[0].render()
     if head == "quantities" and rest:
