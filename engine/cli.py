@@ -97,6 +97,11 @@ def cmd_schema(args) -> int:
 def cmd_checks(args) -> int:
     from engine.checks import REGISTRY
 
+    if args.markdown:
+        from engine.checks.catalogue import checks_markdown
+
+        sys.stdout.write(checks_markdown())
+        return EXIT_OK
     for code, registered in sorted(REGISTRY.items()):
         if args.code and args.code not in (code, registered.name):
             continue
@@ -138,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     checks = commands.add_parser("checks", help="список проверок или описание одной")
     checks.add_argument("code", nargs="?", help="код или имя проверки, например S101")
+    checks.add_argument("--markdown", action="store_true", help="весь каталог проверок в Markdown (docs/checks.md)")
     checks.set_defaults(run=cmd_checks)
     return parser
 
