@@ -99,6 +99,6 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
 
 def find_programmes(specs: Path) -> list[Path]:
     """A programme is any folder holding YAML files; `specs` itself may be one."""
-    if any(specs.glob("*.yaml")):
+    if spec_files(specs):
         return [specs]
-    return sorted(d for d in specs.iterdir() if d.is_dir() and not d.name.startswith(".") and any(d.glob("*.y*ml")))
+    return sorted(d for d in specs.iterdir() if d.is_dir() and not d.name.startswith(".") and spec_files(d))
