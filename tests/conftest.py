@@ -1,0 +1,92 @@
+"""Shared test helpers: paths of the repository, copies of bundled programmes, running `prikaz`.
+
+Several test packages use these; add new helpers below without changing the existing ones.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SPECS = REPO / "specs"
+PROGRAMMES = ("leningrad-2020", "lipetsk-2022", "lysva-2021")
+
+
+def _copy_programme(tmp_path: Path, name: str) -> Path:
+    """Copy specs/<name> to <tmp_path>/specs/<name> (the folder name must stay: R508 compares it with the id)."""
+    target = tmp_path / "specs" / name
+    shutil.copytree(SPECS / name, target)
+    return target
+
+
+def _replace_in(path: Path, old: str, new: str, count: int = 1) -> int:
+    """Replace `old` by `new` in a file (exactly `count` occurrences must exist); return the 1-based line of the first."""
+    text = path.read_text(encoding="utf-8")
+    found = text.count(old)
+    assert found == count, f"{path.name}: ожидалось {count} вхождений {old!r}, найдено {found}"
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return line
+
+
+@pytest.fixture
+def copy_programme():
+    """`copy_programme(tmp_path, name)` → a writable copy of a bundled programme at <tmp_path>/specs/<name>."""
+    return _copy_programme
+
+
+@pytest.fixture
+def replace_in():
+    """`replace_in(path, old, new, count=1)` → edit a copied spec file; returns the 1-based line of the edit."""
+    return _replace_in
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def _run_subprocess(*args: str, cwd: Path | None = None, timeout: float = 120) -> CliResult:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO))
+    completed = subprocess.run(
+        [sys.executable, "-m", "engine.cli", *map(str, args)],
+        cwd=cwd or REPO, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
+    )
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+@pytest.fixture
+def run_cli():
+    """Run `prikaz ARGS…` as a subprocess (python -m engine.cli); returns CliResult(code, stdout, stderr)."""
+    return _run_subprocess
+
+
+@pytest.fixture
+def cli_main(capsys, monkeypatch):
+    """Run `engine.cli.main(ARGS)` in-process; usage errors (SystemExit) become the exit code."""
+    from engine import cli
+
+    def run(*args: str, cwd: Path | None = None) -> CliResult:
+        monkeypatch.chdir(cwd or REPO)
+        capsys.readouterr()
+        try:
+            code = cli.main([str(a) for a in args])
+        except SystemExit as exc:  # argparse exits on usage errors
+            code = exc.code if isinstance(exc.code, int) else 2
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
