@@ -16,12 +16,14 @@ from pathlib import Path
 
 from engine.atomic import write_bytes_atomic
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
+from engine.history import CALENDAR_HISTORY, calendar_histories
 from engine.model.build import ProgrammeModel
 from engine.pipeline import CheckResult, ProgrammeResult, check_tree
 from engine.render import BuildOptions, RenderError, programme_renderers, repository_renderers
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _STAGING, _RETIRED = ".staging-", ".retired-"
+HISTORY_CACHE = Path(".cache") / "calendar-history.json"
 
 
 @dataclass
@@ -109,8 +111,12 @@ def _internal_error(model: ProgrammeModel, exc: Exception) -> Diagnostic:
 def build(specs: Path, outputs: Path, pdf: bool = False) -> BuildReport:
     """Check every programme, render those without errors, and swap their outputs in."""
     checked = check_tree(specs)
-    options = BuildOptions(build_time=build_time(specs), templates=TEMPLATES, outputs=outputs, pdf=pdf)
-    report = BuildReport(checked, [ProgrammeBuild(r) for r in checked.programmes])
+    built_at = build_time(specs)
+    histories = calendar_histories([r.model for r in checked.programmes if r.ok], built_at, outputs / HISTORY_CACHE)
+    options = BuildOptions(build_time=built_at, templates=TEMPLATES, outputs=outputs, pdf=pdf,
+                           extra={CALENDAR_HISTORY: histories})
+    report = BuildReport(checked, [ProgrammeBuild(r) for r in checked.programmes],
+                         diagnostics=[d for history in histories.values() for d in history.diagnostics])
     good: list[ProgrammeModel] = []
     for item in report.programmes:
         if not item.result.ok:

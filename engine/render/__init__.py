@@ -41,11 +41,15 @@ RepositoryRenderer = Callable[[list[ProgrammeModel], BuildOptions], dict[str, by
 
 def programme_renderers() -> list[ProgrammeRenderer]:
     """Renderers of one programme's folder `outputs/<programme>/`, in order."""
-    renderers: list[ProgrammeRenderer] = []
+    from engine.render.ics import render_build_report, render_programme_calendars
+
+    renderers: list[ProgrammeRenderer] = [render_programme_calendars, render_build_report]
     return renderers
 
 
 def repository_renderers() -> list[RepositoryRenderer]:
     """Renderers of files that span programmes (`outputs/calendars/<org>.ics`, the site index)."""
-    renderers: list[RepositoryRenderer] = []
+    from engine.render.ics import render_organisation_calendars
+
+    renderers: list[RepositoryRenderer] = [render_organisation_calendars]
     return renderers

@@ -1,0 +1,237 @@
+"""Calendar history: how many times each calendar event has changed, read from git.
+
+A subscribed calendar updates an event it already has when its SEQUENCE or LAST-MODIFIED
+rises. Both must be the same in every build of the same commit, so they cannot come from
+the clock or from the previous build's files: they come from the git history of the
+programme folder (docs/calendars.md, «SEQUENCE»).
+
+Every first-parent commit of HEAD that changed the programme folder is one published
+version. Each version is loaded through the normal loader and model, its events derived
+exactly as the calendar renderer derives them (`programme_calendar`) and fingerprinted:
+
+    SEQUENCE       the number of times the event's fingerprint changed from one version to the next
+    LAST-MODIFIED  the commit time of the last change (of its first version, if it never changed)
+
+An uncommitted change in the working tree is one more change, at the build time. Outside a
+git repository, or in a shallow clone whose history is cut, nothing is known: SEQUENCE is 0
+and LAST-MODIFIED the build time, and the build report says so (a shallow clone is also a
+warning: CI must fetch the whole history). Fingerprints of past versions are cached by the
+folder's git tree id, so a build only loads the versions it has not seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from engine.atomic import write_text_atomic
+from engine.diagnostics import Diagnostic, Severity, has_errors
+from engine.loading import load_programme
+from engine.model.build import ProgrammeModel, build_model
+from engine.render import RenderError
+from engine.render.ics_events import programme_calendar
+
+CALENDAR_HISTORY = "calendar_history"  # key of BuildOptions.extra: {programme id: CalendarHistory}
+SHALLOW_CLONE = "C201"
+ENGINE = Path(__file__).resolve().parent
+
+Fingerprints = dict[str, str]  # UID → fingerprint of the event's content
+
+
+@dataclass(frozen=True)
+class Revision:
+    sequence: int
+    last_modified: dt.datetime
+
+
+@dataclass(frozen=True)
+class CalendarHistory:
+    """SEQUENCE and LAST-MODIFIED of the events of one programme, and how they were found."""
+
+    revisions: dict[str, Revision]
+    note: str  # for the build report, in Russian
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @classmethod
+    def unknown(cls) -> CalendarHistory:
+        return cls({}, "история изменений не вычислялась: SEQUENCE 0, LAST-MODIFIED — время сборки")
+
+    def revision(self, uid: str, build_time: dt.datetime) -> Revision:
+        """An event the history does not know has never changed: SEQUENCE 0 as of this build."""
+        return self.revisions.get(uid) or Revision(0, build_time)
+
+
+def calendar_histories(models: list[ProgrammeModel], build_time: dt.datetime,
+                       cache_file: Path | None) -> dict[str, CalendarHistory]:
+    """The history of every programme to be built; never raises (no history is a note, not an error)."""
+    cache = _FingerprintCache(cache_file)
+    histories = {model.id: calendar_history(model, build_time, cache) for model in models}
+    cache.save()
+    return histories
+
+
+def calendar_history(model: ProgrammeModel, build_time: dt.datetime, cache: _FingerprintCache) -> CalendarHistory:
+    repository = _Repository.containing(model.directory)
+    if repository is None:
+        return CalendarHistory({}, "папка программы не в репозитории git — SEQUENCE 0, LAST-MODIFIED — время сборки")
+    if repository.shallow:
+        span = model.sources.span(("programme",))
+        warning = Diagnostic(
+            SHALLOW_CLONE, Severity.WARNING,
+            "история git неполная (shallow clone): у событий календаря SEQUENCE 0, подписчики могут не увидеть изменений",
+            span, "в CI загрузите всю историю: actions/checkout с «fetch-depth: 0»", "shallow-history")
+        return CalendarHistory({}, "история git неполная (shallow clone) — SEQUENCE 0, LAST-MODIFIED — время сборки; "
+                                   "в CI нужен fetch-depth: 0", (warning,))
+    versions = repository.versions()
+    known = []
+    unreadable = 0
+    for tree, committed in versions:
+        fingerprints = cache.remembered(tree, repository.fingerprints)
+        if fingerprints is None:
+            unreadable += 1
+        else:
+            known.append((fingerprints, committed))
+    current = _current_fingerprints(model)
+    note = f"по истории git папки {repository.prefix or '.'} — версий в коммитах: {len(versions)}"
+    if unreadable:
+        note += f", из них не прочитаны текущей версией prikaz и не учтены: {unreadable}"
+    return CalendarHistory(_revisions(known + [(current, build_time)], current), note)
+
+
+def _revisions(versions: list[tuple[Fingerprints, dt.datetime]], current: Fingerprints) -> dict[str, Revision]:
+    """Walk the versions oldest first; an event changes when its fingerprint differs from the one last seen."""
+    seen: dict[str, tuple[str, Revision]] = {}
+    for fingerprints, moment in versions:
+        for uid, fingerprint in fingerprints.items():
+            previous = seen.get(uid)
+            if previous is None:
+                seen[uid] = (fingerprint, Revision(0, moment))
+            elif previous[0] != fingerprint:
+                seen[uid] = (fingerprint, Revision(previous[1].sequence + 1, moment))
+    return {uid: seen[uid][1] for uid in current}
+
+
+def _current_fingerprints(model: ProgrammeModel) -> Fingerprints:
+    try:
+        return _fingerprints(model)
+    except RenderError:
+        return {}  # the calendar renderer reports the same error with its location
+
+
+def _fingerprints(model: ProgrammeModel) -> Fingerprints:
+    return {event.uid: event.fingerprint() for event in programme_calendar(model).events}
+
+
+@dataclass(frozen=True)
+class _Repository:
+    root: Path
+    prefix: str  # the programme folder inside the repository: specs/lipetsk-2022
+    shallow: bool
+
+    @classmethod
+    def containing(cls, directory: Path) -> _Repository | None:
+        out = _git(directory, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository")
+        if out is None:
+            return None
+        root, prefix, shallow = out.decode().split("\n")[:3]
+        return cls(Path(root), prefix.rstrip("/"), shallow == "true")
+
+    def versions(self) -> list[tuple[str | None, dt.datetime]]:
+        """(tree id of the folder, or None where it did not exist; commit time) per change, oldest first."""
+        log = _git(self.root, "log", "--first-parent", "--reverse", "--format=%H %ct", "HEAD")
+        if not log:
+            return []  # no commits yet
+        commits = [line.split() for line in log.decode().splitlines()]
+        query = "".join(f"{commit}:{self.prefix}\n" for commit, _ in commits).encode()
+        found = _git(self.root, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=query) or b""
+        versions: list[tuple[str | None, dt.datetime]] = []
+        for (_, committed), line in zip(commits, found.decode().splitlines()):
+            name, kind = line.rsplit(" ", 1)
+            tree = name if kind == "tree" else None
+            if not versions or versions[-1][0] != tree:
+                versions.append((tree, dt.datetime.fromtimestamp(int(committed), dt.timezone.utc)))
+        return versions
+
+    def fingerprints(self, tree: str | None) -> Fingerprints | None:
+        """The events of one version of the folder; None when this engine cannot load it."""
+        if tree is None:
+            return {}
+        archive = _git(self.root, "archive", "--format=tar", tree)
+        if archive is None:
+            return None
+        with tempfile.TemporaryDirectory(prefix="prikaz-history-") as temporary:
+            folder = Path(temporary) / (Path(self.prefix).name or "programme")
+            try:
+                with tarfile.open(fileobj=io.BytesIO(archive)) as files:
+                    files.extractall(folder, filter="data")
+            except tarfile.TarError:  # e.g. a link out of the folder, which the loader would refuse too
+                return None
+            loaded = load_programme(folder)
+            if has_errors(loaded.diagnostics):
+                return None
+            model, _ = build_model(loaded)
+            if model is None:
+                return None
+            try:
+                return _fingerprints(model)
+            except RenderError:
+                return None
+
+
+def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+    try:
+        result = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=120, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout if result.returncode == 0 else None
+
+
+class _FingerprintCache:
+    """Fingerprints by git tree id: a version of a folder never changes, so they are computed once.
+
+    Kept in outputs/.cache/; valid only for the engine source that computed it (another engine
+    may derive other events from the same version), and safe to delete at any time.
+    """
+
+    def __init__(self, file: Path | None):
+        self.file = file
+        self.engine = _engine_digest()
+        self.versions: dict[str, Fingerprints | None] = {}
+        self.changed = False
+        if file is not None and file.is_file():
+            try:
+                stored = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                return
+            if isinstance(stored, dict) and stored.get("engine") == self.engine:
+                self.versions = stored.get("versions", {})
+
+    def remembered(self, tree: str | None, compute: Callable[[str | None], Fingerprints | None]) -> Fingerprints | None:
+        if tree is None:
+            return compute(tree)  # the folder did not exist: nothing to remember
+        if tree not in self.versions:
+            self.versions[tree] = compute(tree)
+            self.changed = True
+        return self.versions[tree]
+
+    def save(self) -> None:
+        if self.file is None or not self.changed:
+            return
+        write_text_atomic(self.file, json.dumps({"engine": self.engine, "versions": self.versions},
+                                                ensure_ascii=False, sort_keys=True))
+
+
+def _engine_digest() -> str:
+    digest = hashlib.sha256()
+    for source in sorted(ENGINE.rglob("*.py")):
+        digest.update(source.relative_to(ENGINE).as_posix().encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]

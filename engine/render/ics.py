@@ -1,0 +1,148 @@
+"""Calendar feeds (RFC 5545, RFC 7986): what people subscribe to once and keep forever.
+
+Per programme: `calendar.ics` with every dated item, `calendars/<org>.ics` for each of its
+organisations and `build-report.txt` naming the undated items. Across programmes:
+`calendars/<org>.ics` at the outputs root, with the organisation's items from every
+programme (the same organisation id in two programmes is the same organisation).
+
+Every event is an all-day VEVENT (the time language has no time of day, so there are no
+floating times and no VTIMEZONE is needed); each window of an item is its own event, with no
+RRULE — docs/calendars.md explains why. SEQUENCE and LAST-MODIFIED come from the history stage
+(`engine.history`) through BuildOptions.extra; DTSTAMP is the build time. Same input, same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from icalendar import Alarm, Calendar, Event
+from icalendar.prop import vDuration
+
+from engine.history import CALENDAR_HISTORY, CalendarHistory
+from engine.model.build import ProgrammeModel
+from engine.model.spec import Organisation
+from engine.render import BuildOptions
+from engine.render.ics_events import CalendarEvent, ProgrammeCalendar, programme_calendar
+
+PRODID = "-//prikaz//calendar feeds//RU"
+# Roadmaps change a few times a year; twice a day is often enough and gentle on the host.
+REFRESH_INTERVAL = dt.timedelta(hours=12)
+FEED = "calendar.ics"
+REPORT = "build-report.txt"
+
+
+@dataclass(frozen=True)
+class _Feed:
+    name: str
+    description: str
+    timezone: str | None  # X-WR-TIMEZONE; None when the programmes of a shared feed disagree
+    events: list[CalendarEvent]
+
+
+def render_programme_calendars(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
+    """calendar.ics and calendars/<org>.ics of one programme."""
+    info = model.programme.programme
+    calendar = programme_calendar(model)
+    history = _history(options, model)
+    years = info.period.years
+    period = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    files = {FEED: _ical(_Feed(
+        info.title,
+        f"Сроки мероприятий и поручений программы «{info.title}» ({info.region}, {period}), "
+        f"по утверждённым документам. Обновляется при каждом изменении спецификации.",
+        info.timezone, calendar.events), options, {model.id: history})}
+    for org_id, org in model.programme.organisations.items():
+        # Every organisation gets a feed, even an empty one: a subscribed URL must not vanish
+        # when the organisation's last item goes, or subscribers would keep the stale events.
+        events = [event for event in calendar.events if org_id in event.organisations]
+        files[f"calendars/{org_id}.ics"] = _ical(_Feed(
+            f"{org.short} — {info.title}",
+            f"Сроки, за которые отвечает {org.short}, в программе «{info.title}».",
+            info.timezone, events), options, {model.id: history})
+    return files
+
+
+def render_build_report(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
+    """build-report.txt: what the feeds hold, what they cannot hold (undated items), and why SEQUENCE is what it is."""
+    calendar = programme_calendar(model)
+    lines = [f"Программа {model.id}: отчёт о сборке календарей", "", "Календари:",
+             f"  {FEED} — событий: {len(calendar.events)}"]
+    for org_id, org in model.programme.organisations.items():
+        count = sum(org_id in event.organisations for event in calendar.events)
+        lines.append(f"  calendars/{org_id}.ics ({org.short}) — событий: {count}")
+    lines += ["", f"Сроки без даты — в календари не внесены ({len(calendar.undated)}):"]
+    lines += [f"  {item.reference}: «{item.summary}» — срок «{item.time}»" for item in calendar.undated] or ["  нет"]
+    if calendar.notes:
+        lines += ["", "Замечания:"] + [f"  {note}" for note in calendar.notes]
+    lines += ["", f"SEQUENCE и LAST-MODIFIED: {_history(options, model).note}", ""]
+    return {REPORT: "\n".join(lines).encode("utf-8")}
+
+
+def render_organisation_calendars(models: list[ProgrammeModel], options: BuildOptions) -> dict[str, bytes]:
+    """calendars/<org>.ics at the outputs root: one organisation's items from every programme."""
+    ordered = sorted(models, key=lambda model: model.id)
+    calendars: dict[str, ProgrammeCalendar] = {model.id: programme_calendar(model) for model in ordered}
+    histories = {model.id: _history(options, model) for model in ordered}
+    members: dict[str, list[ProgrammeModel]] = {}
+    for model in ordered:
+        for org_id in model.programme.organisations:
+            members.setdefault(org_id, []).append(model)
+    files = {}
+    for org_id, programmes in sorted(members.items()):
+        org: Organisation = programmes[0].programme.organisations[org_id]
+        titles = "; ".join(f"«{model.programme.programme.title}»" for model in programmes)
+        events = sorted((event for model in programmes for event in calendars[model.id].events
+                         if org_id in event.organisations), key=lambda e: (e.start, e.end, e.uid))
+        zones = {model.programme.programme.timezone for model in programmes}
+        files[f"calendars/{org_id}.ics"] = _ical(_Feed(
+            f"{org.short} — сроки всех программ",
+            f"Сроки, за которые отвечает {org.short}, во всех программах: {titles}.",
+            zones.pop() if len(zones) == 1 else None, events), options, histories)
+    return files
+
+
+def _history(options: BuildOptions, model: ProgrammeModel) -> CalendarHistory:
+    return options.extra.get(CALENDAR_HISTORY, {}).get(model.id) or CalendarHistory.unknown()
+
+
+def _ical(feed: _Feed, options: BuildOptions, histories: dict[str, CalendarHistory]) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    # Each sets the RFC 7986 property and its X-WR- twin, which Google and Outlook read instead.
+    calendar.calendar_name = feed.name
+    calendar.description = feed.description
+    if feed.timezone:
+        calendar.add("x-wr-timezone", feed.timezone)
+    # RFC 7986 requires VALUE=DURATION on REFRESH-INTERVAL; X-PUBLISHED-TTL is Outlook's twin.
+    calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
+    stamp = options.build_time.astimezone(dt.timezone.utc)
+    for event in feed.events:
+        revision = histories[event.programme].revision(event.uid, stamp)
+        calendar.add_component(_vevent(event, stamp, revision.sequence, revision.last_modified))
+    return calendar.to_ical()
+
+
+def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modified: dt.datetime) -> Event:
+    vevent = Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", event.start)  # a date: VALUE=DATE, an all-day event
+    vevent.add("dtend", event.end)  # exclusive: the day after the last day
+    vevent.add("sequence", sequence)
+    vevent.add("last-modified", last_modified.astimezone(dt.timezone.utc))
+    vevent.add("summary", event.summary)
+    vevent.add("description", event.description)
+    vevent.add("categories", [event.category])
+    vevent.add("transp", "TRANSPARENT")  # a deadline or a working period never makes anyone busy
+    for before in event.reminders:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", event.summary)
+        alarm.add("trigger", -before)
+        vevent.add_component(alarm)
+    return vevent

@@ -1,0 +1,287 @@
+"""What a calendar shows: every dated item of a programme as all-day events, and the undated rest.
+
+Shared by the calendar writer (`engine.render.ics`) and the history stage (`engine.history`),
+which derives the same events from past versions of the spec to count their changes.
+
+Identity (docs/calendars.md): an event's UID is
+
+    <programme id>.<document>.<item id>.<window ordinal>@prikaz
+
+where the window ordinal is the window's place among the item's own windows in date order
+(1 for the only window, 1 and 2 for «01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022»).
+Nothing in it depends on where the item stands in the document or on its computed number,
+so reordering and renumbering change no UID, and moving a window's dates keeps its UID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from icalendar.prop import vDuration
+
+from engine.checks.timing import timed_items
+from engine.diagnostics import Diagnostic, DiagnosticError, Severity
+from engine.model.appendices import appendices, decree_reference
+from engine.model.build import ProgrammeModel, refine
+from engine.model.spec import Activity, AppendixDocument, Clause, SpecItem, SpecModel, Specification
+from engine.model.text import TextContext, appendix_numbers, lower_first, person_name, render_text
+from engine.render import RenderError
+from engine.timeexpr import TimeExpr
+
+UID_DOMAIN = "prikaz"
+REMINDER_SYNTAX = "C101"
+ONE_DAY = dt.timedelta(days=1)
+_LINE_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One all-day event: the days `start` up to, not including, `end` (DTEND is exclusive)."""
+
+    uid: str
+    programme: str  # programme id: whose history gives the event its SEQUENCE
+    start: dt.date
+    end: dt.date
+    summary: str
+    description: str
+    category: str
+    organisations: tuple[str, ...]  # responsible organisation ids: the feeds the event belongs to
+    reminders: tuple[dt.timedelta, ...]  # VALARMs: how long before the start
+
+    def fingerprint(self) -> str:
+        """A digest of everything the event publishes except its identity: any change raises SEQUENCE."""
+        content = [str(value) for value in (self.start, self.end, self.summary, self.description, self.category,
+                                            self.organisations, self.reminders)]
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class UndatedItem:
+    """An item whose deadline names no date («по запросу»): listed in the build report, not in a calendar."""
+
+    reference: str
+    summary: str
+    time: str
+
+
+@dataclass(frozen=True)
+class ProgrammeCalendar:
+    events: list[CalendarEvent]  # sorted by date, then UID
+    undated: list[UndatedItem]
+    notes: list[str]  # what the build report should tell about identities
+
+
+@dataclass(frozen=True)
+class _Item:
+    """What every window of one dated or undated item shares."""
+
+    key: str  # <document>.<item id>
+    summary: str
+    description: list[str]
+    reference: str
+    category: str
+    organisations: tuple[str, ...]
+
+
+def programme_calendar(model: ProgrammeModel) -> ProgrammeCalendar:
+    """Every timed item of the programme as events; raises RenderError on what cannot be published."""
+    return _CalendarBuilder(model).build()
+
+
+class _CalendarBuilder:
+    def __init__(self, model: ProgrammeModel):
+        self.model = model
+        self.programme = model.programme
+        self.period = self.programme.programme.period
+        self.numbers = appendix_numbers(self.programme)
+        self.marks = {appendix.kind: appendix.mark for appendix in appendices(self.programme)}
+        self.reminders = self._reminders()
+        self.parents = _clause_parents(self.programme.decree.clauses)
+        roadmap = self.programme.roadmap
+        self.sections = {id(a): s for s in (roadmap.sections if roadmap else []) for a in s.activities}
+        self.notes: list[str] = []
+
+    def build(self) -> ProgrammeCalendar:
+        events: list[CalendarEvent] = []
+        undated: list[UndatedItem] = []
+        for target, field, expr in timed_items(self.programme):
+            item = self._item(target)
+            if not expr.dated:
+                undated.append(UndatedItem(item.reference, item.summary, expr.text))
+                continue
+            description = "\n".join(item.description + [
+                f"Срок: {expr.render(self.period)}",
+                f"Документ: {item.reference}",
+                f"Программа: {self.programme.programme.title}",
+            ])
+            for ordinal, window in enumerate(expr.windows(self.period), start=1):
+                events.append(CalendarEvent(
+                    uid=f"{self.model.id}.{item.key}.{ordinal}@{UID_DOMAIN}", programme=self.model.id,
+                    start=window.start, end=window.end + ONE_DAY,
+                    summary=item.summary, description=description, category=item.category,
+                    organisations=item.organisations, reminders=self.reminders,
+                ))
+        events.sort(key=lambda event: (event.start, event.end, event.uid))
+        return ProgrammeCalendar(events, undated, self.notes)
+
+    # --- items ----------------------------------------------------------------------------
+
+    def _item(self, target: SpecModel) -> _Item:
+        if isinstance(target, Activity):
+            return self._activity(target)
+        if isinstance(target, Clause):
+            return self._clause(target)
+        if isinstance(target, SpecItem):
+            return self._specification_item(target)
+        if isinstance(target, Specification):
+            return self._service_period(target)
+        raise TypeError(f"no calendar form for {type(target).__name__}")
+
+    def _activity(self, activity: Activity) -> _Item:
+        roadmap = self.programme.roadmap
+        section = self.sections.get(id(activity))
+        lines = self._paragraphs(activity, "details", activity.details)
+        lines.append("Ответственные: " + ", ".join(self._party(owner.org) for owner in activity.owners))
+        for owner in activity.owners:
+            if owner.result:
+                lines.append(f"Результат ({self._party(owner.org)}):")
+                lines += self._paragraphs(owner, "result", owner.result)
+        if activity.result:
+            lines.append("Планируемый результат:")
+            lines += self._paragraphs(activity, "result", activity.result)
+        return _Item(
+            key=f"roadmap.{activity.id}",
+            summary=_headline(self._text(activity.title, activity, "title")),
+            description=lines,
+            reference=f"{self._document('roadmap', roadmap)}, пункт {activity.number}",
+            category=self._text(section.title, section, "title") if section else self._text(roadmap.title, roadmap, "title"),
+            organisations=self._organisations(owner.org for owner in activity.owners),
+        )
+
+    def _clause(self, clause: Clause) -> _Item:
+        chain = self.parents.get(id(clause), []) + [clause]
+        full_text = " ".join(self._text(c.text, c, "text", deadline=c.deadline) for c in chain)
+        responsible = next((c.responsible for c in reversed(chain) if c.responsible), [])
+        if clause.id:
+            key = f"decree.{clause.id}"
+        else:
+            # Without an id only the number identifies the clause: renumbering would change the UID.
+            key = f"decree.n{clause.number.replace('.', '-')}"
+            self.notes.append(f"пункт {clause.number} со сроком не имеет id: UID его события зависит от номера "
+                              f"пункта; добавьте «id:», чтобы перенумерация не создавала новое событие")
+        lines = [full_text]
+        if responsible:
+            lines.append("Ответственные: " + ", ".join(self._party(ref) for ref in responsible))
+        return _Item(
+            key=key,
+            summary=_headline(self._text(clause.text, clause, "text", deadline=clause.deadline)),
+            description=lines,
+            reference=f"{_capitalised(decree_reference(self.programme, 'nom'))}, пункт {clause.number}",
+            category=_capitalised(self.programme.decree.kind),
+            organisations=self._organisations(responsible),
+        )
+
+    def _specification_item(self, item: SpecItem) -> _Item:
+        specification = self.programme.specification
+        deliverables = [self._text(text, item, "deliverables", index, quantities=item.quantities)
+                        for index, text in enumerate(item.deliverables)]
+        return _Item(
+            key=f"specification.{item.id}",
+            summary=_headline(self._text(item.text, item, "text", quantities=item.quantities)),
+            description=(["Состав работ и результаты:"] + deliverables) if deliverables else [],
+            reference=f"{self._document('specification', specification)}, пункт {item.number}",
+            category=self._text(specification.title, specification, "title"),
+            # The spec language names no executor of a specification: its items go to the programme feed only.
+            organisations=(),
+        )
+
+    def _service_period(self, specification: Specification) -> _Item:
+        event_name = self._text(specification.event_name, specification, "event_name")
+        return _Item(
+            key="specification.service-period",
+            summary=f"Срок оказания услуг по техническому заданию: {event_name}",
+            description=[],
+            reference=f"{self._document('specification', specification)}, раздел 3 «Срок оказания услуг»",
+            category=self._text(specification.title, specification, "title"),
+            organisations=(),
+        )
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _text(self, text: str, owner: SpecModel, *path: str | int, deadline: TimeExpr | None = None,
+              quantities=()) -> str:
+        """Placeholders substituted; a failure is the user's to fix, so it points at the text."""
+        context = TextContext(self.programme, self.numbers, deadline=deadline, quantities=list(quantities))
+        try:
+            return _single_line(render_text(text, context))
+        except DiagnosticError as exc:
+            span = refine(self.model.sources.span(owner.path + path), self.model.sources, exc.offset, exc.length)
+            raise RenderError([Diagnostic(exc.code, Severity.ERROR, exc.message, span, exc.hint, "calendar-text")]) from None
+
+    def _paragraphs(self, owner: SpecModel, field: str, paragraphs: list[str]) -> list[str]:
+        return [self._text(text, owner, field, index) for index, text in enumerate(paragraphs)]
+
+    def _document(self, kind: str, document: AppendixDocument) -> str:
+        title = self._text(document.title, document, "title")
+        mark = self.marks.get(kind)
+        return f"{title} ({lower_first(mark)})" if mark else title
+
+    def _party(self, ref: str) -> str:
+        if ref in self.programme.organisations:
+            return self.programme.organisations[ref].short
+        return person_name(self.programme.people[ref])
+
+    def _organisations(self, refs) -> tuple[str, ...]:
+        """Owners and responsible people resolved to organisations (a person stands for their organisation)."""
+        found: list[str] = []
+        for ref in refs:
+            person = self.programme.people.get(ref)
+            org = person.organisation if person is not None else ref
+            if org in self.programme.organisations and org not in found:
+                found.append(org)
+        return tuple(found)
+
+    def _reminders(self) -> tuple[dt.timedelta, ...]:
+        info = self.programme.programme
+        reminders = []
+        for index, text in enumerate(info.reminders):
+            try:
+                before = vDuration.from_ical(text)
+            except ValueError:
+                before = None
+            if before is None or before < dt.timedelta(0):
+                raise RenderError([Diagnostic(
+                    REMINDER_SYNTAX, Severity.ERROR, f"напоминание «{text}» записано неверно",
+                    self.model.sources.span(info.path + ("reminders", index)),
+                    "напоминание — длительность ISO 8601 до начала события: «P7D» (за 7 дней), «P1D», «PT12H»",
+                    "calendar-reminder")])
+            reminders.append(before)
+        return tuple(reminders)
+
+
+def _clause_parents(clauses: list[Clause], chain: list[Clause] | None = None) -> dict[int, list[Clause]]:
+    """Each sub-clause's enclosing clauses: «5.1 в срок до …» reads as the end of clause 5."""
+    chain = chain or []
+    parents: dict[int, list[Clause]] = {}
+    for clause in clauses:
+        parents[id(clause)] = chain
+        parents.update(_clause_parents(clause.clauses, chain + [clause]))
+    return parents
+
+
+def _single_line(text: str) -> str:
+    """Line breaks of the YAML source mean nothing in a calendar; no-break spaces («№ 266») stay."""
+    return _LINE_SPACE.sub(" ", text).strip()
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _headline(text: str) -> str:
+    """A document row as a calendar title: capitalised, without the «:» or «;» that led into a list."""
+    return _capitalised(text.rstrip(" :;"))
