@@ -1,0 +1,342 @@
+"""Calendar feeds of the bundled programmes, read back as a calendar client would read them.
+
+The feeds are parsed with icalendar and expanded with recurring-ical-events; the dates are
+those of the source documents (shared/sources/*.txt). The specs are built from copies outside
+git, so SEQUENCE is 0 here; how it rises is tested in tests/history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import icalendar
+import pytest
+import recurring_ical_events
+from ruamel.yaml import YAML
+
+from engine.build import build
+from engine.checks.timing import timed_items
+from engine.pipeline import check_tree
+
+REPO = Path(__file__).resolve().parents[2]
+PROGRAMMES = ("leningrad-2020", "lipetsk-2022", "lysva-2021")
+BUILD_EPOCH = 1_700_000_000  # SOURCE_DATE_EPOCH of these builds
+BUILD_TIME = dt.datetime.fromtimestamp(BUILD_EPOCH, dt.timezone.utc)
+UNDATED = {
+    "lipetsk-2022": {"diagnostics-on-request": "В соответствии с календарными планами ОО"},
+    "lysva-2021": {"head-interviews": "По итогам выявления", "teacher-diagnostics-monitoring": "По плану",
+                   "assessment-participation-monitoring": "В соответствии с графиками проведения"},
+}
+
+
+def copy_specs(root: Path, *names: str) -> Path:
+    specs = root / "specs"
+    for name in names or PROGRAMMES:
+        shutil.copytree(REPO / "specs" / name, specs / name)
+    return specs
+
+
+def build_specs(specs: Path, outputs: Path):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(BUILD_EPOCH))
+        return build(specs, outputs)
+
+
+def edit_yaml(path: Path, change) -> None:
+    """Load a spec file keeping its comments, let `change` edit the data, write it back."""
+    yaml = YAML()
+    yaml.width = 4096
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    change(data)
+    with path.open("w", encoding="utf-8") as stream:
+        yaml.dump(data, stream)
+
+
+def feed(path: Path) -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(path.read_bytes())
+
+
+def vevents(calendar: icalendar.Calendar) -> dict[str, icalendar.Event]:
+    found = {}
+    for event in calendar.walk("VEVENT"):
+        uid = str(event["UID"])
+        assert uid not in found, f"UID {uid} встречается дважды"
+        found[uid] = event
+    return found
+
+
+def days(event) -> tuple[dt.date, dt.date]:
+    return event["DTSTART"].dt, event["DTEND"].dt
+
+
+def occurrences(calendar: icalendar.Calendar, item_id: str, first_year: int, last_year: int):
+    """(first day, exclusive end) of every occurrence of an item, expanded as a client expands them."""
+    expanded = recurring_ical_events.of(calendar).between(dt.date(first_year, 1, 1), dt.date(last_year + 1, 1, 1))
+    return sorted(days(event) for event in expanded if f".{item_id}." in str(event["UID"]))
+
+
+def month(year: int, number: int, months: int = 1) -> tuple[dt.date, dt.date]:
+    """A window of whole months as DTSTART / exclusive DTEND."""
+    end_year, end_month = divmod(year * 12 + number - 1 + months, 12)
+    return dt.date(year, number, 1), dt.date(end_year, end_month + 1, 1)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("ics")
+    report = build_specs(copy_specs(root), root / "outputs")
+    assert not report.failed, report.all_diagnostics
+    return root / "outputs"
+
+
+@pytest.fixture(scope="module")
+def models():
+    checked = check_tree(REPO / "specs")
+    return {result.model.id: result.model for result in checked.programmes}
+
+
+def ics_files(outputs: Path) -> list[Path]:
+    return sorted(outputs.rglob("*.ics"))
+
+
+# --- the days, against the sources -------------------------------------------------------------
+
+
+def test_lipetsk_item_8_is_two_events_with_exclusive_ends(built):
+    calendar = feed(built / "lipetsk-2022" / "calendar.ics")
+    events = vevents(calendar)
+    first = events["lipetsk-2022.roadmap.monitoring-programmes.1@prikaz"]
+    second = events["lipetsk-2022.roadmap.monitoring-programmes.2@prikaz"]
+    assert days(first) == (dt.date(2022, 6, 1), dt.date(2022, 6, 28))  # 01.06–27.06.2022, DTEND the day after
+    assert days(second) == (dt.date(2022, 11, 15), dt.date(2022, 12, 1))  # 15.11–30.11.2022
+    assert first["DTSTART"].params["VALUE"] == "DATE" and first["DTEND"].params["VALUE"] == "DATE"
+    assert occurrences(calendar, "monitoring-programmes", 2022, 2022) == [days(first), days(second)]
+
+
+def test_lipetsk_month_ranges_are_their_window(built):
+    calendar = feed(built / "lipetsk-2022" / "calendar.ics")
+    assert occurrences(calendar, "normative-base", 2022, 2022) == [month(2022, 2, 2)]  # «Февраль-март»
+    assert occurrences(calendar, "information-support", 2022, 2022) == [month(2022, 3, 10)]  # «Март-декабрь 2022»
+    assert occurrences(calendar, "working-group", 2022, 2022) == [
+        (dt.date(2022, 6, 28), dt.date(2022, 7, 1)), (dt.date(2022, 12, 1), dt.date(2022, 12, 4))]
+
+
+def test_leningrad_clause_5_1_is_one_day(built):
+    calendar = feed(built / "leningrad-2020" / "calendar.ics")
+    event = vevents(calendar)["leningrad-2020.decree.application.1@prikaz"]  # «до 10 февраля 2020 года»
+    assert days(event) == (dt.date(2020, 2, 10), dt.date(2020, 2, 11))
+    assert occurrences(calendar, "application", 2020, 2020) == [days(event)]
+    assert "пункт 5.1" in str(event["DESCRIPTION"])
+    assert "application.1@prikaz" in "".join(vevents(feed(built / "leningrad-2020" / "calendars" / "loiro.ics")))
+
+
+def test_leningrad_item_2_10_occurs_every_month_of_the_service_period(built):
+    # The source says «ежемесячно»; the spec bounds it by the service period (раздел 3: февраль – декабрь
+    # 2020), see specs/leningrad-2020/specification.yaml — so every month of 2020 from February on.
+    calendar = feed(built / "leningrad-2020" / "calendar.ics")
+    assert occurrences(calendar, "virtual-reception", 2020, 2020) == [month(2020, number) for number in range(2, 13)]
+
+
+def test_leningrad_month_lists(built):
+    calendar = feed(built / "leningrad-2020" / "calendar.ics")
+    # «апрель, май, сентябрь, октябрь, ноябрь 2020 года»
+    assert occurrences(calendar, "expert-sessions", 2020, 2020) == [month(2020, n) for n in (4, 5, 9, 10, 11)]
+    assert occurrences(calendar, "course-quality-assessment", 2020, 2020) == [month(2020, 2, 4)]  # февраль - май
+
+
+def test_lysva_june_july_occurs_every_year_of_the_plan(built):
+    calendar = feed(built / "lysva-2021" / "calendar.ics")
+    assert str(calendar["X-WR-TIMEZONE"]) == "Asia/Yekaterinburg"
+    assert occurrences(calendar, "results-analysis", 2021, 2024) == [month(year, 6, 2) for year in range(2021, 2025)]
+
+
+def test_lysva_recurring_and_whole_year_items(built):
+    calendar = feed(built / "lysva-2021" / "calendar.ics")
+    # «Ноябрь, январь, март, июнь»: each listed month of every year, each its own length
+    assert occurrences(calendar, "statistical-reports", 2021, 2024) == sorted(
+        month(year, number) for year in range(2021, 2025) for number in (1, 3, 6, 11))
+    # «Ежегодно» and «В течение года»: every whole year, 2024 included (a leap year: 366 days)
+    for item in ("monitoring-recommendations", "institutional-quality-monitoring"):
+        assert occurrences(calendar, item, 2021, 2024) == [month(year, 1, 12) for year in range(2021, 2025)]
+    assert occurrences(calendar, "regional-500plus-plan", 2021, 2024) == [month(2021, 1, 12)]  # «2021 год»
+    assert occurrences(calendar, "goals-and-objectives", 2021, 2024) == [month(2021, 8)]  # «Август, 2021»
+
+
+def test_every_dated_item_is_in_the_feed_once_per_window(built, models):
+    for programme_id, model in models.items():
+        events = vevents(feed(built / programme_id / "calendar.ics"))
+        period = model.programme.programme.period
+        expected = {}
+        for target, _, expr in timed_items(model.programme):
+            item_id = getattr(target, "id", None) or "service-period"
+            for ordinal, window in enumerate(expr.windows(period), start=1):
+                expected[(item_id, ordinal)] = (window.start, window.end + dt.timedelta(days=1))
+        found = {(uid.split(".")[2], int(uid.split(".")[3].split("@")[0])): days(event) for uid, event in events.items()}
+        assert found == expected, programme_id
+
+
+def test_undated_items_are_not_in_feeds_but_in_the_build_report(built):
+    for programme_id, undated in UNDATED.items():
+        report = (built / programme_id / "build-report.txt").read_text(encoding="utf-8")
+        for item_id, wording in undated.items():
+            for path in ics_files(built):
+                assert f".{item_id}." not in path.read_text(encoding="utf-8"), (item_id, path)
+            assert f"«{wording}»" in report
+        assert f"Сроки без даты — в календари не внесены ({len(undated)})" in report
+    assert "Сроки без даты — в календари не внесены (0)" in (built / "leningrad-2020" / "build-report.txt").read_text(
+        encoding="utf-8")
+
+
+# --- events and calendars, as subscribers see them --------------------------------------------
+
+
+def test_events_are_all_day_transparent_and_described(built):
+    for path in ics_files(built):
+        calendar = feed(path)
+        assert not calendar.walk("VTODO") and not calendar.walk("VTIMEZONE")
+        for event in calendar.walk("VEVENT"):
+            start, end = days(event)
+            assert type(start) is dt.date and type(end) is dt.date and end > start  # no floating times
+            assert "RRULE" not in event and "TZID" not in event["DTSTART"].params
+            assert event["TRANSP"] == "TRANSPARENT"
+            assert event["DTSTAMP"].dt == BUILD_TIME
+            assert event["SEQUENCE"] == 0 and event["LAST-MODIFIED"].dt == BUILD_TIME  # not in git: see build report
+            assert str(event["SUMMARY"]) and "{{" not in str(event["SUMMARY"]) + str(event["DESCRIPTION"])
+            assert "Документ: " in str(event["DESCRIPTION"]) and event.get("CATEGORIES").cats
+            assert not event.walk("VALARM")  # the bundled programmes set no reminders
+
+
+def test_activity_description_and_category(built):
+    events = vevents(feed(built / "lipetsk-2022" / "calendar.ics"))
+    description = str(events["lipetsk-2022.roadmap.targeted-support.1@prikaz"]["DESCRIPTION"])
+    assert "Ответственные: ГАУДПО ЛО «ИРО», ЦМОКО" in description
+    assert "Результат (ЦМОКО):\nпроведение диагностики по запросу ОО;" in description
+    assert "План-график (приложение №\u00a01 к приказу" in description and description.count("пункт 6") == 1
+    summary = str(events["lipetsk-2022.roadmap.monitoring-results.1@prikaz"]["SUMMARY"])
+    assert summary == "Проведение мониторинга в школах с низкими результатами обучения"  # the «:» before the list dropped
+    lysva = vevents(feed(built / "lysva-2021" / "calendar.ics"))
+    categories = lysva["lysva-2021.roadmap.results-analysis.1@prikaz"]["CATEGORIES"].cats
+    assert [str(c) for c in categories] == ["Общесистемные мероприятия"]  # the roadmap section
+
+
+def test_calendar_properties_in_russian(built):
+    calendar = feed(built / "lipetsk-2022" / "calendar.ics")
+    raw = (built / "lipetsk-2022" / "calendar.ics").read_bytes().decode().replace("\r\n ", "")
+    assert calendar["VERSION"] == "2.0" and calendar["CALSCALE"] == "GREGORIAN" and calendar["METHOD"] == "PUBLISH"
+    assert str(calendar["PRODID"]).startswith("-//prikaz//")
+    name = "Мероприятие 21 — поддержка школ с низкими результатами обучения, Липецкая область, 2022"
+    assert str(calendar["NAME"]) == str(calendar["X-WR-CALNAME"]) == name
+    assert "Сроки мероприятий и поручений программы" in str(calendar["DESCRIPTION"])
+    assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in raw and "\r\nX-PUBLISHED-TTL:PT12H\r\n" in raw
+    assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Moscow"
+
+
+def test_organisation_feeds_of_a_programme(built):
+    programme = vevents(feed(built / "lipetsk-2022" / "calendar.ics"))
+    iro = feed(built / "lipetsk-2022" / "calendars" / "iro.ics")
+    assert str(iro["X-WR-CALNAME"]).startswith("ГАУДПО ЛО «ИРО» — ")
+    assert "lipetsk-2022.roadmap.monitoring-programmes.2@prikaz" in vevents(iro)
+    uoin = vevents(feed(built / "lipetsk-2022" / "calendars" / "uoin.ics"))
+    assert set(uoin) == {"lipetsk-2022.roadmap.normative-base.1@prikaz",
+                         "lipetsk-2022.roadmap.working-group.1@prikaz", "lipetsk-2022.roadmap.working-group.2@prikaz"}
+    for uid, event in uoin.items():
+        assert event.to_ical() == programme[uid].to_ical()  # the same event, byte for byte
+    # every organisation has a feed, even without events: a subscribed URL never disappears
+    assert vevents(feed(built / "leningrad-2020" / "calendars" / "komitet.ics")) == {}
+
+
+def test_organisation_feeds_across_programmes(built):
+    oo = feed(built / "calendars" / "oo.ics")
+    events = vevents(oo)
+    assert "lipetsk-2022.roadmap.school-programmes-review.1@prikaz" in events
+    assert "lysva-2021.roadmap.results-analysis.4@prikaz" in events
+    lysva_oo = vevents(feed(built / "lysva-2021" / "calendars" / "oo.ics"))
+    lipetsk_oo = vevents(feed(built / "lipetsk-2022" / "calendars" / "oo.ics"))
+    assert set(events) == set(lysva_oo) | set(lipetsk_oo)
+    assert "X-WR-TIMEZONE" not in oo  # Moscow and Yekaterinburg: no single zone (all events are dates anyway)
+    assert str(feed(built / "calendars" / "iro.ics")["X-WR-TIMEZONE"]) == "Europe/Moscow"
+    names = sorted(path.name for path in (built / "calendars").glob("*.ics"))
+    assert names == sorted({f"{org}.ics" for programme in PROGRAMMES
+                            for org in (p.stem for p in (built / programme / "calendars").glob("*.ics"))})
+
+
+def test_lines_are_folded_at_75_octets_with_crlf_and_whole_characters(built):
+    for path in ics_files(built):
+        data = path.read_bytes()
+        assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"") and b"\r" not in data.replace(b"\r\n", b"")
+        for line in data.split(b"\r\n")[:-1]:
+            assert len(line) <= 75, (path, line)
+            line.decode("utf-8")  # raises if a fold split a Cyrillic letter
+    raw = (built / "lipetsk-2022" / "calendar.ics").read_bytes()
+    assert b"\r\n " in raw  # long Cyrillic summaries are folded, and unfold intact:
+    summaries = [str(event["SUMMARY"]) for event in feed(built / "lipetsk-2022" / "calendar.ics").walk("VEVENT")]
+    assert ("Мониторинг реализации план-графика Мероприятия 21, а также школьных программ повышения качества "
+            "образования на 2022 год") in summaries
+
+
+# --- subscription behaviour -------------------------------------------------------------------
+
+
+def test_building_twice_gives_identical_bytes(tmp_path):
+    specs = copy_specs(tmp_path)
+    build_specs(specs, tmp_path / "first")
+    build_specs(specs, tmp_path / "second")
+    first = {p.relative_to(tmp_path / "first"): p.read_bytes() for p in (tmp_path / "first").rglob("*") if p.is_file()}
+    second = {p.relative_to(tmp_path / "second"): p.read_bytes() for p in (tmp_path / "second").rglob("*") if p.is_file()}
+    assert first == second and any(path.suffix == ".ics" for path in first)
+
+
+def test_reordering_activities_changes_no_uid(tmp_path, built):
+    specs = copy_specs(tmp_path, "lipetsk-2022", "lysva-2021")
+    edit_yaml(specs / "lipetsk-2022" / "roadmap.yaml", lambda data: data["roadmap"]["activities"].reverse())
+
+    def shuffle_sections(data):
+        sections = data["roadmap"]["sections"]
+        sections.reverse()
+        for section in sections:
+            section["activities"].reverse()
+
+    edit_yaml(specs / "lysva-2021" / "roadmap.yaml", shuffle_sections)
+    report = build_specs(specs, tmp_path / "outputs")
+    assert not report.failed, report.all_diagnostics
+    for programme_id in ("lipetsk-2022", "lysva-2021"):
+        before = vevents(feed(built / programme_id / "calendar.ics"))
+        after = vevents(feed(tmp_path / "outputs" / programme_id / "calendar.ics"))
+        assert set(after) == set(before)
+        assert {uid: days(event) for uid, event in after.items()} == {uid: days(e) for uid, e in before.items()}
+    renumbered = vevents(feed(tmp_path / "outputs" / "lipetsk-2022" / "calendar.ics"))
+    assert "пункт 6\n" in str(renumbered["lipetsk-2022.roadmap.monitoring-programmes.1@prikaz"]["DESCRIPTION"])
+
+
+def test_moving_a_window_keeps_its_uid(tmp_path, built):
+    specs = copy_specs(tmp_path, "lipetsk-2022")
+    roadmap = specs / "lipetsk-2022" / "roadmap.yaml"
+    roadmap.write_text(roadmap.read_text(encoding="utf-8").replace(
+        "01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022", "06.06.2022 – 24.06.2022; 14.11.2022 – 25.11.2022"),
+        encoding="utf-8")
+    build_specs(specs, tmp_path / "outputs")
+    after = vevents(feed(tmp_path / "outputs" / "lipetsk-2022" / "calendar.ics"))
+    assert set(after) == set(vevents(feed(built / "lipetsk-2022" / "calendar.ics")))
+    assert days(after["lipetsk-2022.roadmap.monitoring-programmes.1@prikaz"]) == (dt.date(2022, 6, 6), dt.date(2022, 6, 25))
+    assert days(after["lipetsk-2022.roadmap.monitoring-programmes.2@prikaz"]) == (dt.date(2022, 11, 14), dt.date(2022, 11, 26))
+
+
+def test_reminders_become_alarms(tmp_path):
+    specs = copy_specs(tmp_path, "leningrad-2020")
+    edit_yaml(specs / "leningrad-2020" / "programme.yaml", lambda data: data["programme"].update(reminders=["P7D", "PT12H"]))
+    build_specs(specs, tmp_path / "outputs")
+    for event in feed(tmp_path / "outputs" / "leningrad-2020" / "calendar.ics").walk("VEVENT"):
+        alarms = event.walk("VALARM")
+        assert [alarm["TRIGGER"].dt for alarm in alarms] == [-dt.timedelta(days=7), -dt.timedelta(hours=12)]
+        assert {str(alarm["ACTION"]) for alarm in alarms} == {"DISPLAY"}
+
+
+def test_a_wrong_reminder_is_an_error_at_its_line(tmp_path):
+    specs = copy_specs(tmp_path, "leningrad-2020")
+    edit_yaml(specs / "leningrad-2020" / "programme.yaml", lambda data: data["programme"].update(reminders=["7 дней"]))
+    report = build_specs(specs, tmp_path / "outputs")
+    [problem] = [d for d in report.all_diagnostics if d.code == "C101"]
+    assert problem.span.file.name == "programme.yaml" and "«7 дней»" in problem.message
+    assert not (tmp_path / "outputs" / "leningrad-2020").exists()
