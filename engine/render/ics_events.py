@@ -35,6 +35,8 @@ from engine.timeexpr import TimeExpr
 UID_DOMAIN = "prikaz"
 REMINDER_SYNTAX = "C101"
 ONE_DAY = dt.timedelta(days=1)
+# Ids never start with «_» (engine.model.spec), so keys made without one never collide with an id.
+NOT_AN_ID = "_"
 _LINE_SPACE = re.compile(r"[ \t\r\n]+")
 
 
@@ -170,7 +172,7 @@ class _CalendarBuilder:
             key = f"decree.{clause.id}"
         else:
             # Without an id only the number identifies the clause: renumbering would change the UID.
-            key = f"decree.n{clause.number.replace('.', '-')}"
+            key = f"decree.{NOT_AN_ID}{clause.number.replace('.', '-')}"
             self.notes.append(f"пункт {clause.number} со сроком не имеет id: UID его события зависит от номера "
                               f"пункта; добавьте «id:», чтобы перенумерация не создавала новое событие")
         lines = [full_text]
@@ -202,7 +204,7 @@ class _CalendarBuilder:
     def _service_period(self, specification: Specification) -> _Item:
         event_name = self._text(specification.event_name, specification, "event_name")
         return _Item(
-            key="specification.service-period",
+            key=f"specification.{NOT_AN_ID}service-period",
             summary=f"Срок оказания услуг по техническому заданию: {event_name}",
             description=[],
             reference=f"{self._document('specification', specification)}, раздел 3 «Срок оказания услуг»",

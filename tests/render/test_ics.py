@@ -170,7 +170,7 @@ def test_every_dated_item_is_in_the_feed_once_per_window(built, models):
         period = model.programme.programme.period
         expected = {}
         for target, _, expr in timed_items(model.programme):
-            item_id = getattr(target, "id", None) or "service-period"
+            item_id = getattr(target, "id", None) or "_service-period"
             for ordinal, window in enumerate(expr.windows(period), start=1):
                 expected[(item_id, ordinal)] = (window.start, window.end + dt.timedelta(days=1))
         found = {(uid.split(".")[2], int(uid.split(".")[3].split("@")[0])): days(event) for uid, event in events.items()}
@@ -340,3 +340,15 @@ def test_a_wrong_reminder_is_an_error_at_its_line(tmp_path):
     [problem] = [d for d in report.all_diagnostics if d.code == "C101"]
     assert problem.span.file.name == "programme.yaml" and "«7 дней»" in problem.message
     assert not (tmp_path / "outputs" / "leningrad-2020").exists()
+
+
+def test_a_deadline_clause_without_id_is_published_and_the_report_asks_for_an_id(tmp_path):
+    specs = copy_specs(tmp_path, "leningrad-2020")
+    decree = specs / "leningrad-2020" / "decree.yaml"
+    decree.write_text(decree.read_text(encoding="utf-8").replace("        - id: application\n          deadline:",
+                                                                  "        - deadline:"), encoding="utf-8")
+    build_specs(specs, tmp_path / "outputs")
+    events = vevents(feed(tmp_path / "outputs" / "leningrad-2020" / "calendar.ics"))
+    assert days(events["leningrad-2020.decree._5-1.1@prikaz"]) == (dt.date(2020, 2, 10), dt.date(2020, 2, 11))
+    report = (tmp_path / "outputs" / "leningrad-2020" / "build-report.txt").read_text(encoding="utf-8")
+    assert "пункт 5.1 со сроком не имеет id" in report
