@@ -73,12 +73,12 @@ def calendar_histories(models: list[ProgrammeModel], build_time: dt.datetime,
                        cache_file: Path | None) -> dict[str, CalendarHistory]:
     """The history of every programme to be built; never raises (no history is a note, not an error)."""
     cache = _FingerprintCache(cache_file)
-    histories = {model.id: calendar_history(model, build_time, cache) for model in models}
+    histories = {model.id: _calendar_history(model, build_time, cache) for model in models}
     cache.save()
     return histories
 
 
-def calendar_history(model: ProgrammeModel, build_time: dt.datetime, cache: _FingerprintCache) -> CalendarHistory:
+def _calendar_history(model: ProgrammeModel, build_time: dt.datetime, cache: _FingerprintCache) -> CalendarHistory:
     repository = _Repository.containing(model.directory)
     if repository is None:
         return CalendarHistory({}, "папка программы не в репозитории git — SEQUENCE 0, LAST-MODIFIED — время сборки")

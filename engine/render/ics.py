@@ -93,7 +93,7 @@ def render_organisation_calendars(models: list[ProgrammeModel], options: BuildOp
         org: Organisation = programmes[0].programme.organisations[org_id]
         titles = "; ".join(f"«{model.programme.programme.title}»" for model in programmes)
         events = sorted((event for model in programmes for event in calendars[model.id].events
-                         if org_id in event.organisations), key=lambda e: (e.start, e.end, e.uid))
+                         if org_id in event.organisations), key=CalendarEvent.order)
         zones = {model.programme.programme.timezone for model in programmes}
         files[f"calendars/{org_id}.ics"] = _ical(_Feed(
             f"{org.short} — сроки всех программ",
