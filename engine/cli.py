@@ -31,6 +31,13 @@ def _existing_dir(value: str) -> Path:
     return path
 
 
+def _existing_path(value: str) -> Path:
+    path = Path(value)
+    if not path.exists():
+        raise argparse.ArgumentTypeError(f"«{value}» не найден")
+    return path
+
+
 def cmd_check(args) -> int:
     from engine.diagnostics import has_problems
     from engine.pipeline import check_tree
@@ -112,6 +119,51 @@ def cmd_checks(args) -> int:
     return EXIT_OK
 
 
+def cmd_new(args) -> int:
+    from dataclasses import fields
+
+    from engine.scaffold import Answers, ScaffoldError, ask_on_terminal, collect_answers, create_programme, free_folder
+
+    try:
+        free_folder(args.specs, args.programme)  # before any question: a wrong id should not cost the answers
+        given = {f.name: getattr(args, f.name) for f in fields(Answers)}
+        answers = collect_answers(given, ask_on_terminal if sys.stdin.isatty() else None)
+        target = create_programme(args.specs, args.programme, answers)
+    except ScaffoldError as exc:
+        sys.stderr.write(f"prikaz new: {exc}\n")
+        return EXIT_USAGE
+    except EOFError:
+        sys.stderr.write("\nprikaz new: ввод прерван, программа не создана\n")
+        return EXIT_USAGE
+    folder = report.display_path(target)
+    sys.stdout.write(f"Создана программа {folder}/: заполните файлы и проверьте их командой «prikaz check {folder}».\n")
+    return EXIT_OK
+
+
+def cmd_fmt(args) -> int:
+    from engine.fmt import format_paths
+
+    outcomes = format_paths(args.paths, check=args.check)
+    if not outcomes:
+        sys.stderr.write("prikaz fmt: файлов спецификации (*.yaml) не найдено\n")
+        return EXIT_USAGE
+    diagnostics = [d for outcome in outcomes for d in outcome.diagnostics]
+    if diagnostics:
+        texts = {outcome.path: outcome.text for outcome in outcomes if outcome.text is not None}
+        sys.stdout.write(report.render(diagnostics, "human", texts))
+    changed = [outcome for outcome in outcomes if outcome.changed]
+    for outcome in changed:
+        state = "оформлен не канонически" if args.check else "переоформлен"
+        sys.stdout.write(f"{report.display_path(outcome.path)}: {state}\n")
+    if args.check and changed:
+        sys.stdout.write(f"Нужно переоформить файлов: {len(changed)} из {len(outcomes)} — выполните «prikaz fmt».\n")
+    elif changed:
+        sys.stdout.write(f"Переоформлено файлов: {len(changed)} из {len(outcomes)}.\n")
+    else:
+        sys.stdout.write(f"Все файлы оформлены канонически ({len(outcomes)}).\n")
+    return EXIT_PROBLEMS if diagnostics or (args.check and changed) else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="prikaz", description="Приказы, дорожные карты, сметы и показатели как код.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА", parser_class=_Parser)
@@ -145,6 +197,28 @@ def build_parser() -> argparse.ArgumentParser:
     checks.add_argument("code", nargs="?", help="код или имя проверки, например S101")
     checks.add_argument("--markdown", action="store_true", help="весь каталог проверок в Markdown (docs/checks.md)")
     checks.set_defaults(run=cmd_checks)
+
+    new = commands.add_parser("new", help="создать папку новой программы (вопросы в терминале или флаги)")
+    new.add_argument("programme", help="идентификатор программы и имя папки: латиница, цифры, «-», «_»")
+    new.add_argument("--specs", type=Path, default=Path("specs"), help="папка спецификаций (по умолчанию specs)")
+    new.add_argument("--authority", help="полное наименование издающего органа, как в тексте")
+    new.add_argument("--authority-short", help="краткое наименование органа")
+    new.add_argument("--kind", help="вид документа: приказ или распоряжение")
+    new.add_argument("--period", help="период программы: 2025 или 2025–2027")
+    new.add_argument("--region", help="регион: субъект РФ или муниципалитет")
+    new.add_argument("--timezone", help="часовой пояс IANA (по умолчанию — по региону)")
+    new.add_argument("--signatory-surname", help="фамилия подписанта")
+    new.add_argument("--signatory-initials", help="инициалы подписанта: А.Б.")
+    new.add_argument("--signatory-gender", help="пол подписанта: male или female (м или ж)")
+    new.add_argument("--signatory-position", help="должность подписанта, со строчной буквы")
+    new.set_defaults(run=cmd_new)
+
+    fmt = commands.add_parser("fmt", help="привести файлы спецификаций к единому виду, сохранив комментарии")
+    fmt.add_argument("paths", type=_existing_path, nargs="*", default=[Path("specs")], metavar="ПУТЬ",
+                     help="файлы или папки спецификаций (по умолчанию specs)")
+    fmt.add_argument("--check", action="store_true",
+                     help="ничего не менять, а перечислить файлы, которые изменились бы (код 1) — для CI")
+    fmt.set_defaults(run=cmd_fmt)
     return parser
 
 

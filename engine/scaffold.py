@@ -401,18 +401,20 @@ budget:
             "roadmap.yaml": roadmap, "budget.yaml": budget, "README.md": readme}
 
 
-def check_programme_id(programme_id: str) -> None:
+def free_folder(specs: Path, programme_id: str) -> Path:
+    """specs/<id>, after checking that the id is well-formed and the folder does not exist yet."""
     if not PROGRAMME_ID.fullmatch(programme_id):
         raise ScaffoldError(f"идентификатор программы «{programme_id}» записан неверно: латинские строчные буквы, "
                             "цифры, «-» и «_», например lipetsk-2025")
+    target = specs / programme_id
+    if target.exists():
+        raise ScaffoldError(f"папка {target} уже существует: выберите другой идентификатор или удалите её")
+    return target
 
 
 def create_programme(specs: Path, programme_id: str, answers: Answers) -> Path:
     """Write specs/<id>/ whole or not at all: files go to a hidden folder that is then renamed."""
-    check_programme_id(programme_id)
-    target = specs / programme_id
-    if target.exists():
-        raise ScaffoldError(f"папка {target} уже существует: выберите другой идентификатор или удалите её")
+    target = free_folder(specs, programme_id)
     specs.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{programme_id}.", dir=specs))
     try:
