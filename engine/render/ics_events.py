@@ -91,6 +91,7 @@ class _Item:
     reference: str
     category: str
     organisations: tuple[str, ...]
+    identity_note: str = ""  # why the UID of this item's events is weaker than it should be
 
 
 def programme_calendar(model: ProgrammeModel) -> ProgrammeCalendar:
@@ -109,16 +110,18 @@ class _CalendarBuilder:
         self.parents = _clause_parents(self.programme.decree.clauses)
         roadmap = self.programme.roadmap
         self.sections = {id(a): s for s in (roadmap.sections if roadmap else []) for a in s.activities}
-        self.notes: list[str] = []
 
     def build(self) -> ProgrammeCalendar:
         events: list[CalendarEvent] = []
         undated: list[UndatedItem] = []
+        notes: list[str] = []
         for target, _, expr in timed_items(self.programme):
             item = self._item(target)
             if not expr.dated:
                 undated.append(UndatedItem(item.reference, item.summary, expr.text))
                 continue
+            if item.identity_note:
+                notes.append(item.identity_note)
             description = "\n".join(item.description + [
                 f"Срок: {expr.render(self.period)}",
                 f"Документ: {item.reference}",
@@ -132,7 +135,7 @@ class _CalendarBuilder:
                     organisations=item.organisations, reminders=self.reminders,
                 ))
         events.sort(key=CalendarEvent.order)
-        return ProgrammeCalendar(events, undated, self.notes)
+        return ProgrammeCalendar(events, undated, notes)
 
     # --- items ----------------------------------------------------------------------------
 
@@ -172,13 +175,12 @@ class _CalendarBuilder:
         chain = self.parents.get(id(clause), []) + [clause]
         full_text = " ".join(self._text(c.text, c, "text", deadline=c.deadline) for c in chain)
         responsible = next((c.responsible for c in reversed(chain) if c.responsible), [])
-        if clause.id:
-            key = f"decree.{clause.id}"
-        else:
+        key, identity_note = f"decree.{clause.id}", ""
+        if not clause.id:
             # Without an id only the number identifies the clause: renumbering would change the UID.
             key = f"decree.{NOT_AN_ID}{clause.number.replace('.', '-')}"
-            self.notes.append(f"пункт {clause.number} со сроком не имеет id: UID его события зависит от номера "
-                              f"пункта; добавьте «id:», чтобы перенумерация не создавала новое событие")
+            identity_note = (f"пункт {clause.number} со сроком не имеет id: UID его события зависит от номера "
+                             f"пункта; добавьте «id:», чтобы перенумерация не создавала новое событие")
         lines = [full_text]
         if responsible:
             lines.append("Ответственные: " + ", ".join(self._party(ref) for ref in responsible))
@@ -189,6 +191,7 @@ class _CalendarBuilder:
             reference=f"{_capitalised(decree_reference(self.programme, 'nom'))}, пункт {clause.number}",
             category=_capitalised(self.programme.decree.kind),
             organisations=self._organisations(responsible),
+            identity_note=identity_note,
         )
 
     def _specification_item(self, item: SpecItem) -> _Item:
