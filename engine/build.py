@@ -20,6 +20,7 @@ from engine.history import CALENDAR_HISTORY, calendar_histories
 from engine.model.build import ProgrammeModel
 from engine.pipeline import CheckResult, ProgrammeResult, check_tree
 from engine.render import BuildOptions, RenderError, programme_renderers, repository_renderers
+from engine.render.pdf import libreoffice_missing
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _STAGING, _RETIRED = ".staging-", ".retired-"
@@ -117,6 +118,8 @@ def build(specs: Path, outputs: Path, pdf: bool = False) -> BuildReport:
                            extra={CALENDAR_HISTORY: histories})
     report = BuildReport(checked, [ProgrammeBuild(r) for r in checked.programmes],
                          diagnostics=[d for history in histories.values() for d in history.diagnostics])
+    if pdf and (no_libreoffice := libreoffice_missing()):
+        report.diagnostics.append(no_libreoffice)      # a warning: the DOCX are still written
     good: list[ProgrammeModel] = []
     for item in report.programmes:
         if not item.result.ok:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from engine import formats
 from engine.model.grammar import _WORD, _morph, inflect_phrase
-from engine.model.spec import AppendixDocument, Programme
+from engine.model.spec import AppendixDocument, Decree, Programme
 from engine.model.text import appendix_numbers, lower_first, org_full
 
 KIND_NAMES = {"roadmap": "дорожная карта", "budget": "смета", "indicators": "целевые показатели",
@@ -46,13 +46,19 @@ def stamp_word_for(title: str) -> str:
     return "УТВЕРЖДЕН"
 
 
+def decree_date(decree: Decree) -> str:
+    """03.02.2020, or room for a handwritten date when the decree is not signed yet: «___» __________ 2022 г."""
+    if decree.date:
+        return formats.date_numeric(decree.date)
+    return f"{BLANK_DATE} {decree.year or '20__'} г."
+
+
 def decree_reference(programme: Programme, case: str) -> str:
     """«приказу управления образования и науки Липецкой области от 03.02.2020 № 266» in `case`."""
     decree = programme.decree
     authority = programme.organisations.get(decree.authority)
     issuer = f" {lower_first(org_full(authority, 'gen'))}" if authority else ""
-    date = formats.date_numeric(decree.date) if decree.date else f"{BLANK_DATE} {decree.year or ''}".rstrip()
-    return f"{inflect_phrase(decree.kind, case)}{issuer} от {date} №{formats.NBSP}{decree.number}"
+    return f"{inflect_phrase(decree.kind, case)}{issuer} от {decree_date(decree)} №{formats.NBSP}{decree.number}"
 
 
 def appendices(programme: Programme) -> list[Appendix]:

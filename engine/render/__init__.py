@@ -41,9 +41,10 @@ RepositoryRenderer = Callable[[list[ProgrammeModel], BuildOptions], dict[str, by
 
 def programme_renderers() -> list[ProgrammeRenderer]:
     """Renderers of one programme's folder `outputs/<programme>/`, in order."""
+    from engine.render.docx import render_docx
     from engine.render.ics import render_build_report, render_programme_calendars
 
-    renderers: list[ProgrammeRenderer] = [render_programme_calendars, render_build_report]
+    renderers: list[ProgrammeRenderer] = [render_docx, render_programme_calendars, render_build_report]
     return renderers
 
 

@@ -1,0 +1,95 @@
+"""Official DOCX (ГОСТ Р 7.0.97-2016 / -2025): the decree with its appendices, and each appendix alone.
+
+    context.py        the resolved model in print form (the template context)
+    templates.py      bundled template or the programme's own, path checked
+    environment.py    the Jinja sandbox: autoescape, StrictUndefined
+    lint.py           every value a template shows must exist — checked, with its place, before rendering
+    roadmap_table.py  the roadmap table (columns from the spec) as a subdocument
+    form.py           corner requisites' position by profile, the programme's font
+    compose.py        decree + appendices in one document, a section per appendix
+    package.py        reproducible bytes (fixed dates, zip order)
+    names.py          file names
+
+Outputs per programme: `prikaz-266.docx` (decree with appendices),
+`prilozhenie-1-plan-grafik.docx`, … and with `--pdf` a PDF beside each.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from docx.opc.exceptions import PackageNotFoundError
+from docxtpl import DocxTemplate
+from jinja2 import TemplateError, UndefinedError
+
+from engine.diagnostics import Diagnostic, Severity, Span
+from engine.model.build import ProgrammeModel
+from engine.render import BuildOptions, RenderError
+from engine.render.docx.compose import compose
+from engine.render.docx.context import document_context
+from engine.render.docx.environment import template_environment
+from engine.render.docx.form import apply_form
+from engine.render.docx.lint import lint_template, missing_at_render
+from engine.render.docx.names import appendix_file, decree_file
+from engine.render.docx.package import save_reproducibly
+from engine.render.docx.roadmap_table import roadmap_table
+from engine.render.docx.templates import template_path, unreadable_template
+from engine.render.pdf import to_pdf
+
+
+def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
+    template = DocxTemplate(str(path))
+    try:
+        template.init_docx()
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise unreadable_template(model, kind, path, str(exc) or type(exc).__name__) from None
+    return template
+
+
+def _render(model: ProgrammeModel, options: BuildOptions, kind: str, context: dict, title: str) -> bytes:
+    """One document from its template: lint, render in the sandbox, set the form, save reproducibly."""
+    path = template_path(model, options, kind)
+    template = _load(model, kind, path)
+    if kind == "roadmap":
+        context = dict(context, roadmap=dict(context["roadmap"], table=roadmap_table(template, context["roadmap"], path)))
+    problems = lint_template(template.docx, path, context)
+    if problems:
+        raise RenderError(problems)
+    try:
+        template.render(context, jinja_env=template_environment(), autoescape=True)
+    except UndefinedError as exc:
+        raise RenderError([missing_at_render(path, exc.message or str(exc))]) from None
+    except TemplateError as exc:
+        raise RenderError([Diagnostic("D102", Severity.ERROR, f"шаблон {path.name}: {exc}", Span.whole_file(path),
+                                      "проверьте теги шаблона", "template-syntax")]) from None
+    apply_form(template.docx, model.programme.programme)
+    return save_reproducibly(template.docx, options.build_time, title)
+
+
+def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
+    """The programme's documents: {file name: DOCX bytes}, plus PDFs with `--pdf`."""
+    context = document_context(model)
+    decree = context["decree"]
+    decree_title = f"{decree['kind'].capitalize()} № {decree['number']}"   # core properties hold ≤ 255 characters
+    problems: list[Diagnostic] = []
+    rendered: dict[str, bytes] = {}
+    parts = [("decree", context, decree_title)] + [
+        (appendix["kind"], dict(context, appendix=appendix), f"{appendix['label']}: {appendix['title']}")
+        for appendix in context["appendices"]]
+    for kind, part_context, title in parts:
+        try:
+            rendered[kind] = _render(model, options, kind, part_context, title)
+        except RenderError as exc:       # collect every template's problems, not just the first
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise RenderError(problems)
+    programme_decree = model.programme.decree
+    files = {decree_file(programme_decree.kind, programme_decree.number): save_reproducibly(
+        compose(rendered["decree"], [rendered[a["kind"]] for a in context["appendices"]]),
+        options.build_time, decree_title)}
+    for appendix in context["appendices"]:
+        files[appendix_file(appendix["number"], appendix["title"])] = rendered[appendix["kind"]]
+    if options.pdf:
+        files.update(to_pdf(files))
+    return files

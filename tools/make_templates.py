@@ -1,0 +1,409 @@
+"""Generate the bundled DOCX templates in templates/ (docxtpl + python-docx).
+
+    .venv/bin/python tools/make_templates.py            # rewrite templates/*.docx
+    .venv/bin/python tools/make_templates.py --check    # exit 1 if a committed template differs
+
+The templates are ordinary Word files: the official form lives in their page setup
+and named styles (ГОСТ Р 7.0.97-2016: A4, margins 30/10/20/20 mm, 14 pt text, 12 pt
+tables, justified, first-line indent 1.25 cm), the content in Jinja tags that
+docxtpl fills in (`{%p for %}` paragraphs, `{%tr for %}` table rows). Staff may open
+a template in Word and restyle it; a programme may also point at its own copy
+(`programme.templates` in the spec). This script is the source of the bundled
+ones: a test checks that the committed files are exactly what it produces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, Twips
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine.formats import NBSP  # noqa: E402
+from engine.render.docx import styles as S  # noqa: E402
+from engine.render.docx.package import save_reproducibly  # noqa: E402
+from engine.render.docx.templates import BUNDLED  # noqa: E402
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+# Templates do not depend on any build: a fixed date keeps their bytes stable.
+TEMPLATE_TIME = dt.datetime(2025, 8, 18, tzinfo=dt.timezone.utc)
+
+LEFT, CENTER, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER,
+                                WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)
+TEXT_LINE_SPACING = 1.15     # ГОСТ: 1–1.5
+PORTRAIT_TEXT_WIDTH = S.PAGE_WIDTH - S.MARGIN_LEFT - S.MARGIN_RIGHT
+LANDSCAPE_TEXT_WIDTH = S.PAGE_HEIGHT - S.MARGIN_LEFT - S.MARGIN_RIGHT
+
+
+@dataclass(frozen=True)
+class ParagraphStyle:
+    style_id: str
+    name: str
+    align: WD_ALIGN_PARAGRAPH = LEFT
+    size: int = S.TEXT_SIZE_PT
+    bold: bool = False
+    indent: bool = False           # first-line indent 1.25 cm
+    before: int = 0                # spacing before, pt
+    after: int = 0
+    line: float = TEXT_LINE_SPACING
+    letter_spacing: int = 0        # pt, for «П Р И К А З»-style kind of document
+    keep_with_next: bool = False
+
+
+PARAGRAPH_STYLES = [
+    ParagraphStyle("AuthorityName", "Наименование органа", CENTER, bold=True, line=1.0),
+    ParagraphStyle("DocumentKind", "Вид документа", CENTER, size=16, bold=True, before=18, after=6, letter_spacing=3),
+    ParagraphStyle("IssuerLine", "Должность издающего", CENTER, bold=True, line=1.0, after=6),
+    ParagraphStyle("DateNumber", "Дата и номер", LEFT, before=12),
+    ParagraphStyle("PlaceOfIssue", "Место издания", CENTER, before=6),
+    ParagraphStyle("TextHeading", "Заголовок к тексту", CENTER, bold=True, before=18, after=12, line=1.0,
+                   keep_with_next=True),
+    ParagraphStyle("Preamble", "Преамбула", JUSTIFY, indent=True),
+    ParagraphStyle("OrderWord", "Распорядительное слово", LEFT, before=6, after=6, keep_with_next=True),
+    ParagraphStyle("Clause", "Пункт", JUSTIFY, indent=True),
+    ParagraphStyle("Signature", "Подпись: должность", LEFT, before=42, line=1.0),
+    ParagraphStyle("SignatureName", "Подпись: инициалы и фамилия", RIGHT, line=1.0),
+    ParagraphStyle("CornerRequisite", S.CORNER, LEFT, line=1.0),
+    ParagraphStyle("StampWord", S.STAMP_WORD, LEFT, before=12, line=1.0),
+    ParagraphStyle("AppendixTitle", "Заголовок приложения", CENTER, bold=True, before=24, line=1.0, keep_with_next=True),
+    ParagraphStyle("AppendixSubtitle", "Подзаголовок приложения", CENTER, bold=True, after=12, line=1.0,
+                   keep_with_next=True),
+    ParagraphStyle("BodyText", "Текст документа", JUSTIFY, indent=True),
+    ParagraphStyle("GlossaryEntry", "Перечень сокращений", JUSTIFY, indent=True),
+    ParagraphStyle("TableHeading", S.TABLE_HEADING, CENTER, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("TableText", S.TABLE_TEXT, LEFT, size=S.TABLE_SIZE_PT, line=1.0),
+    ParagraphStyle("TableCentered", S.TABLE_CENTERED, CENTER, size=S.TABLE_SIZE_PT, line=1.0),
+    ParagraphStyle("TableSection", S.TABLE_SECTION, LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("TableAmount", "Сумма в таблице", RIGHT, size=S.TABLE_SIZE_PT, line=1.0),
+    ParagraphStyle("TableTotal", "Итог таблицы", LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("TableTotalAmount", "Итоговая сумма в таблице", RIGHT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+]
+
+
+def _fonts(rpr, font: str) -> None:
+    """Name the font for every script (Latin, Cyrillic as «cs»/«eastAsia» too), dropping theme fonts."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attribute in list(fonts.attrib):
+        del fonts.attrib[attribute]
+    for script in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(script), font)
+
+
+def _document_defaults(document) -> None:
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _fonts(rpr, S.DEFAULT_FONT)
+    for tag, value in (("w:sz", str(S.TEXT_SIZE_PT * 2)), ("w:szCs", str(S.TEXT_SIZE_PT * 2))):
+        element = rpr.find(qn(tag))
+        if element is None:
+            element = OxmlElement(tag)
+            rpr.append(element)
+        element.set(qn("w:val"), value)
+    language = rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        rpr.append(language)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        language.set(qn(attribute), "ru-RU")
+
+
+def _apply(style, spec: ParagraphStyle) -> None:
+    font = style.font
+    font.size = Pt(spec.size)
+    font.bold = spec.bold
+    font.name = S.DEFAULT_FONT
+    _fonts(style.element.get_or_add_rPr(), S.DEFAULT_FONT)
+    if spec.letter_spacing:
+        spacing = OxmlElement("w:spacing")
+        spacing.set(qn("w:val"), str(spec.letter_spacing * 20))
+        style.element.get_or_add_rPr().append(spacing)
+    paragraph = style.paragraph_format
+    paragraph.alignment = spec.align
+    paragraph.first_line_indent = Cm(1.25) if spec.indent else Cm(0)
+    paragraph.left_indent = paragraph.right_indent = Cm(0)
+    paragraph.space_before, paragraph.space_after = Pt(spec.before), Pt(spec.after)
+    paragraph.line_spacing = spec.line
+    paragraph.widow_control = True
+    paragraph.keep_with_next = spec.keep_with_next or None
+
+
+def _table_style(document) -> None:
+    style = document.styles.add_style(S.TABLE, WD_STYLE_TYPE.TABLE)
+    style.style_id = "DocumentTable"
+    style.base_style = document.styles["Normal Table"]
+    style.quick_style = True
+    borders = "".join(f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    style.element.append(parse_xml(
+        f'<w:tblPr {nsdecls("w")}><w:tblBorders>{borders}</w:tblBorders>'
+        '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+        '<w:bottom w:w="28" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar></w:tblPr>'))
+
+
+def _styles(document) -> None:
+    _document_defaults(document)
+    normal = document.styles["Normal"]
+    _apply(normal, ParagraphStyle("Normal", "Normal", JUSTIFY, indent=True))
+    for spec in PARAGRAPH_STYLES:
+        style = document.styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
+        style.style_id = spec.style_id
+        style.base_style = normal
+        style.quick_style = True
+        _apply(style, spec)
+    header = document.styles["Header"]
+    _apply(header, ParagraphStyle("Header", "Header", CENTER, size=S.TABLE_SIZE_PT, line=1.0))
+    _table_style(document)
+
+
+def _page_number(paragraph) -> None:
+    """A PAGE field (Word and LibreOffice both update it on opening and printing)."""
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "2"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            field = OxmlElement("w:fldChar")
+            field.set(qn("w:fldCharType"), kind)
+            run._r.append(field)
+        elif text == " PAGE ":
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = text
+            run._r.append(instruction)
+        else:
+            run.text = text
+
+
+def _page_setup(document, landscape: bool) -> None:
+    """A4, ГОСТ margins; page numbers centred in the top margin from page 2 (different first page)."""
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = ((S.PAGE_HEIGHT, S.PAGE_WIDTH) if landscape
+                                               else (S.PAGE_WIDTH, S.PAGE_HEIGHT))
+    section.left_margin, section.right_margin = S.MARGIN_LEFT, S.MARGIN_RIGHT
+    section.top_margin, section.bottom_margin = S.MARGIN_TOP, S.MARGIN_BOTTOM
+    section.header_distance = section.footer_distance = S.HEADER_DISTANCE
+    section.gutter = Twips(0)
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    header = section.header.paragraphs[0]
+    header.style = document.styles["Header"]
+    _page_number(header)
+
+
+def _new_document(landscape: bool = False):
+    document = Document()
+    _styles(document)
+    _page_setup(document, landscape)
+    body = document.element.body
+    for paragraph in body.findall(qn("w:p")):      # python-docx's template starts with one empty paragraph
+        body.remove(paragraph)
+    return document
+
+
+def _p(container, text: str, style: str):
+    """A paragraph in a named style (by the style's visible name, as staff see it in Word)."""
+    paragraph = container.add_paragraph(style=style)
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
+def _repeated(container, tag: str, body: list[tuple[str, str]], style: str) -> None:
+    """{%p for …%} / {%p if …%}: the tag paragraph, the repeated paragraphs, the closing tag."""
+    _p(container, "{%p " + tag + " %}", style)
+    for text, paragraph_style in body:
+        _p(container, text, paragraph_style)
+    _p(container, "{%p end" + tag.split()[0] + " %}", style)
+
+
+def _cell(cell, text: str, style: str, bold: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.style = style
+    run = paragraph.add_run(text)
+    if bold:
+        run.bold = True
+
+
+def _row_options(row, header: bool = False) -> None:
+    """Rows never split across pages; the header row repeats on every page."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+
+
+def _table(document, widths_cm: list[float], rows: list[tuple[list[tuple[str, str]], str]]):
+    """A bordered table of fixed column widths; rows are ([(text, style) per cell], kind)."""
+    table = document.add_table(rows=0, cols=len(widths_cm))
+    table.style = S.TABLE
+    table.autofit = False
+    for index, width in enumerate(widths_cm):
+        table.columns[index].width = Cm(width)
+    for cells, kind in rows:
+        row = table.add_row()
+        for index, (text, style) in enumerate(cells):
+            row.cells[index].width = Cm(widths_cm[index])
+            _cell(row.cells[index], text, style)
+        _row_options(row, header=kind == "header")
+    return table
+
+
+def _corner_and_title(document) -> None:
+    """Appendix mark and approval stamp top right (position computed at rendering), then the title."""
+    _p(document, "{{ appendix.label }}", S.CORNER)
+    _p(document, "{{ appendix.mark_text }}", S.CORNER)
+    _p(document, "{{ appendix.stamp_word }}", S.STAMP_WORD)
+    _p(document, "{{ appendix.stamp_text }}", S.CORNER)
+    _p(document, "{{ appendix.title }}", "Заголовок приложения")
+    _repeated(document, "if appendix.subtitle", [("{{ appendix.subtitle }}", "Подзаголовок приложения")],
+              "Подзаголовок приложения")
+
+
+def decree_template():
+    document = _new_document()
+    _repeated(document, "for line in decree.header", [("{{ line }}", "Наименование органа")], "Наименование органа")
+    _p(document, "{{ decree.kind }}", "Вид документа")
+    _repeated(document, "if decree.issuer_line", [("{{ decree.issuer_line }}", "Должность издающего")],
+              "Должность издающего")
+    date_line = _p(document, "{{ decree.date }}\t№" + NBSP + "{{ decree.number }}", "Дата и номер")
+    date_line.paragraph_format.tab_stops.add_tab_stop(PORTRAIT_TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    _repeated(document, "if decree.place", [("{{ decree.place }}", "Место издания")], "Место издания")
+    _p(document, "{{ decree.title }}", "Заголовок к тексту")
+    _p(document, "{{ decree.preamble }}", "Преамбула")
+    _repeated(document, "if decree.order_word", [("{{ decree.order_word }}", "Распорядительное слово")],
+              "Распорядительное слово")
+    _repeated(document, "for clause in decree.clauses", [("{{ clause.number }} {{ clause.text }}", "Пункт")], "Пункт")
+    signature = document.add_table(rows=1, cols=2)
+    signature.autofit = False
+    for cell, width, text, style in zip(signature.rows[0].cells, (Cm(10.5), Cm(6.5)),
+                                        ("{{ decree.signature.position }}", "{{ decree.signature.name }}"),
+                                        ("Подпись: должность", "Подпись: инициалы и фамилия")):
+        cell.width = width
+        _cell(cell, text, style)
+        # the name stands on the last line of the position, however many lines it takes
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+    for index, width in enumerate((Cm(10.5), Cm(6.5))):
+        signature.columns[index].width = width
+    return document
+
+
+def roadmap_template():
+    document = _new_document(landscape=True)
+    _corner_and_title(document)
+    _repeated(document, "for entry in roadmap.glossary",
+              [('{{ entry.short }} – {{ entry.full }}{{ "." if loop.last else "," }}', "Перечень сокращений")],
+              "Перечень сокращений")
+    # The table's columns and headings come from the spec (roadmap.columns), so it is built
+    # in code from the styles above (see engine/render/docx/roadmap_table.py).
+    _p(document, "{{p roadmap.table }}", "Текст документа")
+    return document
+
+
+def budget_template():
+    document = _new_document()
+    _corner_and_title(document)
+    _table(document, [12.0, 5.0], [
+        ([("{{ budget.columns[0] }}", S.TABLE_HEADING), ("{{ budget.columns[1] }}", S.TABLE_HEADING)], "header"),
+        ([("{%tr for line in budget.rows %}", S.TABLE_TEXT), ("", S.TABLE_TEXT)], "tag"),
+        ([("{{ line.title }}", S.TABLE_TEXT), ("{{ line.amount }}", "Сумма в таблице")], "row"),
+        ([("{%tr endfor %}", S.TABLE_TEXT), ("", S.TABLE_TEXT)], "tag"),
+        ([("Итого", "Итог таблицы"), ("{{ budget.total }}", "Итоговая сумма в таблице")], "row"),
+    ])
+    _repeated(document, "if budget.codes", [("Коды бюджетной классификации: {{ budget.codes }}", "Текст документа")],
+              "Текст документа")
+    _repeated(document, "if budget.funding_source",
+              [("Источник финансирования: {{ budget.funding_source }}", "Текст документа")], "Текст документа")
+    return document
+
+
+def indicators_template():
+    document = _new_document()
+    _corner_and_title(document)
+    _table(document, [1.3, 9.7, 2.5, 3.5], [
+        ([(f"{{{{ indicators.columns[{i}] }}}}", S.TABLE_HEADING) for i in range(4)], "header"),
+        ([("{%tr for row in indicators.rows %}", S.TABLE_TEXT)] + [("", S.TABLE_TEXT)] * 3, "tag"),
+        ([("{{ row.number }}", S.TABLE_CENTERED), ("{{ row.name }}", S.TABLE_TEXT),
+          ("{{ row.unit }}", S.TABLE_CENTERED), ("{{ row.target }}", S.TABLE_CENTERED)], "row"),
+        ([("{%tr endfor %}", S.TABLE_TEXT)] + [("", S.TABLE_TEXT)] * 3, "tag"),
+    ])
+    # the note under the value («Не менее 50 человек»), only where the spec gives one
+    value_cell = document.tables[0].rows[2].cells[3]
+    for text in ("{%p if row.target_note %}", "{{ row.target_note }}", "{%p endif %}"):
+        value_cell.add_paragraph(text, style=S.TABLE_CENTERED)
+    return document
+
+
+def specification_template():
+    document = _new_document()
+    _corner_and_title(document)
+    _p(document, "1. Наименование мероприятия: {{ specification.event_name }}", "Текст документа")
+    _p(document, "2. Требования к объему услуг и срокам их оказания", "Текст документа")
+    _p(document, "{%p for requirement in specification.requirements %}", "Текст документа")
+    _p(document, '{{ requirement.number }} {{ requirement.text }}{% if requirement.time %} – {{ requirement.time }}'
+                 '{% endif %}{{ ":" if requirement.deliverables else "." }}', "Текст документа")
+    _repeated(document, "for deliverable in requirement.deliverables", [("{{ deliverable }}", "Текст документа")],
+              "Текст документа")
+    _p(document, "{%p endfor %}", "Текст документа")
+    _p(document, "3. Срок оказания услуг: {{ specification.service_period }}", "Текст документа")
+    _p(document, "4. Источник финансирования: {{ specification.funding_source }}", "Текст документа")
+    _repeated(document, "if specification.amount",
+              [("5. Размер финансирования: {{ specification.amount }} рублей ({{ specification.amount_words }})",
+                "Текст документа")], "Текст документа")
+    return document
+
+
+BUILDERS: dict[str, Callable] = {
+    BUNDLED["decree"]["приказ"]: decree_template,
+    BUNDLED["decree"]["распоряжение"]: decree_template,
+    BUNDLED["roadmap"]: roadmap_template,
+    BUNDLED["budget"]: budget_template,
+    BUNDLED["indicators"]: indicators_template,
+    BUNDLED["specification"]: specification_template,
+}
+
+
+def build_templates() -> dict[str, bytes]:
+    """Every bundled template as DOCX bytes, by file name."""
+    return {name: save_reproducibly(builder(), TEMPLATE_TIME, title=f"Шаблон prikaz: {name}")
+            for name, builder in BUILDERS.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Создать шаблоны DOCX в templates/")
+    parser.add_argument("--check", action="store_true", help="только сверить с файлами в templates/")
+    parser.add_argument("-o", "--output", type=Path, default=TEMPLATES_DIR, help="куда писать (по умолчанию templates/)")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, data in build_templates().items():
+        target = args.output / name
+        if args.check:
+            if not target.exists() or target.read_bytes() != data:
+                stale.append(name)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        print(f"{target}")
+    if stale:
+        print("устарели шаблоны: " + ", ".join(stale) + " — запустите tools/make_templates.py", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
