@@ -1,0 +1,191 @@
+"""Edges of single checks beyond their bad/good case: what they must still catch, and what they must not flag.
+
+Each test edits the base programme (tests/checks/base/base-2022) in one place. Strict xfails mark
+engine bugs found here (reported; engine/ is not edited by the tests).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from engine.pipeline import check_tree
+
+BASE = Path(__file__).parent / "base" / "base-2022"
+
+
+def check(tmp_path: Path, *edits: tuple[str, str, str]) -> list[tuple[str, str, int, str]]:
+    directory = tmp_path / BASE.name
+    shutil.copytree(BASE, directory)
+    for file, old, new in edits:
+        text = (directory / file).read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{file}: «{old}» должно встречаться ровно один раз"
+        (directory / file).write_text(text.replace(old, new), encoding="utf-8")
+    return [(d.code, d.span.file.name, d.span.line, d.message) for d in check_tree(directory).diagnostics]
+
+
+def line_of(tmp_path: Path, file: str, fragment: str) -> int:
+    """1-based line of `fragment` in the edited copy."""
+    text = (tmp_path / BASE.name / file).read_text(encoding="utf-8")
+    return text[: text.index(fragment)].count("\n") + 1
+
+
+def codes(found) -> list[str]:
+    return [code for code, *_ in found]
+
+
+# --- time ------------------------------------------------------------------------------------------
+
+
+def test_deadline_before_the_legal_basis_and_the_decree(tmp_path):
+    """One deadline (10.12.2021) breaks three rules at once: outside 2022, before the act of 20.12.2021, before the decree."""
+    found = check(tmp_path, ("decree.yaml", "deadline: до 1 июля 2022 года", "deadline: до 10 декабря 2021 года"))
+    assert sorted(codes(found)) == ["T201", "T202", "T203"]
+    assert {line for _, _, line, _ in found} == {line_of(tmp_path, "decree.yaml", "до 10 декабря 2021 года")}
+    assert any("№ 1020 от 20.12.2021" in message for code, _, _, message in found if code == "T202")
+
+
+def test_dependency_cycle(tmp_path):
+    found = check(tmp_path, ("roadmap.yaml", "      indicators: [schools-share]\n",
+                             "      indicators: [schools-share]\n      depends_on: [meeting]\n"))
+    assert [(code, line) for code, _, line, _ in found] == [
+        ("T204", line_of(tmp_path, "roadmap.yaml", "depends_on: [meeting]")),
+        ("T204", line_of(tmp_path, "roadmap.yaml", "depends_on: [monitoring]"))]
+    assert all("зависит само от себя" in message for *_, message in found)
+
+
+def test_undated_dependency_is_not_ordered(tmp_path):
+    found = check(tmp_path, ("roadmap.yaml", "      time: 01.03.2022 – 31.03.2022; 01.10.2022 – 15.10.2022",
+                             "      time: по отдельному графику"))
+    assert found == []
+
+
+def test_second_window_out_of_order(tmp_path):
+    """Window by window: the second meeting (12.10) precedes the end of the second monitoring (15.10)."""
+    found = check(tmp_path, ("roadmap.yaml", "20.10.2022 – 25.10.2022", "12.10.2022 – 25.10.2022"))
+    assert [(code, line) for code, _, line, _ in found] == [("T204", line_of(tmp_path, "roadmap.yaml", "12.10.2022"))]
+    assert "12.10.2022" in found[0][3]
+
+
+# --- sums ------------------------------------------------------------------------------------------
+
+
+def test_of_which_equal_to_its_line_is_fine(tmp_path):
+    assert check(tmp_path, ("budget.yaml", 'amount: "80 000,00"', 'amount: "280 000,00"')) == []
+
+
+@pytest.mark.parametrize("typed", ["500 000 рублей", "500000,00 рублей", "500 000,00 рублей"])
+def test_total_typed_by_hand_in_any_form(tmp_path, typed):
+    found = check(tmp_path, ("decree.yaml", "{{ budget.total }} рублей.", f"{typed}."))
+    assert [(code, line) for code, _, line, _ in found] == [("S104", line_of(tmp_path, "decree.yaml", typed))]
+    assert "вручную" in found[0][3]
+
+
+def test_line_amount_typed_by_hand(tmp_path):
+    found = check(tmp_path, ("decree.yaml", "Утвердить техническое задание", "Оплатить курсы (280 000,00 рублей), утвердить техническое задание"))
+    assert [(code, line) for code, _, line, _ in found] == [("S104", line_of(tmp_path, "decree.yaml", "280 000,00"))]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine/checks/sums.py amount_in_text: _AMOUNT_IN_TEXT takes any grouped number ≥ 1000 for money, so "
+    "«тиражом 1 000 экземпляров» gives S104 «сумма 1 000 в тексте не совпадает ни с итогом сметы…»"))
+def test_a_count_is_not_an_amount(tmp_path):
+    found = check(tmp_path, ("decree.yaml", "{{ budget.total }} рублей.",
+                             "{{ budget.total }} рублей, сборник издать тиражом 1 000 экземпляров."))
+    assert found == []
+
+
+# --- ownership -------------------------------------------------------------------------------------
+
+
+def test_person_used_only_in_a_placeholder_is_used(tmp_path):
+    person = "  sidorov:\n    surname: Сидоров\n    initials: Д.Е.\n    gender: male\n    position: консультант\n"
+    found = check(tmp_path, ("organisations.yaml", "people:\n", "people:\n" + person),
+                  ("decree.yaml", "– итоговый отчёт.", "– итоговый отчёт ({{ people.sidorov }})."))
+    assert found == []
+
+
+def test_unknown_person_in_a_placeholder(tmp_path):
+    found = check(tmp_path, ("decree.yaml", "– итоговый отчёт.", "– итоговый отчёт ({{ people.sidorov }})."))
+    line = line_of(tmp_path, "decree.yaml", "{{ people.sidorov }}")
+    assert ("O301", "decree.yaml", line) in [(c, f, l) for c, f, l, _ in found]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine/checks/ownership.py references(): ActRef.issuer is documented as «id организации из organisations "
+    "(склоняется сам)», but it is not counted as a use, so O303 reports the organisation as unused"))
+def test_organisation_used_as_act_issuer_is_used(tmp_path):
+    ministry = "  ministry:\n    short: Минпросвещения\n    full: министерство просвещения Условной области\n\n"
+    found = check(tmp_path, ("organisations.yaml", "terms:", ministry + "terms:"),
+                  ("decree.yaml", "      issuer: uo", "      issuer: ministry"))
+    assert found == []
+
+
+def test_glossary_term_not_in_the_table(tmp_path):
+    found = check(tmp_path, ("roadmap.yaml", "title: Мониторинг результатов ОО", "title: Мониторинг результатов"),
+                  ("roadmap.yaml", "title: Групповые консультации для руководителей ОО",
+                   "title: Групповые консультации для руководителей"),
+                  ("roadmap.yaml", "result: [Консультации по запросу ОО]", "result: [Консультации по запросу]"))
+    assert [(code, file, line) for code, file, line, _ in found] == [
+        ("O303", "organisations.yaml", line_of(tmp_path, "organisations.yaml", "short: ОО"))]
+
+
+# --- structure -------------------------------------------------------------------------------------
+
+
+def test_appendix_approved_twice(tmp_path):
+    found = check(tmp_path, ("decree.yaml", "      approves: budget\n",
+                             "      approves: budget\n      clauses:\n"
+                             "        - text: Утвердить смету (приложение {{ appendix.budget }}).\n"
+                             "          approves: budget\n"))
+    assert [(code, line) for code, _, line, _ in found] == [
+        ("R502", line_of(tmp_path, "decree.yaml", "          approves: budget"))]
+    assert "уже утверждается пунктом 2" in found[0][3]
+
+
+def test_reference_to_an_unknown_programme(tmp_path):
+    found = check(tmp_path, ("decree.yaml", '      number: "1020"\n', '      number: "1020"\n      programme: other-2021\n'))
+    assert [(code, line) for code, _, line, _ in found] == [("R503", line_of(tmp_path, "decree.yaml", "other-2021"))]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine/checks/structure.py typed_number: the pattern r\"\\s*(\\d+(?:\\.\\d+)*)\\.?\\s\" also matches a clause "
+    "that starts with a date («15 марта 2022 года провести …»), R504 «начинается с номера «15»»"))
+def test_clause_starting_with_a_date_is_not_a_typed_number(tmp_path):
+    found = check(tmp_path, ("decree.yaml", "      text: Контроль за исполнением приказа возложить на {{ control.acc }}.",
+                             "      text: 15 марта 2022 года провести совещание; контроль возложить на {{ control.acc }}."))
+    assert found == []
+
+
+# --- indicators ------------------------------------------------------------------------------------
+
+
+def test_indicator_linked_only_from_the_roadmap(tmp_path):
+    assert check(tmp_path, ("indicators.yaml", "      activities: [monitoring]\n", "")) == []
+
+
+@pytest.mark.parametrize("direction, target, expected", [
+    ("increase", "30", "цель 30 должна быть не ниже базового значения 40"),
+    ("decrease", "60", "цель 60 должна быть не выше базового значения 40"),
+    pytest.param("keep", "60", "цель 60 должна быть равна базовому значению 40", marks=pytest.mark.xfail(
+        strict=True, reason="engine/checks/indicators.py target_direction: for keep the message reads "
+                            "«должна быть равно базового значения» (wrong gender and case)")),
+])
+def test_target_direction_message(tmp_path, direction, target, expected):
+    found = check(tmp_path, ("indicators.yaml", '      target: "60"', f'      target: "{target}"'),
+                  ("indicators.yaml", "direction: increase", f"direction: {direction}"))
+    line = line_of(tmp_path, "indicators.yaml", f'target: "{target}"')
+    assert [(code, l, message) for code, _, l, message in found] == [("I402", line, expected)]
+
+
+def test_negative_quantity_is_a_syntax_error(tmp_path):
+    found = check(tmp_path, ("indicators.yaml", 'baseline: "40"', 'baseline: "-5"'))
+    assert [(c, l) for c, _, l, _ in found] == [("P301", line_of(tmp_path, "indicators.yaml", 'baseline: "-5"'))]
+
+
+def test_percent_baseline_above_100(tmp_path):
+    found = check(tmp_path, ("indicators.yaml", 'baseline: "40"', 'baseline: "140"'),
+                  ("indicators.yaml", "direction: increase", "direction: decrease"))
+    assert [(c, l) for c, _, l, _ in found] == [("I403", line_of(tmp_path, "indicators.yaml", 'baseline: "140"'))]
