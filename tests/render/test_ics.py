@@ -344,9 +344,13 @@ def test_a_wrong_reminder_is_an_error_at_its_line(tmp_path):
 
 def test_a_deadline_clause_without_id_is_published_and_the_report_asks_for_an_id(tmp_path):
     specs = copy_specs(tmp_path, "leningrad-2020")
-    decree = specs / "leningrad-2020" / "decree.yaml"
-    decree.write_text(decree.read_text(encoding="utf-8").replace("        - id: application\n          deadline:",
-                                                                  "        - deadline:"), encoding="utf-8")
+
+    def forget_id(data):
+        [application] = [sub for clause in data["decree"]["clauses"] for sub in clause.get("clauses", [])
+                         if sub.get("id") == "application"]
+        del application["id"]
+
+    edit_yaml(specs / "leningrad-2020" / "decree.yaml", forget_id)
     build_specs(specs, tmp_path / "outputs")
     events = vevents(feed(tmp_path / "outputs" / "leningrad-2020" / "calendar.ics"))
     assert days(events["leningrad-2020.decree._5-1.1@prikaz"]) == (dt.date(2020, 2, 10), dt.date(2020, 2, 11))
