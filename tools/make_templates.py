@@ -64,32 +64,32 @@ class ParagraphStyle:
 
 
 PARAGRAPH_STYLES = [
-    ParagraphStyle("AuthorityName", "Наименование органа", CENTER, bold=True, line=1.0),
-    ParagraphStyle("DocumentKind", "Вид документа", CENTER, size=16, bold=True, before=18, after=6, letter_spacing=3),
-    ParagraphStyle("IssuerLine", "Должность издающего", CENTER, bold=True, line=1.0, after=6),
-    ParagraphStyle("DateNumber", "Дата и номер", LEFT, before=12),
-    ParagraphStyle("PlaceOfIssue", "Место издания", CENTER, before=6),
-    ParagraphStyle("TextHeading", "Заголовок к тексту", CENTER, bold=True, before=18, after=12, line=1.0,
+    ParagraphStyle("PrikazAuthorityName", "Наименование органа", CENTER, bold=True, line=1.0),
+    ParagraphStyle("PrikazDocumentKind", "Вид документа", CENTER, size=16, bold=True, before=18, after=6, letter_spacing=3),
+    ParagraphStyle("PrikazIssuerLine", "Должность издающего", CENTER, bold=True, line=1.0, after=6),
+    ParagraphStyle("PrikazDateNumber", "Дата и номер", LEFT, before=12),
+    ParagraphStyle("PrikazPlaceOfIssue", "Место издания", CENTER, before=6),
+    ParagraphStyle("PrikazTextHeading", "Заголовок к тексту", CENTER, bold=True, before=18, after=12, line=1.0,
                    keep_with_next=True),
-    ParagraphStyle("Preamble", "Преамбула", JUSTIFY, indent=True),
-    ParagraphStyle("OrderWord", "Распорядительное слово", LEFT, before=6, after=6, keep_with_next=True),
-    ParagraphStyle("Clause", "Пункт", JUSTIFY, indent=True),
-    ParagraphStyle("Signature", "Подпись: должность", LEFT, before=42, line=1.0),
-    ParagraphStyle("SignatureName", "Подпись: инициалы и фамилия", RIGHT, line=1.0),
-    ParagraphStyle("CornerRequisite", S.CORNER, LEFT, line=1.0),
-    ParagraphStyle("StampWord", S.STAMP_WORD, LEFT, before=12, line=1.0),
-    ParagraphStyle("AppendixTitle", "Заголовок приложения", CENTER, bold=True, before=24, line=1.0, keep_with_next=True),
-    ParagraphStyle("AppendixSubtitle", "Подзаголовок приложения", CENTER, bold=True, after=12, line=1.0,
+    ParagraphStyle("PrikazPreamble", "Преамбула", JUSTIFY, indent=True),
+    ParagraphStyle("PrikazOrderWord", "Распорядительное слово", LEFT, before=6, after=6, keep_with_next=True),
+    ParagraphStyle("PrikazClause", "Пункт", JUSTIFY, indent=True),
+    ParagraphStyle("PrikazSignature", "Подпись: должность", LEFT, before=42, line=1.0),
+    ParagraphStyle("PrikazSignatureName", "Подпись: инициалы и фамилия", RIGHT, line=1.0),
+    ParagraphStyle("PrikazCornerRequisite", S.CORNER, LEFT, line=1.0),
+    ParagraphStyle("PrikazStampWord", S.STAMP_WORD, LEFT, before=12, line=1.0),
+    ParagraphStyle("PrikazAppendixTitle", "Заголовок приложения", CENTER, bold=True, before=24, line=1.0, keep_with_next=True),
+    ParagraphStyle("PrikazAppendixSubtitle", "Подзаголовок приложения", CENTER, bold=True, after=12, line=1.0,
                    keep_with_next=True),
-    ParagraphStyle("BodyText", "Текст документа", JUSTIFY, indent=True),
-    ParagraphStyle("GlossaryEntry", "Перечень сокращений", JUSTIFY, indent=True),
-    ParagraphStyle("TableHeading", S.TABLE_HEADING, CENTER, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
-    ParagraphStyle("TableText", S.TABLE_TEXT, LEFT, size=S.TABLE_SIZE_PT, line=1.0),
-    ParagraphStyle("TableCentered", S.TABLE_CENTERED, CENTER, size=S.TABLE_SIZE_PT, line=1.0),
-    ParagraphStyle("TableSection", S.TABLE_SECTION, LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
-    ParagraphStyle("TableAmount", "Сумма в таблице", RIGHT, size=S.TABLE_SIZE_PT, line=1.0),
-    ParagraphStyle("TableTotal", "Итог таблицы", LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
-    ParagraphStyle("TableTotalAmount", "Итоговая сумма в таблице", RIGHT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("PrikazBodyText", "Текст документа", JUSTIFY, indent=True),
+    ParagraphStyle("PrikazGlossaryEntry", "Перечень сокращений", JUSTIFY, indent=True),
+    ParagraphStyle("PrikazTableHeading", S.TABLE_HEADING, CENTER, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("PrikazTableText", S.TABLE_TEXT, LEFT, size=S.TABLE_SIZE_PT, line=1.0),
+    ParagraphStyle("PrikazTableCentered", S.TABLE_CENTERED, CENTER, size=S.TABLE_SIZE_PT, line=1.0),
+    ParagraphStyle("PrikazTableSection", S.TABLE_SECTION, LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("PrikazTableAmount", "Сумма в таблице", RIGHT, size=S.TABLE_SIZE_PT, line=1.0),
+    ParagraphStyle("PrikazTableTotal", "Итог таблицы", LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("PrikazTableTotalAmount", "Итоговая сумма в таблице", RIGHT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
 ]
 
 
@@ -146,7 +146,7 @@ def _apply(style, spec: ParagraphStyle) -> None:
 
 def _table_style(document) -> None:
     style = document.styles.add_style(S.TABLE, WD_STYLE_TYPE.TABLE)
-    style.style_id = "DocumentTable"
+    style.style_id = "PrikazDocumentTable"
     style.base_style = document.styles["Normal Table"]
     style.quick_style = True
     borders = "".join(f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -291,6 +291,9 @@ def decree_template():
     _repeated(document, "for clause in decree.clauses", [("{{ clause.number }} {{ clause.text }}", "Пункт")], "Пункт")
     signature = document.add_table(rows=1, cols=2)
     signature.autofit = False
+    # no cell padding: the position starts at the left margin, the surname ends at the right one
+    signature._tbl.tblPr.append(parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'))
     for cell, width, text, style in zip(signature.rows[0].cells, (Cm(10.5), Cm(6.5)),
                                         ("{{ decree.signature.position }}", "{{ decree.signature.name }}"),
                                         ("Подпись: должность", "Подпись: инициалы и фамилия")):
@@ -318,7 +321,7 @@ def roadmap_template():
 def budget_template():
     document = _new_document()
     _corner_and_title(document)
-    _table(document, [12.0, 5.0], [
+    _table(document, [11.0, 6.0], [
         ([("{{ budget.columns[0] }}", S.TABLE_HEADING), ("{{ budget.columns[1] }}", S.TABLE_HEADING)], "header"),
         ([("{%tr for line in budget.rows %}", S.TABLE_TEXT), ("", S.TABLE_TEXT)], "tag"),
         ([("{{ line.title }}", S.TABLE_TEXT), ("{{ line.amount }}", "Сумма в таблице")], "row"),

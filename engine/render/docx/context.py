@@ -10,6 +10,7 @@ method before the key.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from engine import formats
@@ -22,11 +23,17 @@ from engine.model.text import person_name
 # ГОСТ Р 7.0.97-2016 п. 5.19: a приказ has its order word; a распоряжение goes straight to its clauses.
 DEFAULT_ORDER_WORDS = {"приказ": "ПРИКАЗЫВАЮ:", "распоряжение": ""}
 _DASHES = ("–", "—", "-")
+# A number stays on the line of the word that names it: «(приложение 1)», «п. 1», «№ 266».
+_NUMBERED_WORD = re.compile(r"(?<!\w)(приложени[еяюи]|пункт[аеу]?|п\.|№)\s+(?=\d)", re.IGNORECASE)
 
 
 def upper_first(text: str) -> str:
     """A clause or a table cell starts with a capital, even when it starts with a substituted name."""
     return text[:1].upper() + text[1:]
+
+
+def _keep_numbers_with_words(text: str) -> str:
+    return _NUMBERED_WORD.sub(lambda match: match.group(1) + formats.NBSP, text)
 
 
 def _money(amount: str) -> str:
@@ -47,7 +54,7 @@ def _flatten_clauses(clauses: list[dict]) -> list[dict]:
     """Clauses of every level in reading order: «1.», «5.1.», … with the text capitalised."""
     flat = []
     for clause in clauses:
-        flat.append({"number": _dotted(clause["number"]), "text": upper_first(clause["text"]),
+        flat.append({"number": _dotted(clause["number"]), "text": _keep_numbers_with_words(upper_first(clause["text"])),
                      "level": clause["number"].count(".") + 1})
         flat.extend(_flatten_clauses(clause["clauses"]))
     return flat
@@ -62,7 +69,7 @@ def _decree(programme: Programme, exported: dict) -> dict:
     else:
         header = [programme.organisations[decree.authority].full.upper()]
     order_word = decree.order_word if decree.order_word is not None else DEFAULT_ORDER_WORDS[decree.kind]
-    preamble = exported["preamble"]
+    preamble = _keep_numbers_with_words(exported["preamble"])
     if decree.order_word_inline and order_word:
         preamble, order_word = f"{preamble} {order_word}", ""
     signatory = programme.people[decree.signatory]
@@ -136,7 +143,8 @@ def _budget_amount(line: dict) -> str:
     """«840 000,00 (21 × 40 000,00)» where the line is a quantity times a price, as the source prints it."""
     amount = _money(line["amount"])
     if line["quantity"] is not None and line["unit_price"] is not None:
-        amount += f" ({_plain_number(line['quantity'])} × {_money(line['unit_price'])})"
+        nbsp = formats.NBSP     # the product stays on one line
+        amount += f" ({_plain_number(line['quantity'])}{nbsp}×{nbsp}{_money(line['unit_price'])})"
     return amount
 
 

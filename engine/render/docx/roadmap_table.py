@@ -103,24 +103,24 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path):
     for group in roadmap["groups"]:
         if group["title"]:
             row = add_row()
+            # a section title never ends a page: it stays with its first activity
             _fill(row.cells[0].merge(row.cells[-1]), [group["title"]], S.TABLE_SECTION, keep_with_next=True)
         for activity in group["activities"]:
             first = len(table.rows)
             for index, owner_row in enumerate(activity["rows"]):
                 row = add_row()
-                more_follow = index < len(activity["rows"]) - 1      # keep an activity's rows on one page
                 for cell, column in zip(row.cells, columns):
                     field = column["field"]
                     if field == "owners":
-                        _fill(cell, [owner_row["owners"]], S.TABLE_TEXT, more_follow)
+                        _fill(cell, [owner_row["owners"]], S.TABLE_TEXT)
                     elif field == "result":
-                        _fill(cell, owner_row["result"], S.TABLE_TEXT, more_follow)
+                        _fill(cell, owner_row["result"], S.TABLE_TEXT)
                     elif index == 0:
                         texts = {"number": [activity["number"]], "time": [activity["time"]],
                                  "activity": activity["activity"]}[field]
-                        _fill(cell, texts, S.TABLE_CENTERED if field == "number" else S.TABLE_TEXT, more_follow)
+                        _fill(cell, texts, S.TABLE_CENTERED if field == "number" else S.TABLE_TEXT)
                     else:
-                        _fill(cell, [], S.TABLE_TEXT, more_follow)
+                        _fill(cell, [], S.TABLE_TEXT)
             last = len(table.rows) - 1
             if last > first:
                 for column_index, column in enumerate(columns):

@@ -1,0 +1,38 @@
+"""Fixtures of the DOCX tests: the bundled programmes built once (SOURCE_DATE_EPOCH fixed), and their export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from engine.build import build
+from engine.export import export_programme
+from engine.pipeline import check_tree
+
+REPO = Path(__file__).resolve().parents[2]
+DOCX_BUILD_EPOCH = 1_700_000_000
+DOCX_BUILD_TIME = dt.datetime.fromtimestamp(DOCX_BUILD_EPOCH, dt.timezone.utc)
+
+
+def build_with_epoch(specs: Path, outputs: Path, pdf: bool = False):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(DOCX_BUILD_EPOCH))
+        return build(specs, outputs, pdf=pdf)
+
+
+@pytest.fixture(scope="session")
+def docx_outputs(tmp_path_factory) -> Path:
+    """outputs/ of `prikaz build specs` for the three bundled programmes."""
+    outputs = tmp_path_factory.mktemp("docx-outputs")
+    report = build_with_epoch(REPO / "specs", outputs)
+    assert not report.failed, [d.message for d in report.all_diagnostics]
+    return outputs
+
+
+@pytest.fixture(scope="session")
+def exported() -> dict[str, dict]:
+    """The resolved model of each bundled programme (engine.export), the reference the documents are read against."""
+    result = check_tree(REPO / "specs")
+    return {item.model.id: export_programme(item.model) for item in result.programmes}

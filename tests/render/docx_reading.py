@@ -1,0 +1,57 @@
+"""Reading rendered DOCX back: texts of paragraphs and tables, as a person reads the document."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.oxml.ns import qn
+
+NBSP = "\u00a0"
+
+DECREE_FILES = {"lipetsk-2022": "prikaz-266.docx", "leningrad-2020": "rasporyazhenie-178-r.docx",
+                "lysva-2021": "prikaz-491-01-08.docx"}
+APPENDIX_FILES = {
+    "lipetsk-2022": {"roadmap": "prilozhenie-1-plan-grafik.docx", "budget": "prilozhenie-2-smeta-raskhodov.docx"},
+    "leningrad-2020": {"specification": "prilozhenie-1-tekhnicheskoe-zadanie.docx",
+                       "indicators": "prilozhenie-2-tselevye-pokazateli.docx"},
+    "lysva-2021": {"roadmap": "prilozhenie-1-plan-meropriyaty-dorozhnaya-karta.docx"},
+}
+
+
+def open_docx(path: Path) -> Document:
+    return docx.Document(str(path))
+
+
+def plain(text: str) -> str:
+    """Non-breaking spaces as spaces, runs of whitespace (but a tab) as one space."""
+    return re.sub(r"[^\S\t]+", " ", text.replace(NBSP, " ")).strip()
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def body_paragraphs(document: Document) -> list[str]:
+    """Texts of the paragraphs outside tables, in order."""
+    return [plain(p.text) for p in document.paragraphs]
+
+
+def all_paragraphs(document: Document) -> list[str]:
+    """Every paragraph of the body, table cells included, in document order."""
+    return [plain("".join(t.text or "" for t in p.iter(qn("w:t")))) for p in document.element.body.iter(qn("w:p"))]
+
+
+def table_rows(table) -> list[list[str]]:
+    """Cell texts per row (a merged cell repeats in every row and column it spans), paragraphs joined by «\\n»."""
+    return [["\n".join(plain(p.text) for p in cell.paragraphs) for cell in row.cells] for row in table.rows]
+
+
+def flatten_clauses(clauses: list[dict]) -> list[dict]:
+    flat = []
+    for clause in clauses:
+        flat.append(clause)
+        flat.extend(flatten_clauses(clause["clauses"]))
+    return flat
