@@ -1,0 +1,216 @@
+"""The reference pages stay true: docs/spec-language.md against the model, docs/export.md against real exports."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from engine.export import EXPORT_FORMAT, export_programme
+from engine.model import spec, text
+from engine.model.text import TextContext, appendix_numbers, render_text
+from engine.pipeline import check_tree
+
+REPO = Path(__file__).resolve().parents[2]
+SPEC_DOC = REPO / "docs" / "spec-language.md"
+EXPORT_DOC = REPO / "docs" / "export.md"
+NBSP = "\u00a0"
+
+
+def _spec_docs_tool():
+    loaded = importlib.util.spec_from_file_location("spec_docs", REPO / "tools" / "spec_docs.py")
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def programmes() -> dict:
+    result = check_tree(REPO / "specs")
+    return {p.directory.name: p.model for p in result.programmes}
+
+
+# --- docs/spec-language.md -------------------------------------------------------------------------
+
+
+def test_spec_language_generated_blocks_are_up_to_date():
+    """Golden: the key tables and the deadline table are what tools/spec_docs.py makes of the model now."""
+    tool = _spec_docs_tool()
+    current = SPEC_DOC.read_text(encoding="utf-8")
+    assert tool.render(current) == current, "docs/spec-language.md устарел: запустите python tools/spec_docs.py"
+
+
+def test_every_model_key_is_documented():
+    doc = SPEC_DOC.read_text(encoding="utf-8")
+    models = [cls for cls in vars(spec).values()
+              if isinstance(cls, type) and issubclass(cls, spec.SpecModel) and cls.model_fields]
+    assert len(models) >= 20
+    missing = [f"{cls.__name__}.{field.alias or name}" for cls in models for name, field in cls.model_fields.items()
+               if f"`{field.alias or name}`" not in doc]
+    assert missing == []
+
+
+def test_every_section_has_a_key_table():
+    tool = _spec_docs_tool()
+    documented = {model for _, _, model in tool.SECTIONS}
+    models = {cls for cls in vars(spec).values() if isinstance(cls, type) and issubclass(cls, spec.SpecModel)
+              and cls.model_fields and cls is not spec.Programme}
+    abstract = {spec.Silenceable, spec.AppendixDocument}
+    assert models - abstract - documented == set()
+    doc = SPEC_DOC.read_text(encoding="utf-8")
+    for heading, _, _ in tool.SECTIONS:
+        assert f"\n### {heading}\n" in doc
+
+
+def test_deadline_table_reads_the_source_forms():
+    doc = SPEC_DOC.read_text(encoding="utf-8")
+    for written, rendered in [("Февраль-март", "февраль – март 2022 года"), ("Июнь-июль", "ежегодно, июнь – июль"),
+                              ("до 10 февраля 2020 года", "до 10 февраля 2020 года"),
+                              ("По итогам выявления", "По итогам выявления")]:
+        assert re.search(rf"\| «{re.escape(written)}» \|[^\n]*\| «{re.escape(rendered)}» \|", doc), written
+
+
+def test_every_placeholder_of_the_vocabulary_is_documented():
+    doc = SPEC_DOC.read_text(encoding="utf-8")
+    entries = [entry for line in text.__doc__.split("\n") if line.startswith("    ") and line.strip()
+               for entry in re.split(r"\s{2,}", line.strip())[0].split(", ")]
+    heads = {re.split(r"[.\[<]", entry)[0] for entry in entries}
+    assert {"appendix", "budget", "decree", "deadline", "people", "control", "clauses", "orgs", "basis", "quantity",
+            "quantities", "programme"} <= heads
+    assert [head for head in sorted(heads) if "{{ " + head not in doc] == []
+    for case in ("nom", "gen", "dat", "acc", "ins", "loc"):
+        assert f"`{case}`" in doc
+
+
+def test_placeholder_examples_render_as_documented(programmes):
+    """Every «`{{ name }}` → «value»» in the placeholder table is what some bundled programme renders."""
+    doc = SPEC_DOC.read_text(encoding="utf-8")
+    examples = re.findall(r"`\{\{ ([a-z0-9_.\-]+) \}\}` → «(.*?)» \|", doc)
+    assert len(examples) >= 15
+    for name, value in examples:
+        rendered = set()
+        for model in programmes.values():
+            programme = model.programme
+            quantities = []
+            if programme.specification:  # {{ quantities.1 }} is documented for item 2.11
+                quantities = next((i.quantities for i in programme.specification.items if i.id == "collection"), [])
+            try:
+                rendered.add(render_text("{{ " + name + " }}", TextContext(programme, appendix_numbers(programme),
+                                                                            quantities=quantities))
+                             .replace(NBSP, " "))
+            except Exception:
+                continue
+        assert value in rendered, f"{{{{ {name} }}}}: в документации «{value}», а программы дают {sorted(rendered)}"
+
+
+def test_every_loader_and_value_code_is_listed():
+    doc = SPEC_DOC.read_text(encoding="utf-8")
+    raised = set()
+    for path in (REPO / "engine").rglob("*.py"):
+        raised |= set(re.findall(r'"([YMPX]\d{3})"', path.read_text(encoding="utf-8")))
+    assert {"Y001", "M001", "P101", "P201", "X101"} <= raised
+    assert [code for code in sorted(raised) if code not in doc] == []
+    assert "R507" in doc
+
+
+def test_the_brief_is_gone():
+    assert not (REPO / "docs" / "spec-language-brief.md").exists()
+
+
+def test_checks_page_is_linked():
+    assert "(checks.md)" in SPEC_DOC.read_text(encoding="utf-8")
+
+
+# --- docs/export.md ------------------------------------------------------------------------------
+
+
+DYNAMIC = {"organisations", "terms", "people", "legal_basis", "codes"}  # dictionaries keyed by id or code name
+
+
+def _key_names(value, dynamic: bool = False) -> set[str]:
+    """Every documented key name at any depth (the keys of id-keyed dictionaries are data, not names)."""
+    found = set()
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not dynamic:
+                found.add(key)
+            found |= _key_names(item, dynamic=not dynamic and key in DYNAMIC)
+    elif isinstance(value, list):
+        for item in value:
+            found |= _key_names(item)
+    return found
+
+
+@pytest.fixture(scope="module")
+def exports(programmes) -> dict:
+    return {name: export_programme(model) for name, model in programmes.items()}
+
+
+def _top_level_table(doc: str) -> str:
+    start = doc.index("## Верхний уровень")
+    return doc[start:doc.index("\n## ", start + 1)]
+
+
+def test_export_format_id_is_documented():
+    assert f"**`{EXPORT_FORMAT}`**" in EXPORT_DOC.read_text(encoding="utf-8")
+
+
+def test_every_top_level_key_of_a_real_export_is_documented(exports):
+    table = _top_level_table(EXPORT_DOC.read_text(encoding="utf-8"))
+    keys = {key for data in exports.values() for key in data}
+    assert {"format", "programme", "decree", "appendices", "roadmap", "budget", "indicators", "specification"} <= keys
+    assert [key for key in sorted(keys) if f"| `{key}` |" not in table] == []
+
+
+def test_every_key_at_every_depth_is_documented(exports):
+    doc = EXPORT_DOC.read_text(encoding="utf-8")
+    names = set().union(*(_key_names(data) for data in exports.values()))
+    assert len(names) > 60
+    assert [name for name in sorted(names) if f"`{name}`" not in doc] == []
+
+
+def _abridges(example, real, where: str = "") -> None:
+    """The example keeps a subset of keys, a subsequence of list items, and equal scalars («…» ends a cut text)."""
+    if isinstance(example, dict):
+        assert isinstance(real, dict), where
+        for key, value in example.items():
+            assert key in real, f"{where}.{key}: такого ключа в выгрузке нет"
+            _abridges(value, real[key], f"{where}.{key}")
+    elif isinstance(example, list):
+        assert isinstance(real, list), where
+        position = 0
+        for index, item in enumerate(example):
+            while True:
+                assert position < len(real), f"{where}[{index}]: нет в выгрузке (или не по порядку)"
+                try:
+                    _abridges(item, real[position], f"{where}[{index}]")
+                    position += 1
+                    break
+                except AssertionError:
+                    position += 1
+    elif isinstance(example, str) and example.endswith("…"):
+        assert isinstance(real, str) and real.startswith(example[:-1]), f"{where}: «{example}»"
+    else:
+        assert example == real, f"{where}: в документации {example!r}, в выгрузке {real!r}"
+
+
+def test_the_lipetsk_example_is_a_real_export_abridged(exports):
+    doc = EXPORT_DOC.read_text(encoding="utf-8")
+    section = doc[doc.index("## Пример: lipetsk-2022"):]
+    block = re.search(r"```json\n(.*?)\n```", section, re.DOTALL).group(1)
+    example = json.loads(block)
+    real = exports["lipetsk-2022"]
+    assert example["format"] == EXPORT_FORMAT
+    assert set(example) == set(real), "пример показывает все ключи верхнего уровня"
+    _abridges(example, real)
+
+
+def test_the_time_example_is_real(exports):
+    doc = EXPORT_DOC.read_text(encoding="utf-8")
+    section = doc[doc.index("### Срок"):doc.index("## Пример: lipetsk-2022")]
+    example = json.loads(re.search(r"```json\n(.*?)\n```", section, re.DOTALL).group(1))
+    activities = {a["id"]: a for s in exports["lysva-2021"]["roadmap"]["sections"] for a in s["activities"]}
+    assert example == activities["results-analysis"]["time"]
