@@ -102,13 +102,16 @@ def cmd_schema(args) -> int:
 
 
 def cmd_checks(args) -> int:
-    from engine.checks import REGISTRY
+    from engine.checks import REGISTRY, resolve_check
 
     if args.markdown:
         from engine.checks.catalogue import checks_markdown
 
         sys.stdout.write(checks_markdown())
         return EXIT_OK
+    if args.code and resolve_check(args.code) is None:
+        sys.stderr.write(f"prikaz checks: проверки «{args.code}» нет; список всех проверок — prikaz checks\n")
+        return EXIT_USAGE
     for code, registered in sorted(REGISTRY.items()):
         if args.code and args.code not in (code, registered.name):
             continue

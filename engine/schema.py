@@ -13,7 +13,7 @@ def file_schema() -> dict:
     A programme is split into files by concern, so no top-level section is
     required in a single file; inside a section every rule of the model holds.
     """
-    schema = _without_generated_titles(Programme.model_json_schema(by_alias=True, mode="validation"))
+    schema = _as_written(_without_generated_titles(Programme.model_json_schema(by_alias=True, mode="validation")))
     schema.pop("required", None)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
@@ -31,4 +31,24 @@ def _without_generated_titles(node):
         return {k: _without_generated_titles(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
     if isinstance(node, list):
         return [_without_generated_titles(v) for v in node]
+    return node
+
+
+_SCALARS = {"string", "integer", "number", "boolean"}
+
+
+def _as_written(node):
+    """Let a scalar field take any YAML scalar, as prikaz does.
+
+    prikaz reads every scalar as text and parses it itself, so `number: 266`,
+    `year: 2022` and `year: "2022"` are all fine; an editor following the plain
+    schema would underline one of them. Patterns and enums still apply to text.
+    """
+    if isinstance(node, dict):
+        node = {k: _as_written(v) for k, v in node.items()}
+        if node.get("type") in _SCALARS and "enum" not in node:
+            node["type"] = ["string", "integer", "number", "boolean"]
+        return node
+    if isinstance(node, list):
+        return [_as_written(v) for v in node]
     return node

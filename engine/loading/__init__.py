@@ -47,6 +47,11 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
     merged: dict = {}
     sources = SourceMap()
     diagnostics: list[Diagnostic] = []
+    if _escapes(directory, root):
+        return LoadedProgramme(directory, {}, sources, [], [_error(
+            "Y011", "outside-root", f"папка {directory.name} — ссылка за пределы папки спецификаций",
+            Span.whole_file(directory), "спецификации читаются только из папки specs/: скопируйте программу внутрь",
+        )])
     files = spec_files(directory)
     for file in files:
         if file.is_symlink() and _escapes(file, root):
@@ -89,7 +94,11 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
             for path, span in loaded.sources.keys.items():
                 if path[:1] == (key,):
                     sources.keys[path] = span
-    if not files:
+    if files:
+        # what is missing from the whole programme is reported at its main file
+        main = next((f for f in files if f.stem == "programme"), files[0])
+        sources.values[()] = Span.whole_file(main)
+    else:
         diagnostics.append(_error(
             "Y013", "no-spec", f"в папке {directory.name} нет файлов спецификации (*.yaml)",
             Span.whole_file(directory), "создайте программу командой «prikaz new» или добавьте programme.yaml",

@@ -24,7 +24,9 @@ Path_ = tuple[str | int, ...]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 60
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u200b\ufeff]")
+# what the YAML reader itself refuses; found before parsing so the position is exact
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -77,6 +79,13 @@ def _diag(code: str, name: str, message: str, span: Span, hint: str) -> Diagnost
     return Diagnostic(code, Severity.ERROR, message, span, hint, name)
 
 
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
 def decode(file: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     """Bytes → text; a file that is not UTF-8 gets a diagnostic at the first bad byte."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -84,23 +93,24 @@ def decode(file: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        good = raw[: exc.start].decode("utf-8", errors="replace")
+        line, column = _position(good, len(good))
         return None, [_diag(
             "Y003", "encoding", "файл не в кодировке UTF-8 (байт 0x%02X)" % raw[exc.start],
             Span.point(file, line, column),
             "сохраните файл в UTF-8: в Блокноте «Сохранить как» → Кодировка UTF-8, в VS Code — «Save with Encoding» → UTF-8",
         )]
     if "\x00" in text:
-        offset = text.index("\x00")
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         return None, [_diag(
             "Y003", "encoding", "файл содержит двоичные данные (нулевой байт) — это не текст YAML",
-            Span.point(file, line, column), "проверьте, что в папку спецификации попал нужный файл",
+            Span.point(file, *_position(text, text.index("\x00"))), "проверьте, что в папку спецификации попал нужный файл",
         )]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def _scalar_text(node: ScalarNode) -> str:
+    # ruamel's round-trip scanner marks the line folds of «>» scalars with BEL
+    return node.value.replace("\a", "") if node.style == ">" else node.value
 
 
 class _Builder:
@@ -108,7 +118,6 @@ class _Builder:
         self.file = file
         self.sources = SourceMap()
         self.diagnostics: list[Diagnostic] = []
-        self._active: set[int] = set()
         self._seen: set[int] = set()
 
     def build(self, node: Node, path: Path_, depth: int = 0):
@@ -120,76 +129,121 @@ class _Builder:
                 "спецификация не бывает такой глубокой: проверьте отступы",
             ))
             return None
-        if id(node) in self._seen and not isinstance(node, ScalarNode):
+        if id(node) in self._seen:  # an alias: the anchor was reported where it was defined
+            return None
+        self._seen.add(id(node))
+        if getattr(node, "anchor", None):
             self.diagnostics.append(_diag(
-                "Y005", "alias", "якоря и ссылки YAML (&имя / *имя) не поддерживаются", span,
+                "Y005", "alias", f"якоря и ссылки YAML (&{node.anchor} / *{node.anchor}) не поддерживаются", span,
                 "напишите значение один раз и сошлитесь на него по id (например, owner: iro)",
             ))
             return None
-        self._seen.add(id(node))
         if isinstance(node, ScalarNode):
-            if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-                                "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp") \
-                    and not node.tag.startswith("tag:yaml.org,2002:"):
+            if not node.tag.startswith("tag:yaml.org,2002:"):
                 self.diagnostics.append(_diag(
                     "Y007", "tag", f"теги YAML не поддерживаются: {node.tag}", span, "уберите тег, начинающийся с «!»",
                 ))
             if node.style is None and node.value in _NULLS:
                 return None
-            # ruamel's round-trip scanner marks the line folds of «>» scalars with BEL
-            value = node.value.replace("\a", "") if node.style == ">" else node.value
-            control = _CONTROL.search(value)
-            if control:
-                self.diagnostics.append(_diag(
-                    "Y014", "control-character",
-                    f"в тексте управляющий символ U+{ord(control.group()):04X}, невидимый и недопустимый в документе",
-                    span, "удалите символ: обычно он попадает при копировании из другой программы",
-                ))
-                return None
-            return value
+            return self.text(node, span)
         if isinstance(node, SequenceNode):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, MappingNode):
-            result: dict[str, object] = {}
-            for key_node, value_node in node.value:
-                key_span = _span(self.file, key_node)
-                if not isinstance(key_node, ScalarNode):
-                    self.diagnostics.append(_diag(
-                        "Y004", "complex-key", "ключ должен быть простым словом", key_span,
-                        "ключи пишутся как «title:», без списков и словарей",
-                    ))
-                    continue
-                key = key_node.value
-                if key == "<<":
-                    self.diagnostics.append(_diag(
-                        "Y005", "alias", "слияние словарей YAML («<<:») не поддерживается", key_span,
-                        "напишите ключи явно или сошлитесь на значение по id",
-                    ))
-                    continue
-                if key in result:
-                    first = self.sources.keys[path + (key,)]
-                    self.diagnostics.append(Diagnostic(
-                        "Y002", Severity.ERROR, f"ключ «{key}» повторяется (впервые в строке {first.line})",
-                        key_span, "оставьте один из двух ключей: второй молча заменил бы первый", "duplicate-key",
-                    ))
-                    continue
-                self.sources.keys[path + (key,)] = key_span
-                result[key] = self.build(value_node, path + (key,), depth + 1)
-            return result
+            return self.mapping(node, path, depth)
         return None
+
+    def text(self, node: ScalarNode, span: Span) -> str | None:
+        """A scalar's text; an invisible control character (written raw or as an escape) is a diagnostic."""
+        value = _scalar_text(node)
+        control = _CONTROL.search(value)
+        if control:
+            self.diagnostics.append(_control_character(span, control.group()))
+            return None
+        return value
+
+    def mapping(self, node: MappingNode, path: Path_, depth: int) -> dict:
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            key_span = _span(self.file, key_node)
+            if not isinstance(key_node, ScalarNode):
+                self.diagnostics.append(_diag(
+                    "Y004", "complex-key", "ключ должен быть простым словом", key_span,
+                    "ключи пишутся как «title:», без списков и словарей",
+                ))
+                continue
+            key = self.text(key_node, key_span)
+            if key is None:
+                continue
+            if key == "<<":
+                self.diagnostics.append(_diag(
+                    "Y005", "alias", "слияние словарей YAML («<<:») не поддерживается", key_span,
+                    "напишите ключи явно или сошлитесь на значение по id",
+                ))
+                continue
+            if key in result:
+                first = self.sources.keys[path + (key,)]
+                self.diagnostics.append(Diagnostic(
+                    "Y002", Severity.ERROR, f"ключ «{key}» повторяется (впервые в строке {first.line})",
+                    key_span, "оставьте один из двух ключей: второй молча заменил бы первый", "duplicate-key",
+                ))
+                continue
+            self.sources.keys[path + (key,)] = key_span
+            result[key] = self.build(value_node, path + (key,), depth + 1)
+        return result
+
+
+def _control_character(span: Span, char: str) -> Diagnostic:
+    return _diag(
+        "Y014", "control-character",
+        f"в тексте управляющий символ U+{ord(char):04X}, невидимый и недопустимый в документе",
+        span, "удалите символ: обычно он попадает при копировании из другой программы",
+    )
+
+
+def _nesting_depth(text: str) -> tuple[int, int]:
+    """Deepest bracket nesting and its offset — checked before parsing, whose scanner is quadratic in it."""
+    depth = deepest = where = 0
+    quote = ""
+    for offset, char in enumerate(text):
+        if quote:
+            if char == quote or char == "\n":
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, offset
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest, where
+
+
+def _prescan(file: Path, text: str) -> list[Diagnostic]:
+    """Problems cheaper and clearer to find in the raw text than in the parser's error."""
+    if "\t" in text:
+        return [_diag(
+            "Y001", "tab", "символ табуляции в файле YAML", Span.point(file, *_position(text, text.index("\t"))),
+            "YAML не допускает табуляцию в отступах: замените её пробелами (в VS Code — «Convert Indentation to Spaces»)",
+        )]
+    control = _UNREADABLE.search(text)
+    if control:
+        return [_control_character(Span.point(file, *_position(text, control.start())), control.group())]
+    deepest, where = _nesting_depth(text)
+    if deepest > MAX_DEPTH:
+        return [_diag(
+            "Y006", "too-deep", f"вложенность скобок глубже {MAX_DEPTH} уровней", Span.point(file, *_position(text, where)),
+            "спецификация не бывает такой глубокой: проверьте скобки [ ] и { }",
+        )]
+    return []
 
 
 def parse_yaml(file: Path, text: str, root: Path_ = ()) -> LoadedFile:
     """Compose YAML text into positioned plain data. Never raises."""
     sources = SourceMap(texts={file: text})
-    if "\t" in text:
-        offset = text.index("\t")
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        return LoadedFile(file, None, sources, [_diag(
-            "Y001", "tab", "символ табуляции в файле YAML", Span.point(file, line, column),
-            "YAML не допускает табуляцию в отступах: замените её пробелами (в VS Code — «Convert Indentation to Spaces»)",
-        )])
+    problems = _prescan(file, text)
+    if problems:
+        return LoadedFile(file, None, sources, problems)
     yaml = YAML(typ="rt", pure=True)
     try:
         nodes = list(yaml.compose_all(text))

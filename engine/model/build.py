@@ -7,6 +7,7 @@ and the path of each model object in the YAML (so checks can point at it).
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -154,7 +155,7 @@ def _diagnostic_from_error(error: dict, sources: SourceMap) -> Diagnostic:
         return Diagnostic(code, Severity.ERROR, error["msg"], refine(span, sources, ctx.get("offset", 0), ctx.get("length", 0)),
                           ctx.get("hint", ""), "value-syntax")
     if kind in ("literal_error", "enum"):
-        expected = ctx.get("expected", "")
+        expected = ", ".join(f"«{v}»" for v in re.findall(r"'([^']*)'", ctx.get("expected", "")))
         return Diagnostic("M004", Severity.ERROR, f"недопустимое значение «{error.get('input')}»", span,
                           f"допустимые значения: {expected}", "bad-choice")
     message = _TYPE_MESSAGES.get(kind, f"неверное значение ({error['msg']})")

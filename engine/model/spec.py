@@ -319,8 +319,16 @@ def _owners(value: Any):
     return value
 
 
+def _owner_ids_allowed(schema: dict) -> None:
+    """In the schema too, an owner may be written as a bare id: `owners: [iro, cmoko]`."""
+    owners = schema["properties"]["owners"]
+    owners["items"] = {"anyOf": [owners["items"], {"type": "string"}]}
+
+
 class Activity(Silenceable):
     """Мероприятие дорожной карты."""
+
+    model_config = ConfigDict(json_schema_extra=_owner_ids_allowed)
 
     id: Id = Field(description="Постоянный идентификатор мероприятия: от него зависит UID в календаре")
     title: str = Field(description="Мероприятие")

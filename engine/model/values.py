@@ -14,8 +14,8 @@ from engine.diagnostics import DiagnosticError
 
 MAX_AMOUNT = Decimal("1e15")
 _SPACES = "\u00a0\u202f\u2009 "
-_GROUPED = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d{1,2})?")
-_PLAIN = re.compile(r"\d+(?:[.,]\d{1,2})?")
+_GROUPED = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+(?:,[0-9]{1,2})?")
+_PLAIN = re.compile(r"[0-9]+(?:[.,][0-9]{1,2})?")
 _MONEY_HINT = "пишите сумму как в документе: «1 900 000,00», «90 000» или «1900000.00»"
 
 
@@ -35,7 +35,7 @@ def parse_money(text: object) -> Decimal:
     if compact.lower() in {"nan", "inf", "infinity", "-inf", "+inf"}:
         raise DiagnosticError("P201", f"«{raw}» — не сумма", _MONEY_HINT, 0, len(raw))
     if not (_GROUPED.fullmatch(compact) or _PLAIN.fullmatch(compact)):
-        offset = _first_bad_position(compact)
+        offset = _raw_offset(raw, _first_bad_position(compact))
         raise DiagnosticError(
             "P201",
             f"сумма «{raw}» записана неверно: разряды группируются по три цифры, копейки — две цифры после запятой без пробела",
@@ -50,12 +50,24 @@ def parse_money(text: object) -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+def _raw_offset(raw: str, compact_offset: int) -> int:
+    """Map an offset in the space-collapsed text back to the text as written (extra or leading spaces)."""
+    seen = -1
+    for index, char in enumerate(raw):
+        if char in _SPACES and (seen < 0 or raw[index - 1] in _SPACES):
+            continue
+        seen += 1
+        if seen == compact_offset:
+            return index
+    return 0
+
+
 def _first_bad_position(compact: str) -> int:
     """Where a malformed amount stops looking like an amount, for the caret."""
     groups = compact.split(" ")
     position = len(groups[0]) + 1
     for group in groups[1:]:
-        if not re.fullmatch(r"\d{3}(?:,\d{1,2})?", group):
+        if not re.fullmatch(r"[0-9]{3}(?:,[0-9]{1,2})?", group):
             return position
         position += len(group) + 1
     return 0
@@ -78,7 +90,9 @@ class Quantity:
         return self.render()
 
 
-_QUANTITY = re.compile(r"(?P<at_least>не\s+менее\s+)?(?P<value>\d+(?:[.,]\d+)?)\s*(?P<unit>.*)", re.IGNORECASE | re.DOTALL)
+_QUANTITY = re.compile(
+    r"(?P<at_least>не\s+менее\s+)?(?P<value>[0-9]{1,3}(?:[ \u00a0][0-9]{3})+|[0-9]+(?:[.,][0-9]+)?)\s*(?P<unit>.*)",
+    re.IGNORECASE | re.DOTALL)
 
 
 def parse_quantity(text: object) -> Quantity:
@@ -92,7 +106,7 @@ def parse_quantity(text: object) -> Quantity:
             "P301", f"не распознано количество «{text}»",
             "пишите число и единицу: «18 программ», «не менее 50 человек», «100 экз.»", 0, len(text),
         )
-    value = Decimal(match["value"].replace(",", "."))
+    value = Decimal(re.sub(r"[ \u00a0]", "", match["value"]).replace(",", "."))
     return Quantity(value, " ".join(match["unit"].split()), bool(match["at_least"]))
 
 

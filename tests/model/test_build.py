@@ -258,8 +258,6 @@ def test_missing_key_in_list_item_points_at_the_item(tmp_path):
     assert (d.span.line, d.span.column) == (line_of(text, "approves: budget"), 7)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a missing top-level section (decree:) gets no span at all, "
-                                         "so it is reported as «<спецификация>» without a file")
 def test_missing_top_level_section_points_at_a_file(tmp_path):
     decree = MINIMAL[MINIMAL.index("decree:"):MINIMAL.index("roadmap:")]
     _, diagnostics, file = build(tmp_path, MINIMAL.replace(decree, ""))
@@ -295,7 +293,6 @@ def test_bad_choice_is_m004_listing_allowed_values(tmp_path):
     assert (d.span.line, d.span.column, d.span.end_column) == (line_of(text, "указ"), 9, 13)
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: M004 hint is pydantic's English «'male' or 'female'»")
 def test_bad_choice_hint_is_russian(tmp_path):
     _, diagnostics, _ = build(tmp_path, edit("    gender: male\n", "    gender: man\n"))
     d = only(diagnostics, "M004")
