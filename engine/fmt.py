@@ -38,7 +38,7 @@ from ruamel.yaml.tokens import CommentToken
 from engine.atomic import write_text_atomic
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import SPEC_SUFFIXES, find_programmes, spec_files
-from engine.loading.yaml_source import decode, parse_yaml, read_yaml_file
+from engine.loading.yaml_source import parse_yaml, read_yaml_file
 from engine.model.spec import Programme
 
 MAPPING_INDENT, SEQUENCE_INDENT, SEQUENCE_DASH_OFFSET = 2, 4, 2
@@ -47,7 +47,7 @@ _NO_WRAP = 1_000_000
 # Fields every object inherits for switching checks off: they read best after the content.
 _LAST_FIELDS = ("silence",)
 _NULL_TAG = "tag:yaml.org,2002:null"
-BLANK = None  # a blank line among the comments before a key
+_BLANK = None  # a blank line among the comments before a key
 
 
 class _TextResolver(VersionedResolver):
@@ -237,9 +237,13 @@ class _Text:
                          for number, line in enumerate(self.lines))
 
 
+def _texts(layout: _Layout) -> Counter:
+    return Counter(comment.text for comment in layout.comments.values())
+
+
 def comment_texts(text: str) -> Counter:
     """Every comment of a YAML text, by its text (for checking that formatting kept them all)."""
-    return Counter(comment.text for comment in _Text.read(text).layout().comments.values())
+    return _texts(_Text.read(text).layout())
 
 
 # --- tying comments to keys and items --------------------------------------------------------
@@ -247,7 +251,7 @@ def comment_texts(text: str) -> Counter:
 
 @dataclass
 class _Notes:
-    """The comments of one key or list item: lines before it (comments or BLANK), one at the end
+    """The comments of one key or list item: lines before it (comments or _BLANK), one at the end
     of its line, and comments below its value that are indented deeper than what follows."""
 
     before: list[str | None] = field(default_factory=list)
@@ -272,8 +276,8 @@ def _anchors(node):
         for key, value in node.items():
             line, column = node.lc.key(key)
             value_line = node.lc.value(key)[0]
-            below = value is not None and not isinstance(value, (CommentedMap, CommentedSeq)) and value_line > line
-            yield _Anchor(line, column, node, key, value_line if below else None)
+            scalar_below_key = value is not None and not isinstance(value, (CommentedMap, CommentedSeq)) and value_line > line
+            yield _Anchor(line, column, node, key, value_line if scalar_below_key else None)
             yield from _anchors(value)
     elif isinstance(node, CommentedSeq):
         for index, item in enumerate(node):
@@ -302,11 +306,11 @@ def _tie(layout: _Layout, root) -> tuple[dict[tuple[int, object], _Notes], list[
             else:
                 target.before.append(comment.text)
             continue
-        entry = comment.text if comment is not None else BLANK
+        entry = comment.text if comment is not None else _BLANK
         following_column = anchors[previous + 1].column if previous + 1 < len(anchors) else 0
         if previous >= 0 and (anchors[previous].scalar_value_line or -1) > line:
             # between a key and its value: the comment is about the key; a blank line there is dropped
-            if entry is not BLANK:
+            if entry is not _BLANK:
                 notes[_slot(anchors[previous])].before.append(entry)
         elif previous >= 0 and comment is not None and comment.column > following_column:
             # indented under the block above: it closes that block and stays with it
@@ -325,7 +329,7 @@ def _tidy(lines: list[str | None], first: bool) -> list[str | None]:
     """At most one blank line in a row; none at the start of a block."""
     tidy: list[str | None] = []
     for line in lines:
-        if line is BLANK and (tidy[-1:] == [BLANK] or (first and not tidy)):
+        if line is _BLANK and (tidy[-1:] == [_BLANK] or (first and not tidy)):
             continue
         tidy.append(line)
     return tidy
@@ -334,7 +338,7 @@ def _tidy(lines: list[str | None], first: bool) -> list[str | None]:
 def _tokens(lines: list[str | None], column: int) -> list[CommentToken] | None:
     if not lines:
         return None
-    return [CommentToken("\n" if line is BLANK else f"{line}\n", CommentMark(column)) for line in lines]
+    return [CommentToken("\n" if line is _BLANK else f"{line}\n", CommentMark(column)) for line in lines]
 
 
 def _after_value(note: _Notes, column: int, block_scalar: bool) -> CommentToken | None:
@@ -398,10 +402,6 @@ def _attach(node, notes: dict, column: int) -> None:
 # --- one file -----------------------------------------------------------------------------------
 
 
-def _error(code: str, name: str, path: Path, message: str, hint: str) -> Diagnostic:
-    return Diagnostic(code, Severity.ERROR, message, Span.whole_file(path), hint, name)
-
-
 def format_text(path: Path, text: str) -> tuple[str | None, list[Diagnostic]]:
     """The canonical layout of one spec text, or None and the reason it cannot be formatted."""
     loaded = parse_yaml(path, text)
@@ -412,26 +412,29 @@ def format_text(path: Path, text: str) -> tuple[str | None, list[Diagnostic]]:
     yaml = _yaml()
     root = yaml.load(text)
     _open_nested_flows(root)
-    notes, header, trailer = _tie(_Text.read(text).layout(), root)
+    layout = _Text.read(text).layout()
+    notes, header, trailer = _tie(layout, root)
     _clear_comments(root)
     _reorder(root, Programme)
     first_key = next(iter(root))
     notes.setdefault((id(root), first_key), _Notes()).before[:0] = header
     _attach(root, notes, 0)
     trailer = _tidy(trailer, first=False)
-    while trailer[-1:] == [BLANK]:
+    while trailer[-1:] == [_BLANK]:
         trailer.pop()
     if trailer:
         root.ca.comment = [None, None]
         root.ca.end = _tokens(trailer, 0)
     stream = io.StringIO()
     yaml.dump(root, stream)
-    formatted = _Text.read(stream.getvalue()).without_trailing_spaces()
+    written = _Text.read(stream.getvalue())
+    formatted = written.without_trailing_spaces()
     reread = parse_yaml(path, formatted)
-    if reread.diagnostics or reread.data != loaded.data or comment_texts(formatted) != comment_texts(text):
-        return None, [_error(
-            "F001", "fmt-unsafe", path, "форматирование изменило бы данные или комментарии файла; файл оставлен как есть",
-            "это ошибка prikaz, а не спецификации: сообщите разработчикам и приложите файл",
+    if reread.diagnostics or reread.data != loaded.data or _texts(written.layout()) != _texts(layout):
+        return None, [Diagnostic(
+            "F001", Severity.ERROR, "форматирование изменило бы данные или комментарии файла; файл оставлен как есть",
+            Span.whole_file(path), "это ошибка prikaz, а не спецификации: сообщите разработчикам и приложите файл",
+            "fmt-unsafe",
         )]
     return formatted, []
 
@@ -446,15 +449,14 @@ class FileOutcome:
 
 def format_file(path: Path, check: bool = False) -> FileOutcome:
     """Format one file in place (atomically); with `check`, only tell whether it would change."""
-    loaded = read_yaml_file(path)
-    if has_errors(loaded.diagnostics):
-        return FileOutcome(path, False, loaded.diagnostics, loaded.sources.texts.get(path))
-    raw = path.read_bytes()
-    text, _ = decode(path, raw)
+    loaded = read_yaml_file(path)  # unreadable, too large, not UTF-8, not YAML: the loader says so
+    text = loaded.sources.texts.get(path)
+    if text is None or has_errors(loaded.diagnostics):
+        return FileOutcome(path, False, loaded.diagnostics, text)
     formatted, diagnostics = format_text(path, text)
     if formatted is None:
         return FileOutcome(path, False, diagnostics, text)
-    changed = formatted.encode("utf-8") != raw
+    changed = formatted.encode("utf-8") != path.read_bytes()
     if changed and not check:
         write_text_atomic(path, formatted)
     return FileOutcome(path, changed, [], text)
