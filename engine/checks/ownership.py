@@ -39,6 +39,8 @@ def references(programme: Programme) -> Iterator[Reference]:
         for activity in programme.roadmap.all_activities():
             for owner in activity.owners:
                 yield owner, ("org",), owner.org, (ORGS, PEOPLE)
+    if programme.specification and programme.specification.executor:
+        yield programme.specification, ("executor",), programme.specification.executor, (ORGS,)
     if programme.budget:
         for line in programme.budget.lines:
             if line.recipient:

@@ -248,6 +248,25 @@ def template_syntax(ctx: CheckContext):
             yield Finding(target, error.message, error.hint, field=field, offset=error.offset, length=error.length)
 
 
+@check("R509", "dated-clause-id", Severity.WARNING)
+def dated_clause_id(ctx: CheckContext):
+    """У пункта со сроком есть постоянный id.
+
+    Срок пункта попадает в календари подписчиков. Событие узнаётся по id
+    пункта; без id его приходится узнавать по номеру, и после вставки пункта
+    выше подписчики получат новое событие вместо перенесённого.
+
+    Плохо:
+        - {text: "в срок {{ deadline }} – заявку и смету", deadline: "до 10 февраля 2020 года"}
+    Хорошо:
+        - {id: application, text: "в срок {{ deadline }} – заявку и смету", deadline: "до 10 февраля 2020 года"}
+    """
+    for clause in _all_clauses(ctx.programme.decree.clauses):
+        if clause.deadline is not None and not clause.id:
+            yield Finding(clause, f"у пункта {clause.number} со сроком нет id",
+                          "добавьте «id: …» — латиницей, например application", key=True, field="deadline")
+
+
 @check("R508", "programme-id")
 def programme_id(ctx: CheckContext):
     """Идентификатор программы совпадает с именем её папки.

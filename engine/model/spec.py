@@ -467,6 +467,8 @@ class Specification(AppendixDocument):
     event_name: str = Field(description="Наименование мероприятия (раздел 1)")
     items: list[SpecItem] = Field(description="Требования к объёму услуг и срокам их оказания (раздел 2)")
     service_period: Time = Field(description="Срок оказания услуг (раздел 3)")
+    executor: Id | None = Field(
+        None, description="Исполнитель технического задания (id организации): его календарь получает сроки пунктов")
     funding_source: str = Field(description="Источник финансирования (раздел 4)")
 
 

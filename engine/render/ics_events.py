@@ -204,8 +204,7 @@ class _CalendarBuilder:
             description=(["Состав работ и результаты:"] + deliverables) if deliverables else [],
             reference=f"{self._document('specification', specification)}, пункт {item.number}",
             category=self._text(specification.title, specification, "title"),
-            # The spec language names no executor of a specification: its items go to the programme feed only.
-            organisations=(),
+            organisations=self._organisations([specification.executor] if specification.executor else []),
         )
 
     def _service_period(self, specification: Specification) -> _Item:
@@ -216,7 +215,7 @@ class _CalendarBuilder:
             description=[],
             reference=f"{self._document('specification', specification)}, раздел 3 «Срок оказания услуг»",
             category=self._text(specification.title, specification, "title"),
-            organisations=(),
+            organisations=self._organisations([specification.executor] if specification.executor else []),
         )
 
     # --- helpers --------------------------------------------------------------------------
