@@ -202,8 +202,10 @@ def build_parser() -> argparse.ArgumentParser:
     checks.set_defaults(run=cmd_checks)
 
     new = commands.add_parser("new", help="создать папку новой программы (вопросы в терминале или флаги)")
-    new.add_argument("programme", metavar="ПРОГРАММА", help="идентификатор программы и имя папки: латиница, цифры, «-», «_»")
-    new.add_argument("--specs", type=Path, default=Path("specs"), metavar="ПАПКА", help="папка спецификаций (по умолчанию specs)")
+    new.add_argument("programme", metavar="ПРОГРАММА",
+                     help="идентификатор программы и имя папки: латиница, цифры, «-», «_»")
+    new.add_argument("--specs", type=Path, default=Path("specs"), metavar="ПАПКА",
+                     help="папка спецификаций (по умолчанию specs)")
     new.add_argument("--authority", metavar="ТЕКСТ", help="полное наименование издающего органа, как в тексте")
     new.add_argument("--authority-short", metavar="ТЕКСТ", help="краткое наименование органа")
     new.add_argument("--kind", metavar="ВИД", help="вид документа: приказ или распоряжение")

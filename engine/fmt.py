@@ -276,7 +276,8 @@ def _anchors(node):
         for key, value in node.items():
             line, column = node.lc.key(key)
             value_line = node.lc.value(key)[0]
-            scalar_below_key = value is not None and not isinstance(value, (CommentedMap, CommentedSeq)) and value_line > line
+            is_scalar = value is not None and not isinstance(value, (CommentedMap, CommentedSeq))
+            scalar_below_key = is_scalar and value_line > line
             yield _Anchor(line, column, node, key, value_line if scalar_below_key else None)
             yield from _anchors(value)
     elif isinstance(node, CommentedSeq):

@@ -75,7 +75,8 @@ def timezone_for_region(region: str) -> str | None:
     the Nenets okrug), and of the stems it starts with the longest (`сахалинская` is Sakhalin, not Sakha).
     """
     for word in re.findall(r"[а-яё]+", region.lower()):
-        matches = [(len(stem), zone) for zone, stems in _ZONES_BY_REGION.items() for stem in stems if word.startswith(stem)]
+        matches = [(len(stem), zone)
+                   for zone, stems in _ZONES_BY_REGION.items() for stem in stems if word.startswith(stem)]
         if matches:
             return max(matches)[1]
     return None
@@ -143,7 +144,8 @@ def _timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(zone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ScaffoldError(f"неизвестный часовой пояс «{value}»: например Europe/Moscow или Asia/Yekaterinburg") from None
+        raise ScaffoldError(
+            f"неизвестный часовой пояс «{value}»: например Europe/Moscow или Asia/Yekaterinburg") from None
     return zone
 
 
@@ -270,6 +272,8 @@ def render_files(programme_id: str, answers: Answers) -> dict[str, str]:
     period = parse_period(answers.period)
     multi_year = period.start.year != period.end.year
     years = f"{answers.period} годы" if multi_year else f"{answers.period} год"
+    title = ("Об утверждении дорожной карты и сметы расходов программы поддержки школ с низкими результатами "
+             f"обучения на {years}")
     authority_id = _slug(answers.authority_short, "authority")
     signatory_id = _slug(answers.signatory_surname, "signatory")
     if signatory_id == authority_id:
@@ -324,7 +328,7 @@ decree:
   number: "____"
   date:
   year: "{period.start.year}"
-  title: {scalar(f"Об утверждении дорожной карты и сметы расходов программы поддержки школ с низкими результатами обучения на {years}")}
+  title: {scalar(title)}
   # Ссылки на акты-основания пишутся в legal_basis и вставляются как {{{{ basis.<id>.ins }}}}.
   preamble: {scalar(f"В целях повышения качества образования в школах с низкими результатами обучения{preamble_end}")}
   clauses:
@@ -377,6 +381,7 @@ budget:
       amount: "100 000,00"
   total: "100 000,00"
 """
+    signatory = f"{answers.signatory_initials} {answers.signatory_surname}"
     readme = f"""# {programme_id} — {answers.kind} {answers.authority_short}, {answers.period}
 
 Программа создана командой `prikaz new`. Заполните файлы и проверяйте себя командой
@@ -385,7 +390,7 @@ budget:
 | файл | что в нём |
 |---|---|
 | `programme.yaml` | программа: {answers.region}, период {answers.period}, часовой пояс {answers.timezone} |
-| `organisations.yaml` | организации и должностные лица: {answers.authority_short}, {answers.signatory_initials} {answers.signatory_surname} (подписывает) |
+| `organisations.yaml` | организации и должностные лица: {answers.authority_short}, {signatory} (подписывает) |
 | `decree.yaml` | {answers.kind}: реквизиты, заголовок, преамбула, пункты |
 | `roadmap.yaml` | приложение: дорожная карта (пример мероприятия) |
 | `budget.yaml` | приложение: смета расходов (пример строки и итог) |

@@ -256,7 +256,8 @@ def test_result_that_would_change_the_data_is_never_written(monkeypatch, messy_c
 
 
 def test_files_that_are_not_mappings_are_left_alone(tmp_path):
-    for name, text in {"empty.yaml": "", "comments.yaml": "# только комментарий\n", "list.yaml": "- a\n-   b\n"}.items():
+    files = {"empty.yaml": "", "comments.yaml": "# только комментарий\n", "list.yaml": "- a\n-   b\n"}
+    for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     outcomes = format_paths(sorted(tmp_path.glob("*.yaml")))
     assert [(o.changed, o.diagnostics) for o in outcomes] == [(False, [])] * 3

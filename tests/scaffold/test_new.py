@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -77,6 +78,20 @@ def test_new_programme_files_are_commented_canonical_and_exportable(tmp_path, cl
     exported = export_programme(result.programmes[0].model)
     assert exported["programme"]["timezone"] == "Europe/Moscow"  # by region
     assert exported["programme"]["id"] == "lenobl-2025"
+
+
+def test_new_programme_files_satisfy_the_editor_schema(tmp_path, cli_main):
+    """The schema line at the top of each file must not light up red squiggles in the editor."""
+    jsonschema = pytest.importorskip("jsonschema")
+    from ruamel.yaml import YAML
+
+    schema = json.loads((REPO / "schema" / "prikaz.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    assert _new(cli_main, tmp_path / "specs").code == 0
+    for name in YAML_FILES:
+        text = (tmp_path / "specs" / "lenobl-2025" / name).read_text(encoding="utf-8")
+        seen_by_editor = YAML(typ="safe", pure=True).load(text)
+        assert [error.message for error in validator.iter_errors(seen_by_editor)] == [], name
 
 
 def test_answers_are_written_once_and_normalised(tmp_path, cli_main):
