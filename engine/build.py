@@ -19,7 +19,7 @@ from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.history import CALENDAR_HISTORY, calendar_histories
 from engine.model.build import ProgrammeModel
 from engine.pipeline import CheckResult, ProgrammeResult, check_tree
-from engine.render import BuildOptions, RenderError, programme_renderers, repository_renderers
+from engine.render import BuildOptions, RenderedProgramme, RenderError, programme_renderers, repository_renderers
 from engine.render.pdf import libreoffice_missing
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -120,7 +120,7 @@ def build(specs: Path, outputs: Path, pdf: bool = False) -> BuildReport:
                          diagnostics=[d for history in histories.values() for d in history.diagnostics])
     if pdf and (no_libreoffice := libreoffice_missing()):
         report.diagnostics.append(no_libreoffice)      # a warning: the DOCX are still written
-    good: list[ProgrammeModel] = []
+    good: list[RenderedProgramme] = []
     for item in report.programmes:
         if not item.result.ok:
             continue
@@ -136,7 +136,7 @@ def build(specs: Path, outputs: Path, pdf: bool = False) -> BuildReport:
         replace_folder(outputs, model.id, files)
         item.files = sorted(files)
         item.rendered = True
-        good.append(model)
+        good.append(RenderedProgramme(model, tuple(item.files)))
     if len(good) != len(report.programmes):
         # feeds that span programmes would lose the failed programme's events: keep the previous ones
         return report

@@ -35,8 +35,16 @@ class RenderError(Exception):
         self.diagnostics = diagnostics
 
 
+@dataclass(frozen=True)
+class RenderedProgramme:
+    """A programme as the renderers that span programmes see it: its model and the files it has in outputs/."""
+
+    model: ProgrammeModel
+    files: tuple[str, ...]
+
+
 ProgrammeRenderer = Callable[[ProgrammeModel, BuildOptions], dict[str, bytes]]
-RepositoryRenderer = Callable[[list[ProgrammeModel], BuildOptions], dict[str, bytes]]
+RepositoryRenderer = Callable[[list[RenderedProgramme], BuildOptions], dict[str, bytes]]
 
 
 def programme_renderers() -> list[ProgrammeRenderer]:

@@ -22,7 +22,7 @@ from icalendar.prop import vDuration
 from engine.history import CALENDAR_HISTORY, CalendarHistory
 from engine.model.build import ProgrammeModel
 from engine.model.spec import Organisation
-from engine.render import BuildOptions
+from engine.render import BuildOptions, RenderedProgramme
 from engine.render.ics_events import CalendarEvent, ProgrammeCalendar, programme_calendar
 
 PRODID = "-//prikaz//calendar feeds//RU"
@@ -79,9 +79,9 @@ def render_build_report(model: ProgrammeModel, options: BuildOptions) -> dict[st
     return {REPORT: "\n".join(lines).encode("utf-8")}
 
 
-def render_organisation_calendars(models: list[ProgrammeModel], options: BuildOptions) -> dict[str, bytes]:
+def render_organisation_calendars(programmes: list[RenderedProgramme], options: BuildOptions) -> dict[str, bytes]:
     """calendars/<org>.ics at the outputs root: one organisation's items from every programme."""
-    ordered = sorted(models, key=lambda model: model.id)
+    ordered = sorted((p.model for p in programmes), key=lambda model: model.id)
     calendars: dict[str, ProgrammeCalendar] = {model.id: programme_calendar(model) for model in ordered}
     histories = {model.id: _history(options, model) for model in ordered}
     members: dict[str, list[ProgrammeModel]] = {}
