@@ -5,7 +5,8 @@ with the dash at offset 2; keys of known objects in the order of the model's fie
 `silence` last, unknown keys after the known ones in their own order); at most one blank line in
 a row; every comment re-indented to the key or list item it stands before, end-of-line comments
 kept on their line. Values are never retyped: quotes and folded blocks stay as written, lines are
-never rewrapped. Flow collections stay flow (`[uo, iro]`) unless they hold other collections.
+never rewrapped; only an empty value is always written as nothing (`~` and `null` mean the same).
+Flow collections stay flow (`[uo, iro]`) unless they hold other collections.
 
 How comments survive reordering: ruamel.yaml attaches a comment to whatever precedes it, so a
 comment about a key would travel with the key above it. Instead, comments and blank lines are

@@ -102,7 +102,7 @@ class Answers:
     signatory_position: str
 
 
-def flag_name(field_name: str) -> str:
+def _flag_name(field_name: str) -> str:
     return "--" + field_name.replace("_", "-")
 
 
@@ -219,11 +219,11 @@ def collect_answers(given: dict[str, str | None], ask: Ask | None) -> Answers:
             try:
                 known[name] = _NORMALISE[name](value)
             except ScaffoldError as exc:
-                raise ScaffoldError(f"{flag_name(name)}: {exc}") from None
+                raise ScaffoldError(f"{_flag_name(name)}: {exc}") from None
     if ask is None:
         if "timezone" not in known and (zone := _suggestion("timezone", known)):
             known["timezone"] = zone
-        missing = [flag_name(f.name) for f in fields(Answers) if f.name not in known]
+        missing = [_flag_name(f.name) for f in fields(Answers) if f.name not in known]
         if missing:
             raise ScaffoldError("не заданы флаги: " + ", ".join(missing)
                                 + " (или запустите команду в терминале и ответьте на вопросы)")
@@ -242,7 +242,7 @@ def collect_answers(given: dict[str, str | None], ask: Ask | None) -> Answers:
 
 # --- the files ----------------------------------------------------------------------------------
 
-_PLAIN = re.compile(r"[А-Яа-яЁёA-Za-z](?:[^\n:#\"'«»]*[^\s:#\"'«»])?")
+_PLAIN = re.compile(r"[А-Яа-яЁёA-Za-z](?:[^\n\t:#\"'«»]*[^\s:#\"'«»])?")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 
 
