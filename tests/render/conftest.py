@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
+from docx_reading import REPO, build_with_epoch
 
-from engine.build import build
 from engine.export import export_programme
 from engine.pipeline import check_tree
-
-REPO = Path(__file__).resolve().parents[2]
-DOCX_BUILD_EPOCH = 1_700_000_000
-DOCX_BUILD_TIME = dt.datetime.fromtimestamp(DOCX_BUILD_EPOCH, dt.timezone.utc)
-
-
-def build_with_epoch(specs: Path, outputs: Path, pdf: bool = False):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", str(DOCX_BUILD_EPOCH))
-        return build(specs, outputs, pdf=pdf)
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,22 @@
-"""Reading rendered DOCX back: texts of paragraphs and tables, as a person reads the document."""
+"""Building the bundled programmes and reading the DOCX back: texts of paragraphs and tables, as a person reads them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import docx
+import pytest
 from docx.document import Document
 from docx.oxml.ns import qn
 
+from engine.build import build
+
+REPO = Path(__file__).resolve().parents[2]
 NBSP = "\u00a0"
+DOCX_BUILD_EPOCH = 1_700_000_000
+DOCX_BUILD_TIME = dt.datetime.fromtimestamp(DOCX_BUILD_EPOCH, dt.timezone.utc)
 
 DECREE_FILES = {"lipetsk-2022": "prikaz-266.docx", "leningrad-2020": "rasporyazhenie-178-r.docx",
                 "lysva-2021": "prikaz-491-01-08.docx"}
@@ -19,6 +26,13 @@ APPENDIX_FILES = {
                        "indicators": "prilozhenie-2-tselevye-pokazateli.docx"},
     "lysva-2021": {"roadmap": "prilozhenie-1-plan-meropriyaty-dorozhnaya-karta.docx"},
 }
+
+
+def build_with_epoch(specs: Path, outputs: Path, pdf: bool = False):
+    """`prikaz build` with SOURCE_DATE_EPOCH fixed, so documents compare byte for byte."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(DOCX_BUILD_EPOCH))
+        return build(specs, outputs, pdf=pdf)
 
 
 def open_docx(path: Path) -> Document:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import build_with_epoch
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
-from docx_reading import APPENDIX_FILES, DECREE_FILES, open_docx
+from docx_reading import APPENDIX_FILES, DECREE_FILES, build_with_epoch, open_docx
 
 # A4 in twips, margins left 30 mm, right 10 mm, top and bottom 20 mm.
 A4_SHORT, A4_LONG = "11906", "16838"

@@ -16,11 +16,8 @@ with the README item — nothing else may differ.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 import pytest
-from conftest import REPO
-from docx_reading import DECREE_FILES, all_paragraphs, open_docx
+from docx_reading import DECREE_FILES, REPO, all_paragraphs, open_docx
 
 SOURCES = REPO.parent / "shared" / "sources"
 

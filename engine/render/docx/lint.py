@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from jinja2 import Template, TemplateSyntaxError, Undefined
+from jinja2.exceptions import SecurityError
 
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.render.docx.environment import template_environment
@@ -172,7 +174,10 @@ def lint_template(document: Document, path: Path, context: dict) -> list[Diagnos
         return [Diagnostic("D102", Severity.ERROR, f"шаблон {path.name}{where}: ошибка в теге — {exc.message}", span,
                            "теги пишутся так: {{ decree.title }}, {%p for clause in decree.clauses %} … {%p endfor %}",
                            "template-syntax")]
-    compiled[0].render(context)
+    try:
+        compiled[0].render(context)
+    except Exception as exc:        # a template may fail in any way Python code can; it is the template's error
+        return [_failure(exc, places, path)]
     diagnostics, seen = [], set()
     for item in found:
         place = places[item.line - 1] if 0 < item.line <= len(places) else None
@@ -188,6 +193,18 @@ def lint_template(document: Document, path: Path, context: dict) -> list[Diagnos
             "D101", Severity.ERROR, f"шаблон {path.name}{where}: нет значения «{item.name}»{shown}", span, _HINT,
             "template-missing-value"))
     return diagnostics
+
+
+def _failure(exc: Exception, places: list[Place], path: Path) -> Diagnostic:
+    """A tag that cannot run: the sandbox refused it, or it computes nonsense (a number plus a list)."""
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
+    place = places[lines[-1] - 1] if lines and 0 < lines[-1] <= len(places) else None
+    where = f", {place.where}: «{' '.join(place.tags)}»" if place else ""
+    reason = ("обращение к внутренностям Python запрещено" if isinstance(exc, SecurityError)
+              else f"{type(exc).__name__}: {exc}")
+    return Diagnostic("D102", Severity.ERROR, f"шаблон {path.name}{where}: тег не выполняется — {reason}",
+                      Span.whole_file(path), "в шаблоне допустимы только значения контекста, условия и циклы",
+                      "template-syntax")
 
 
 def missing_at_render(path: Path, message: str) -> Diagnostic:
