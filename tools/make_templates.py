@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.formats import NBSP  # noqa: E402
 from engine.render.docx import styles as S  # noqa: E402
+from engine.render.docx.form import keep_row_whole, name_font  # noqa: E402
 from engine.render.docx.package import save_reproducibly  # noqa: E402
 from engine.render.docx.templates import BUNDLED  # noqa: E402
 
@@ -93,23 +94,11 @@ PARAGRAPH_STYLES = [
 ]
 
 
-def _fonts(rpr, font: str) -> None:
-    """Name the font for every script (Latin, Cyrillic as «cs»/«eastAsia» too), dropping theme fonts."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attribute in list(fonts.attrib):
-        del fonts.attrib[attribute]
-    for script in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(script), font)
-
-
 def _document_defaults(document) -> None:
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _fonts(rpr, S.DEFAULT_FONT)
+    name_font(rpr, S.DEFAULT_FONT)
     for tag, value in (("w:sz", str(S.TEXT_SIZE_PT * 2)), ("w:szCs", str(S.TEXT_SIZE_PT * 2))):
         element = rpr.find(qn(tag))
         if element is None:
@@ -129,7 +118,7 @@ def _apply(style, spec: ParagraphStyle) -> None:
     font.size = Pt(spec.size)
     font.bold = spec.bold
     font.name = S.DEFAULT_FONT
-    _fonts(style.element.get_or_add_rPr(), S.DEFAULT_FONT)
+    name_font(style.element.get_or_add_rPr(), S.DEFAULT_FONT)
     if spec.letter_spacing:
         spacing = OxmlElement("w:spacing")
         spacing.set(qn("w:val"), str(spec.letter_spacing * 20))
@@ -240,14 +229,6 @@ def _cell(cell, text: str, style: str, bold: bool = False) -> None:
         run.bold = True
 
 
-def _row_options(row, header: bool = False) -> None:
-    """Rows never split across pages; the header row repeats on every page."""
-    properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-    if header:
-        properties.append(OxmlElement("w:tblHeader"))
-
-
 def _table(document, widths_cm: list[float], rows: list[tuple[list[tuple[str, str]], str]]):
     """A bordered table of fixed column widths; rows are ([(text, style) per cell], kind)."""
     table = document.add_table(rows=0, cols=len(widths_cm))
@@ -260,7 +241,7 @@ def _table(document, widths_cm: list[float], rows: list[tuple[list[tuple[str, st
         for index, (text, style) in enumerate(cells):
             row.cells[index].width = Cm(widths_cm[index])
             _cell(row.cells[index], text, style)
-        _row_options(row, header=kind == "header")
+        keep_row_whole(row, header=kind == "header")
     return table
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from docx_reading import (APPENDIX_FILES, DECREE_FILES, all_paragraphs, body_paragraphs, flatten_clauses,
-                          open_docx, plain, table_rows, upper_first)
+from docx_reading import (APPENDIX_FILES, DECREE_FILES, all_paragraphs, body_paragraphs, build_with_epoch,
+                          flatten_clauses, open_docx, plain, table_rows, upper_first)
 
 from engine import formats
 
@@ -244,3 +244,16 @@ def test_no_template_tag_is_left_in_a_document(docx_outputs, programme):
     for path in (docx_outputs / programme).glob("*.docx"):
         text = " ".join(all_paragraphs(open_docx(path)))
         assert "{{" not in text and "{%" not in text and "}}" not in text, path.name
+
+
+def test_order_word_inline_and_authority_name_when_no_header_lines(tmp_path, copy_programme, replace_in):
+    folder = copy_programme(tmp_path, "lipetsk-2022")
+    replace_in(folder / "decree.yaml", "  header:\n    - УПРАВЛЕНИЕ ОБРАЗОВАНИЯ И НАУКИ\n    - ЛИПЕЦКОЙ ОБЛАСТИ\n",
+               "  order_word_inline: да\n")
+    report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
+    assert not report.failed, [d.message for d in report.all_diagnostics]
+    paragraphs = [p for p in body_paragraphs(open_docx(tmp_path / "out" / "lipetsk-2022" / "prikaz-266.docx")) if p]
+    assert paragraphs[:2] == ["УПРАВЛЕНИЕ ОБРАЗОВАНИЯ И НАУКИ ЛИПЕЦКОЙ ОБЛАСТИ", "ПРИКАЗ"]    # the authority's full name
+    preamble = next(p for p in paragraphs if p.startswith("В целях реализации"))
+    assert preamble.endswith("в 2022 году ПРИКАЗЫВАЮ:")
+    assert "ПРИКАЗЫВАЮ:" not in paragraphs

@@ -148,7 +148,7 @@ def _budget_amount(line: dict) -> str:
     return amount
 
 
-def _budget(programme: Programme, exported: dict) -> dict:
+def _budget(exported: dict) -> dict:
     rows = []
     for line in exported["lines"]:
         rows.append({"title": line["title"], "amount": _budget_amount(line)})
@@ -201,7 +201,7 @@ def document_context(model: ProgrammeModel) -> dict:
         "decree": _decree(programme, exported["decree"]),
         "appendices": _appendices(programme, exported["appendices"]),
         "roadmap": _roadmap(programme, exported["roadmap"]) if programme.roadmap else None,
-        "budget": _budget(programme, exported["budget"]) if programme.budget else None,
+        "budget": _budget(exported["budget"]) if programme.budget else None,
         "indicators": _indicators(programme, exported["indicators"]) if programme.indicators else None,
     }
     context["specification"] = (_specification(exported["specification"], context["budget"])

@@ -35,24 +35,30 @@ def _place_corner_requisites(document: Document, profile: str) -> None:
             paragraph.paragraph_format.first_line_indent = Cm(0)
 
 
-def _replace_fonts(document: Document, font: str) -> None:
-    """Every font the styles name (document defaults included) becomes `font`, for every script."""
-    for fonts in document.styles.element.iter(qn("w:rFonts")):
-        for attribute in list(fonts.attrib):
-            del fonts.attrib[attribute]
-        for script in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(script), font)
-    defaults = document.styles.element.find(qn("w:docDefaults"))
-    run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
-    if run_defaults is not None and run_defaults.find(qn("w:rPr")).find(qn("w:rFonts")) is None:
+def name_font(run_properties, font: str) -> None:
+    """`font` for every script of a <w:rPr> (Latin, complex, East Asian — Cyrillic is looked up as any of them),
+    replacing theme fonts, which would bring Calibri or Cambria back."""
+    fonts = run_properties.find(qn("w:rFonts"))
+    if fonts is None:
         fonts = OxmlElement("w:rFonts")
-        for script in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(script), font)
-        run_defaults.find(qn("w:rPr")).insert(0, fonts)
+        run_properties.insert(0, fonts)
+    for attribute in list(fonts.attrib):
+        del fonts.attrib[attribute]
+    for script in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(script), font)
+
+
+def keep_row_whole(row, header: bool = False) -> None:
+    """A table row never splits across pages; a header row repeats at the top of each page."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
 
 
 def apply_form(document: Document, info: ProgrammeInfo) -> None:
     _place_corner_requisites(document, info.profile)
     # The template's font stands unless the spec names one (the default font is the bundled templates' own).
     if "font" in info.model_fields_set:
-        _replace_fonts(document, info.font)
+        for run_properties in document.styles.element.iter(qn("w:rPr")):     # document defaults and every style
+            name_font(run_properties, info.font)

@@ -21,7 +21,7 @@ from pathlib import Path
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from jinja2 import Template, TemplateSyntaxError, Undefined
+from jinja2 import TemplateSyntaxError, Undefined
 from jinja2.exceptions import SecurityError
 
 from engine.diagnostics import Diagnostic, Severity, Span
@@ -98,17 +98,18 @@ class _Missing:
     name: str
 
 
-def _template_line(template: Template | None) -> int:
-    """The skeleton line being executed: the innermost frame of compiled template code."""
+def _template_line() -> int:
+    """The skeleton line being executed: found, as Jinja's own tracebacks do, from the innermost template frame."""
     frame = sys._getframe(1)
     while frame is not None:
-        if frame.f_code.co_filename == "<template>" and template is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
             return template.get_corresponding_lineno(frame.f_lineno)
         frame = frame.f_back
     return 0
 
 
-def _recording_undefined(found: list[_Missing], compiled: list[Template]) -> type[Undefined]:
+def _recording_undefined(found: list[_Missing]) -> type[Undefined]:
     """An Undefined that notes where it was looked up and reports itself wherever StrictUndefined would fail."""
 
     class RecordingUndefined(Undefined):
@@ -116,7 +117,7 @@ def _recording_undefined(found: list[_Missing], compiled: list[Template]) -> typ
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            self._line = _template_line(compiled[0] if compiled else None)
+            self._line = _template_line()
 
         def _report(self) -> None:
             found.append(_Missing(self._line, self._undefined_name or "?"))
@@ -163,11 +164,10 @@ def lint_template(document: Document, path: Path, context: dict) -> list[Diagnos
     """D102 for a tag Jinja cannot read, D101 for each value the template shows that the context lacks."""
     places = template_places(document)
     found: list[_Missing] = []
-    compiled: list[Template] = []
-    environment = template_environment(_recording_undefined(found, compiled))
+    environment = template_environment(_recording_undefined(found))
     span = Span.whole_file(path)
     try:
-        compiled.append(environment.from_string(_skeleton(places)))
+        skeleton = environment.from_string(_skeleton(places))
     except TemplateSyntaxError as exc:
         place = places[exc.lineno - 1] if 0 < exc.lineno <= len(places) else None
         where = f", {place.where}: «{' '.join(place.tags)}»" if place else ""
@@ -175,7 +175,7 @@ def lint_template(document: Document, path: Path, context: dict) -> list[Diagnos
                            "теги пишутся так: {{ decree.title }}, {%p for clause in decree.clauses %} … {%p endfor %}",
                            "template-syntax")]
     try:
-        compiled[0].render(context)
+        skeleton.render(context)
     except Exception as exc:        # a template may fail in any way Python code can; it is the template's error
         return [_failure(exc, places, path)]
     diagnostics, seen = [], set()

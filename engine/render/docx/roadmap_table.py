@@ -20,7 +20,7 @@ from docxtpl import DocxTemplate
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.render import RenderError
 from engine.render.docx import styles as S
-from engine.render.docx.form import text_width
+from engine.render.docx.form import keep_row_whole, text_width
 
 # Proportions of a landscape A4 table (25.7 cm of text width), as the sources lay them out.
 _DEFAULT_WIDTHS_CM = {"number": 1.3, "time": 3.4, "activity": 8.0, "owners": 4.0, "result": 9.0}
@@ -47,14 +47,6 @@ def _fill(cell, texts: list[str], style: str, keep_with_next: bool = False) -> N
     if keep_with_next:
         for paragraph in cell.paragraphs:
             paragraph.paragraph_format.keep_with_next = True
-
-
-def _row_flags(row, header: bool = False) -> None:
-    """Rows never split across pages; the heading row repeats on each page."""
-    properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-    if header:
-        properties.append(OxmlElement("w:tblHeader"))
 
 
 def _fixed_width(table, width: int) -> None:
@@ -94,7 +86,7 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path):
         row = table.add_row()
         for cell, width in zip(row.cells, widths):
             cell.width = width
-        _row_flags(row, header)
+        keep_row_whole(row, header)
         return row
 
     heading = add_row(header=True)
