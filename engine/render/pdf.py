@@ -4,10 +4,18 @@ LibreOffice runs with a profile of its own in a temporary folder: it neither see
 nor locks the profile of a person's running LibreOffice, and parallel builds do not
 collide. Without LibreOffice the DOCX are still written and the build says how to
 install it (a warning, see `libreoffice_missing`).
+
+LibreOffice stamps each PDF with the wall clock and a random file id; both are
+replaced, byte for byte in place (the cross-reference offsets stay valid), by the
+build time and a digest of the content, so PDFs are as reproducible as the DOCX.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +27,11 @@ from engine.render import RenderError
 CONVERSION_TIMEOUT_S = 300
 _INSTALL_HINT = ("установите LibreOffice Writer: sudo apt-get install --no-install-recommends libreoffice-writer "
                  "fonts-liberation (Debian/Ubuntu) или с libreoffice.org; DOCX созданы без PDF")
+
+
+_CREATION_DATE = re.compile(rb"/CreationDate\(D:\d{14}")
+_FILE_ID = re.compile(rb"/ID \[ ?<([0-9A-F]{32})>\s*<([0-9A-F]{32})> ?\]")
+_CHECKSUM = re.compile(rb"/DocChecksum /[0-9A-F]{32}")
 
 
 def libreoffice() -> str | None:
@@ -39,7 +52,17 @@ def _conversion_failed(message: str) -> RenderError:
                                    "pdf-failed")])
 
 
-def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
+def _reproducible(pdf: bytes, moment: dt.datetime) -> bytes:
+    """Build time for the creation date, a content digest for the file id and checksum — same lengths as before."""
+    stamp = moment.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S").encode()
+    pdf = _CREATION_DATE.sub(b"/CreationDate(D:" + stamp, pdf)
+    digest = hashlib.md5(_FILE_ID.sub(b"", _CHECKSUM.sub(b"", pdf))).hexdigest().upper().encode()
+    pdf = _CHECKSUM.sub(b"/DocChecksum /" + digest, pdf)
+    return _FILE_ID.sub(lambda match: match.group(0).replace(match.group(1), digest).replace(match.group(2), digest),
+                        pdf)
+
+
+def to_pdf(documents: dict[str, bytes], moment: dt.datetime) -> dict[str, bytes]:
     """{«x.docx»: bytes} → {«x.pdf»: bytes}, all in one LibreOffice run."""
     soffice = libreoffice()
     if soffice is None or not documents:
@@ -53,7 +76,8 @@ def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
         command = [soffice, "--headless", "--norestore", "--nolockcheck", f"-env:UserInstallation={profile.as_uri()}",
                    "--convert-to", "pdf", "--outdir", str(output), *sorted(str(p) for p in sources.iterdir())]
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=CONVERSION_TIMEOUT_S, check=False)
+            result = subprocess.run(command, capture_output=True, text=True, timeout=CONVERSION_TIMEOUT_S, check=False,
+                                    env=dict(os.environ, TZ="UTC"))      # the creation date LibreOffice writes is UTC
         except subprocess.TimeoutExpired:
             raise _conversion_failed(f"не уложился в {CONVERSION_TIMEOUT_S} с") from None
         converted = {}
@@ -63,5 +87,5 @@ def to_pdf(documents: dict[str, bytes]) -> dict[str, bytes]:
                 detail = (result.stderr or result.stdout).strip().splitlines()
                 raise _conversion_failed(f"нет файла {pdf.name} (код {result.returncode}"
                                          f"{': ' + detail[-1] if detail else ''})")
-            converted[str(Path(name).with_suffix(".pdf"))] = pdf.read_bytes()
+            converted[str(Path(name).with_suffix(".pdf"))] = _reproducible(pdf.read_bytes(), moment)
         return converted

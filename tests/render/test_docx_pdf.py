@@ -83,3 +83,13 @@ def test_without_libreoffice_docx_are_written_and_a_warning_says_how_to_install(
     files = {path.name for path in (tmp_path / "out" / "lysva-2021").iterdir()}
     assert {DECREE_FILES["lysva-2021"], *APPENDIX_FILES["lysva-2021"].values()} <= files
     assert not any(name.endswith(".pdf") for name in files)
+
+
+@needs_libreoffice
+def test_pdfs_are_reproducible(pdf_outputs, tmp_path, copy_programme):
+    """LibreOffice's wall-clock date and random file id are replaced: a second build gives the same PDF bytes."""
+    copy_programme(tmp_path, "lysva-2021")
+    assert not build_with_epoch(tmp_path / "specs", tmp_path / "again", pdf=True).failed
+    for pdf in (tmp_path / "again" / "lysva-2021").glob("*.pdf"):
+        assert pdf.read_bytes() == (pdf_outputs / "lysva-2021" / pdf.name).read_bytes(), pdf.name
+        assert _pages(pdf)          # still a valid PDF after the in-place edit

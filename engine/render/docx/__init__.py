@@ -91,5 +91,5 @@ def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes
     for appendix in context["appendices"]:
         files[appendix_file(appendix["number"], appendix["title"])] = rendered[appendix["kind"]]
     if options.pdf:
-        files.update(to_pdf(files))
+        files.update(to_pdf(files, options.build_time))
     return files
