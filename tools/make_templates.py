@@ -49,6 +49,12 @@ PORTRAIT_TEXT_WIDTH = S.PAGE_WIDTH - S.MARGIN_LEFT - S.MARGIN_RIGHT
 LANDSCAPE_TEXT_WIDTH = S.PAGE_HEIGHT - S.MARGIN_LEFT - S.MARGIN_RIGHT
 
 
+# Word reads properties only in schema order: what may follow <w:spacing> inside <w:rPr>.
+_AFTER_CHARACTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+                            "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+                            "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
 @dataclass(frozen=True)
 class ParagraphStyle:
     style_id: str
@@ -95,22 +101,17 @@ PARAGRAPH_STYLES = [
 
 
 def _document_defaults(document) -> None:
-    styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    name_font(rpr, S.DEFAULT_FONT)
-    for tag, value in (("w:sz", str(S.TEXT_SIZE_PT * 2)), ("w:szCs", str(S.TEXT_SIZE_PT * 2))):
-        element = rpr.find(qn(tag))
-        if element is None:
-            element = OxmlElement(tag)
-            rpr.append(element)
-        element.set(qn("w:val"), value)
-    language = rpr.find(qn("w:lang"))
-    if language is None:
-        language = OxmlElement("w:lang")
-        rpr.append(language)
+    """python-docx's template defaults to Calibri 11 pt, English, 10 pt after each paragraph: the official form instead."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    name_font(run, S.DEFAULT_FONT)
+    for tag in ("w:sz", "w:szCs"):
+        run.find(qn(tag)).set(qn("w:val"), str(S.TEXT_SIZE_PT * 2))
     for attribute in ("w:val", "w:eastAsia", "w:bidi"):
-        language.set(qn(attribute), "ru-RU")
+        run.find(qn("w:lang")).set(qn(attribute), "ru-RU")
+    spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
+    for attribute, value in (("w:after", "0"), ("w:line", "240"), ("w:lineRule", "auto")):
+        spacing.set(qn(attribute), value)
 
 
 def _apply(style, spec: ParagraphStyle) -> None:
@@ -122,7 +123,7 @@ def _apply(style, spec: ParagraphStyle) -> None:
     if spec.letter_spacing:
         spacing = OxmlElement("w:spacing")
         spacing.set(qn("w:val"), str(spec.letter_spacing * 20))
-        style.element.get_or_add_rPr().append(spacing)
+        style.element.get_or_add_rPr().insert_element_before(spacing, *_AFTER_CHARACTER_SPACING)
     paragraph = style.paragraph_format
     paragraph.alignment = spec.align
     paragraph.first_line_indent = Cm(1.25) if spec.indent else Cm(0)
@@ -273,8 +274,9 @@ def decree_template():
     signature = document.add_table(rows=1, cols=2)
     signature.autofit = False
     # no cell padding: the position starts at the left margin, the surname ends at the right one
-    signature._tbl.tblPr.append(parse_xml(
-        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'))
+    signature._tbl.tblPr.insert_element_before(parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'),
+        "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
     for cell, width, text, style in zip(signature.rows[0].cells, (Cm(10.5), Cm(6.5)),
                                         ("{{ decree.signature.position }}", "{{ decree.signature.name }}"),
                                         ("Подпись: должность", "Подпись: инициалы и фамилия")):

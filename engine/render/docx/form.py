@@ -38,10 +38,7 @@ def _place_corner_requisites(document: Document, profile: str) -> None:
 def name_font(run_properties, font: str) -> None:
     """`font` for every script of a <w:rPr> (Latin, complex, East Asian — Cyrillic is looked up as any of them),
     replacing theme fonts, which would bring Calibri or Cambria back."""
-    fonts = run_properties.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        run_properties.insert(0, fonts)
+    fonts = run_properties.get_or_add_rFonts()
     for attribute in list(fonts.attrib):
         del fonts.attrib[attribute]
     for script in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):

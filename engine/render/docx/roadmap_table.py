@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length
 from docxtpl import DocxTemplate
@@ -50,11 +49,7 @@ def _fill(cell, texts: list[str], style: str, keep_with_next: bool = False) -> N
 
 
 def _fixed_width(table, width: int) -> None:
-    properties = table._tbl.tblPr
-    table_width = properties.find(qn("w:tblW"))
-    if table_width is None:
-        table_width = OxmlElement("w:tblW")
-        properties.append(table_width)
+    table_width = table._tbl.tblPr.find(qn("w:tblW"))     # python-docx writes <w:tblW w:type="auto"/>
     table_width.set(qn("w:w"), str(round(width / 635)))      # EMU → twips
     table_width.set(qn("w:type"), "dxa")
 
