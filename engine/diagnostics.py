@@ -45,6 +45,14 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Related:
+    """The other end of a contradiction: a value the message also depends on («итог сметы» ↔ «строка сметы»)."""
+
+    span: Span
+    label: str
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     code: str
     severity: Severity
@@ -52,7 +60,7 @@ class Diagnostic:
     span: Span | None
     hint: str = ""
     name: str = ""
-    notes: tuple[str, ...] = field(default=())
+    related: tuple["Related", ...] = field(default=())
 
     def sort_key(self):
         if self.span is None:
@@ -60,7 +68,7 @@ class Diagnostic:
         return (str(self.span.file), self.span.line, self.span.column, self.code)
 
     def with_severity(self, severity: Severity) -> "Diagnostic":
-        return Diagnostic(self.code, severity, self.message, self.span, self.hint, self.name, self.notes)
+        return Diagnostic(self.code, severity, self.message, self.span, self.hint, self.name, self.related)
 
 
 def has_problems(diagnostics: list[Diagnostic]) -> bool:

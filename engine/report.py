@@ -71,6 +71,7 @@ def human(diagnostics: list[Diagnostic], texts: dict[Path, str]) -> str:
         lines = [f"{_location(d.span)}: {d.code} {d.severity.russian}: {d.message}{name}"]
         if d.span is not None:
             lines.extend(_snippet(d.span, texts))
+        lines.extend(f"  --> {_location(related.span)}: {related.label}" for related in d.related)
         if d.hint:
             lines.append(f"  = как исправить: {d.hint}")
         blocks.append("\n".join(lines))
@@ -87,6 +88,9 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
             "file": display_path(span.file) if span else None,
             "line": span.line if span else None, "column": span.column if span else None,
             "end_line": span.end_line if span else None, "end_column": span.end_column if span else None,
+            "related": [{"message": r.label, "file": display_path(r.span.file), "line": r.span.line,
+                         "column": r.span.column, "end_line": r.span.end_line, "end_column": r.span.end_column}
+                        for r in d.related],
         })
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
 from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
-from engine.diagnostics import Diagnostic, Severity
+from engine.diagnostics import Diagnostic, Related, Severity
 from engine.model.build import ProgrammeModel, refine
 
 __all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "run_checks", "resolve_check"]
@@ -54,6 +54,20 @@ def _unknown_silences(model: ProgrammeModel) -> list[Diagnostic]:
     return problems
 
 
+def _path(target, field) -> tuple:
+    own = target.path if target is not None else ()
+    if field is None:
+        return own
+    return own + (field if isinstance(field, tuple) else (field,))
+
+
+def _related(model: ProgrammeModel, finding: Finding):
+    for target, field, label in finding.related:
+        span = model.sources.span(_path(target, field))
+        if span is not None:
+            yield Related(span, label)
+
+
 def run_checks(model: ProgrammeModel, repository: dict[str, ProgrammeModel] | None = None) -> list[Diagnostic]:
     ctx = CheckContext(model, repository or {model.id: model})
     overrides, diagnostics = _settings(model)
@@ -73,11 +87,10 @@ def run_checks(model: ProgrammeModel, repository: dict[str, ProgrammeModel] | No
         for finding in findings:
             if finding.target is not None and _silenced(finding, registered, model, diagnostics):
                 continue
-            field = finding.field if isinstance(finding.field, tuple) else (
-                () if finding.field is None else (finding.field,))
-            path = (finding.target.path if finding.target is not None else ()) + field
+            path = _path(finding.target, finding.field)
             span = model.sources.key_span(path) if finding.key else refine(
                 model.sources.span(path), model.sources, finding.offset, finding.length)
             diagnostics.append(Diagnostic(
-                code, severity, finding.message, span, finding.hint, registered.name))
+                code, severity, finding.message, span, finding.hint, registered.name,
+                tuple(_related(model, finding))))
     return diagnostics

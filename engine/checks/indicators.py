@@ -59,9 +59,11 @@ def target_direction(ctx: CheckContext):
         base, target = indicator.baseline.value, indicator.target.value
         wrong = {"increase": target < base, "decrease": target > base, "keep": target != base}[indicator.direction]
         if wrong:
-            expected = {"increase": "не ниже", "decrease": "не выше", "keep": "равно"}[indicator.direction]
-            yield Finding(indicator, f"цель {indicator.target} должна быть {expected} базового значения {indicator.baseline}",
-                          "проверьте target, baseline и direction", field="target")
+            expected = {"increase": "не ниже базового значения", "decrease": "не выше базового значения",
+                        "keep": "равна базовому значению"}[indicator.direction]
+            yield Finding(indicator, f"цель {indicator.target} должна быть {expected} {indicator.baseline}",
+                          "проверьте target, baseline и direction", field="target",
+                          related=((indicator, "baseline", "базовое значение"),))
 
 
 @check("I403", "percent-range")
@@ -113,12 +115,17 @@ def target_matches_item(ctx: CheckContext):
         if indicator.target.value != expected.value:
             yield Finding(indicator, f"цель показателя {indicator.number} — {indicator.target}, а в пункте {item.number} "
                                      f"технического задания — {expected}",
-                          "исправьте показатель или количество в техническом задании", field="target")
+                          "исправьте показатель или количество в техническом задании", field="target",
+                          related=((item, ("quantities", 0), f"количество в пункте {item.number}"),))
 
 
 @check("I405", "unknown-link")
 def unknown_link(ctx: CheckContext):
     """Связи показателей, мероприятий и пунктов ТЗ ведут к существующим id.
+
+    Ссылка с опечаткой в id молча разрывает связь: показатель перестаёт
+    измерять пункт, мероприятие — зависеть от предыдущего, и другие проверки
+    этого уже не видят.
 
     Плохо:
         indicators: [webinar-typo]

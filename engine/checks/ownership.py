@@ -30,6 +30,9 @@ def references(programme: Programme) -> Iterator[Reference]:
     if decree.control:
         yield decree, ("control",), decree.control, (PEOPLE,)
     yield from _clause_refs(decree.clauses)
+    for act in decree.legal_basis.values():
+        if act.issuer in programme.organisations:  # otherwise it is the issuer's name written out
+            yield act, ("issuer",), act.issuer, (ORGS,)
     for person in programme.people.values():
         if person.organisation:
             yield person, ("organisation",), person.organisation, (ORGS,)

@@ -29,6 +29,7 @@ class Finding:
     key: bool = False
     offset: int = 0
     length: int = 0
+    related: tuple[tuple[SpecModel, str | int | tuple, str], ...] = ()  # (object, field, label)
 
 
 @dataclass

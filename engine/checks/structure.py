@@ -157,7 +157,7 @@ def typed_number(ctx: CheckContext):
         - text: "Контроль за исполнением приказа возложить на {{ control.acc }}."
     """
     for clause in _all_clauses(ctx.programme.decree.clauses):
-        match = re.match(r"\s*(\d+(?:\.\d+)*)\.?\s", clause.text)
+        match = re.match(r"\s*(\d+(?:\.\d+)*)[.)]\s", clause.text)
         if match:
             yield Finding(clause, f"текст пункта {clause.number} начинается с номера «{match.group(1)}»",
                           "удалите номер из текста: он вычисляется", field="text")

@@ -11,7 +11,9 @@ from engine.diagnostics import DiagnosticError, Severity
 from engine.model.texts import spec_texts
 from engine.model.values import format_number, parse_money
 
-_AMOUNT_IN_TEXT = re.compile(r"(?<![\d.])\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d{2})?(?![\d])|(?<![\d.,])\d{4,}(?:,\d{2})(?![\d])")
+# a figure reads as money when it has kopecks or is followed by «руб…»; «1 000 экземпляров» is a count
+_AMOUNT_IN_TEXT = re.compile(
+    r"(?<![\d.,])(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d{4,})(?:,\d{2}(?![\d])|(?=\s*руб))")
 
 
 @check("S101", "budget-total")
@@ -41,7 +43,9 @@ def budget_total(ctx: CheckContext):
         yield Finding(
             budget, f"сумма строк сметы {formats.money(computed)} не равна итогу {formats.money(budget.total)} "
                     f"(разница {formats.money(abs(difference))})",
-            "исправьте сумму строки или итог: они должны совпадать до копейки", field="total")
+            "исправьте сумму строки или итог: они должны совпадать до копейки", field="total",
+            related=tuple((line, "amount" if line.amount is not None else "unit_price", f"строка «{line.title[:40]}»")
+                          for line in budget.lines))
 
 
 @check("S102", "quantity-times-price")
@@ -70,7 +74,8 @@ def quantity_times_price(ctx: CheckContext):
                 yield Finding(
                     line, f"{format_number(line.quantity)} × {formats.money(line.unit_price)} = "
                           f"{formats.money(product)}, а в строке {formats.money(line.amount)}",
-                    "исправьте количество, цену или сумму — или удалите amount, и сумма вычислится", field="amount")
+                    "исправьте количество, цену или сумму — или удалите amount, и сумма вычислится", field="amount",
+                    related=((line, "quantity", "количество"), (line, "unit_price", "цена")))
         elif (line.quantity is None) != (line.unit_price is None):
             missing = "unit_price" if line.unit_price is None else "quantity"
             yield Finding(line, "количество без цены или цена без количества",
@@ -98,7 +103,9 @@ def sublines_within_line(ctx: CheckContext):
         inner = sum((sub.amount for sub in line.of_which), Decimal("0.00"))
         if inner > amount:
             yield Finding(line, f"«из них» в сумме {formats.money(inner)} больше строки {formats.money(amount)}",
-                          "часть не может превышать целое: проверьте суммы", field="of_which")
+                          "часть не может превышать целое: проверьте суммы", field=("of_which", 0, "amount"),
+                          related=tuple((sub, "amount", "«из них»") for sub in line.of_which[1:])
+                          + ((line, "amount", "сумма строки"),))
 
 
 @check("S104", "amount-in-text", Severity.ERROR)

@@ -81,14 +81,16 @@ def before_legal_basis(ctx: CheckContext):
         if decree.date is not None and act.date > decree.date:
             yield Finding(act, f"акт № {act.number} от {formats.date_numeric(act.date)} издан позже документа "
                                f"({formats.date_numeric(decree.date)})",
-                          "проверьте дату акта или дату документа", field="date")
+                          "проверьте дату акта или дату документа", field="date",
+                          related=((decree, "date", "дата документа"),))
     latest = max(decree.legal_basis.values(), key=lambda a: a.date)
     for target, field, expr in _clause_deadlines(decree.clauses):
         last = expr.last_day(ctx.period)
         if last is not None and last < latest.date:
             yield Finding(target, f"срок «{expr.text}» раньше акта № {latest.number} от "
                                   f"{formats.date_numeric(latest.date)}, на котором основан документ",
-                          "исправьте срок: он не может наступить раньше основания", field=field)
+                          "исправьте срок: он не может наступить раньше основания", field=field,
+                          related=((latest, "date", f"дата акта № {latest.number}"),))
 
 
 @check("T203", "retroactive", Severity.WARNING)
@@ -112,7 +114,8 @@ def retroactive(ctx: CheckContext):
         if last is not None and last < decree_date:
             yield Finding(target, f"{_label(target)}: срок «{expr.text}» истекает {formats.date_numeric(last)}, "
                                   f"раньше даты документа {formats.date_numeric(decree_date)}",
-                          "исправьте срок; если работа уже выполнена, добавьте silence: {T203: причина}", field=field)
+                          "исправьте срок; если работа уже выполнена, добавьте silence: {T203: причина}", field=field,
+                          related=((ctx.programme.decree, "date", "дата документа"),))
 
 
 @check("T204", "dependency-order")
@@ -155,7 +158,8 @@ def dependency_order(ctx: CheckContext):
                     yield Finding(
                         activity, f"мероприятие {activity.number} ({formats.date_numeric(window.start)}) начинается "
                                   f"раньше, чем завершится мероприятие {dependency.number}, от которого оно зависит",
-                        "сдвиньте сроки или уберите зависимость depends_on", field="time")
+                        "сдвиньте сроки или уберите зависимость depends_on", field="time",
+                        related=((dependency, "time", f"срок мероприятия {dependency.number}"),))
                     break
 
 

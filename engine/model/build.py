@@ -206,8 +206,11 @@ def build_model(loaded: LoadedProgramme) -> tuple[ProgrammeModel | None, list[Di
     try:
         programme = Programme.model_validate(loaded.data)
     except ValidationError as exc:
-        diagnostics = [_diagnostic_from_error(e, loaded.sources) for e in exc.errors()]
-        return None, diagnostics
+        errors = exc.errors()
+        if loaded.diagnostics:
+            # a section missing because its file did not load is already reported by the loader
+            errors = [e for e in errors if not (e["type"] == "missing" and len(e["loc"]) == 1)]
+        return None, [_diagnostic_from_error(e, loaded.sources) for e in errors]
     _attach_paths(programme, ())
     _number(programme)
     return ProgrammeModel(programme, loaded.sources, loaded.directory), []

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.diagnostics import DiagnosticError
-from engine.model.values import Quantity, parse_budget_code, parse_money, parse_quantity
+from engine.model.values import Quantity, parse_budget_code, parse_count, parse_money, parse_quantity
 from engine.timeexpr import Period, TimeExpr, parse_period, parse_time
 
 # --- value types -------------------------------------------------------------
@@ -59,6 +59,10 @@ Money = Annotated[
 QuantityValue = Annotated[
     Quantity, _via(parse_quantity), PlainSerializer(lambda q: q.render(), return_type=str),
     _string_schema("Количество: «18 программ», «не менее 50 человек»", ["не менее 50 человек"]),
+]
+Count = Annotated[
+    Decimal, _via(parse_count), PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "description": "Количество: положительное число, например 21"}),
 ]
 BudgetCode = Annotated[
     str, _via(parse_budget_code),
@@ -386,7 +390,7 @@ class BudgetLine(Silenceable):
     id: Id = Field(description="Идентификатор строки сметы")
     title: str = Field(description="Наименование расходов")
     amount: Money | None = Field(None, description="Сумма строки (можно не писать, если заданы количество и цена)")
-    quantity: Decimal | None = Field(None, description="Количество (для строк «21 × 40 000,00»)")
+    quantity: Count | None = Field(None, description="Количество (для строк «21 × 40 000,00»)")
     unit_price: Money | None = Field(None, description="Цена за единицу")
     of_which: list[SubLine] = Field(default_factory=list, description="«из них»: части суммы строки")
     codes: dict[str, BudgetCode] = Field(default_factory=dict, description="Коды бюджетной классификации строки: {КФСР: «0709», …}")

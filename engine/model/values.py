@@ -110,6 +110,20 @@ def parse_quantity(text: object) -> Quantity:
     return Quantity(value, " ".join(match["unit"].split()), bool(match["at_least"]))
 
 
+MAX_COUNT = Decimal("1e9")
+
+
+def parse_count(text: object) -> Decimal:
+    """A quantity in a budget line («21»): a positive number of sane size, so products stay exact."""
+    quantity = parse_quantity(text if isinstance(text, str) else str(text))
+    if quantity.unit or quantity.at_least:
+        raise DiagnosticError("P302", f"количество «{text}» должно быть числом", "например 21")
+    if quantity.value <= 0 or quantity.value >= MAX_COUNT:
+        raise DiagnosticError("P302", f"количество {text} вне разумных пределов (больше 0 и меньше миллиарда)",
+                              "проверьте число", 0, len(str(text)))
+    return quantity.value
+
+
 def format_number(value: Decimal) -> str:
     """18 → «18», 0.8 → «0,8» (a Russian decimal comma)."""
     normal = value.normalize()

@@ -1,7 +1,6 @@
 """Edges of single checks beyond their bad/good case: what they must still catch, and what they must not flag.
 
-Each test edits the base programme (tests/checks/base/base-2022) in one place. Strict xfails mark
-engine bugs found here (reported; engine/ is not edited by the tests).
+Each test edits the base programme (tests/checks/base/base-2022) in one place.
 """
 
 from __future__ import annotations
@@ -88,9 +87,6 @@ def test_line_amount_typed_by_hand(tmp_path):
     assert [(code, line) for code, _, line, _ in found] == [("S104", line_of(tmp_path, "decree.yaml", "280 000,00"))]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine/checks/sums.py amount_in_text: _AMOUNT_IN_TEXT takes any grouped number ≥ 1000 for money, so "
-    "«тиражом 1 000 экземпляров» gives S104 «сумма 1 000 в тексте не совпадает ни с итогом сметы…»"))
 def test_a_count_is_not_an_amount(tmp_path):
     found = check(tmp_path, ("decree.yaml", "{{ budget.total }} рублей.",
                              "{{ budget.total }} рублей, сборник издать тиражом 1 000 экземпляров."))
@@ -113,9 +109,6 @@ def test_unknown_person_in_a_placeholder(tmp_path):
     assert ("O301", "decree.yaml", line) in [(c, f, l) for c, f, l, _ in found]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine/checks/ownership.py references(): ActRef.issuer is documented as «id организации из organisations "
-    "(склоняется сам)», but it is not counted as a use, so O303 reports the organisation as unused"))
 def test_organisation_used_as_act_issuer_is_used(tmp_path):
     ministry = "  ministry:\n    short: Минпросвещения\n    full: министерство просвещения Условной области\n\n"
     found = check(tmp_path, ("organisations.yaml", "terms:", ministry + "terms:"),
@@ -150,9 +143,6 @@ def test_reference_to_an_unknown_programme(tmp_path):
     assert [(code, line) for code, _, line, _ in found] == [("R503", line_of(tmp_path, "decree.yaml", "other-2021"))]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine/checks/structure.py typed_number: the pattern r\"\\s*(\\d+(?:\\.\\d+)*)\\.?\\s\" also matches a clause "
-    "that starts with a date («15 марта 2022 года провести …»), R504 «начинается с номера «15»»"))
 def test_clause_starting_with_a_date_is_not_a_typed_number(tmp_path):
     found = check(tmp_path, ("decree.yaml", "      text: Контроль за исполнением приказа возложить на {{ control.acc }}.",
                              "      text: 15 марта 2022 года провести совещание; контроль возложить на {{ control.acc }}."))
@@ -169,9 +159,7 @@ def test_indicator_linked_only_from_the_roadmap(tmp_path):
 @pytest.mark.parametrize("direction, target, expected", [
     ("increase", "30", "цель 30 должна быть не ниже базового значения 40"),
     ("decrease", "60", "цель 60 должна быть не выше базового значения 40"),
-    pytest.param("keep", "60", "цель 60 должна быть равна базовому значению 40", marks=pytest.mark.xfail(
-        strict=True, reason="engine/checks/indicators.py target_direction: for keep the message reads "
-                            "«должна быть равно базового значения» (wrong gender and case)")),
+    ("keep", "60", "цель 60 должна быть равна базовому значению 40"),
 ])
 def test_target_direction_message(tmp_path, direction, target, expected):
     found = check(tmp_path, ("indicators.yaml", '      target: "60"', f'      target: "{target}"'),

@@ -18,7 +18,8 @@ SCHEMA = REPO / "schema" / "prikaz.schema.json"
 CHECKS_MD = REPO / "docs" / "checks.md"
 SPEC_FILES = sorted(SPECS.glob("*/*.yaml"))
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/prikaz.schema.json"
-JSON_KEYS = {"code", "name", "severity", "message", "hint", "file", "line", "column", "end_line", "end_column"}
+JSON_KEYS = {"code", "name", "severity", "message", "hint", "file", "line", "column", "end_line", "end_column",
+             "related"}
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 NBSP = "\u00a0"
 # amounts in messages are formatted as in documents, with non-breaking spaces between digit groups
@@ -88,7 +89,11 @@ def test_broken_amount_human_report(run_cli, broken_lipetsk, tmp_path):
         f'{line} |   total: "1 900 000,00"',
         f"{gutter} |          ^^^^^^^^^^^^^^",
     ]
-    assert lines[4].startswith("  = как исправить: ")
+    # the other end of the contradiction: each budget line that adds up to the total
+    related = [line for line in lines[4:] if line.startswith("  --> ")]
+    assert len(related) == 8
+    assert related[0].startswith("  --> specs/lipetsk-2022/budget.yaml:") and "строка «Профессиональное" in related[0]
+    assert lines[4 + len(related)].startswith("  = как исправить: ")
     assert result.stdout.endswith("\n\nНайдено: 1 ошибка.\n")
 
 
@@ -105,8 +110,12 @@ def test_broken_amount_json_report(cli_main, broken_lipetsk, tmp_path):
         "hint": record["hint"], "file": "specs/lipetsk-2022/budget.yaml",
         "line": total_line(broken_lipetsk), "column": 10,
         "end_line": total_line(broken_lipetsk), "end_column": 24,
+        "related": record["related"],
     }
     assert CYRILLIC.search(record["hint"])
+    assert len(record["related"]) == 8
+    assert set(record["related"][0]) == {"message", "file", "line", "column", "end_line", "end_column"}
+    assert record["related"][0]["file"] == "specs/lipetsk-2022/budget.yaml"
 
 
 def test_broken_amount_github_report(cli_main, broken_lipetsk, tmp_path):

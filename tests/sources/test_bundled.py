@@ -301,42 +301,39 @@ MUTATIONS = [
              "O301", "uo-lysva"),
 ]
 
-# Contradictions the checker catches, but reports on the *other* value of the pair, not the changed
-# line (the issue's done-when asks for the changed line). Kept as strict xfails; reported as engine gaps.
+# Contradictions between two values: the diagnostic stands on one of them and names the other as a
+# related location («  --> файл:строка:столбец: …»), so whichever was changed, the user is pointed at it.
 POINTS_ELSEWHERE = [
-    pytest.param(Mutation("lipetsk-line-amount", "lipetsk-2022", "budget.yaml",
+    Mutation("lipetsk-line-amount", "lipetsk-2022", "budget.yaml",
                           'amount: "150 000,00"', 'amount: "160 000,00"', "S101", "160 000,00"),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "engine/checks/sums.py budget_total: S101 points only at `total`, never at the budget "
-                     "line whose amount was changed"))),
-    pytest.param(Mutation("lipetsk-unit-price", "lipetsk-2022", "budget.yaml",
+    Mutation("lipetsk-unit-price", "lipetsk-2022", "budget.yaml",
                           'unit_price: "40 000,00"', 'unit_price: "45 000,00"', "S101", "45 000,00"),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "engine/checks/sums.py budget_total: S101 points only at `total`, not at the changed unit_price"))),
-    pytest.param(Mutation("lipetsk-of-which-amount", "lipetsk-2022", "budget.yaml",
+    Mutation("lipetsk-of-which-amount", "lipetsk-2022", "budget.yaml",
                           'amount: "80 000,00"', 'amount: "380 000,00"', "S103", "380 000,00"),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "engine/checks/sums.py sublines_within_line: S103 points at the start of the `of_which` list "
-                     "(the «- title:» line), not at the sub-line amount"))),
-    pytest.param(Mutation("lipetsk-monitoring-window", "lipetsk-2022", "roadmap.yaml",
+    Mutation("lipetsk-monitoring-window", "lipetsk-2022", "roadmap.yaml",
                           "time: 01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022",
                           "time: 01.06.2022 – 29.06.2022; 15.11.2022 – 30.11.2022", "T204", "29.06.2022"),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "engine/checks/timing.py dependency_order: T204 points only at the dependent activity's "
-                     "time, not at the changed time of the activity it depends on"))),
-    pytest.param(Mutation("leningrad-item-quantity", "leningrad-2020", "specification.yaml",
+    Mutation("leningrad-item-quantity", "leningrad-2020", "specification.yaml",
                           'quantities: ["не менее 35 программ"]', 'quantities: ["не менее 36 программ"]', "I404", "36"),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "engine/checks/indicators.py target_matches_item: I404 points only at the indicator's target, "
-                     "not at the changed quantity of the specification item"))),
-    pytest.param(Mutation("lysva-decree-date", "lysva-2021", "decree.yaml",
+    Mutation("lysva-decree-date", "lysva-2021", "decree.yaml",
                           "  date: 28.10.2021", "  date: 28.06.2021", "T202", "28.06.2021"),
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "engine/checks/timing.py before_legal_basis: T202 points at the legal-basis act's date, not at "
-                     "the changed decree date"))),
 ]
 
-_LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>[A-Z]\d{3}) ", re.MULTILINE)
+_LOCATION = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<column>\d+): (?P<code>[A-Z]\d{3}) ")
+_RELATED = re.compile(r"^  --> (?P<file>.+?):(?P<line>\d+):(?P<column>\d+): ")
+
+
+def _locations(output: str) -> list[tuple[str, int, str]]:
+    """(file, line, code) of every diagnostic and of the related locations listed under it."""
+    found, code = [], None
+    for text in output.split("\n"):
+        match = _LOCATION.match(text)
+        if match:
+            code = match["code"]
+        match = match or _RELATED.match(text)
+        if match and code:
+            found.append((Path(match["file"]).name, int(match["line"]), code))
+    return found
 
 
 def _mutate(mutation: Mutation, tmp_path: Path, copy_programme) -> tuple[Path, int]:
@@ -358,7 +355,7 @@ def _assert_points_at_changed_line(mutation: Mutation, tmp_path: Path, copy_prog
     directory, line = _mutate(mutation, tmp_path, copy_programme)
     result = run_cli("check", directory)
     assert result.code == 1, f"{mutation.id}: prikaz check вернул {result.code}\n{result.output}"
-    reported = [(Path(m["file"]).name, int(m["line"]), m["code"]) for m in _LOCATION.finditer(result.stdout)]
+    reported = _locations(result.stdout)
     assert reported, result.output
     assert (mutation.file, line, mutation.expect) in reported, (
         f"{mutation.id}: ожидалась {mutation.expect} на {mutation.file}:{line}, сообщено {reported}\n{result.stdout}")
@@ -380,7 +377,7 @@ def test_contradiction_points_at_changed_line(mutation: Mutation, tmp_path, copy
     _assert_points_at_changed_line(mutation, tmp_path, copy_programme, run_cli)
 
 
-@pytest.mark.parametrize("mutation", POINTS_ELSEWHERE, ids=lambda m: m.id)
+@pytest.mark.parametrize("mutation", POINTS_ELSEWHERE, ids=str)
 def test_contradiction_with_another_value_points_at_changed_line(mutation: Mutation, tmp_path, copy_programme,
                                                                  run_cli):
     _assert_points_at_changed_line(mutation, tmp_path, copy_programme, run_cli)
