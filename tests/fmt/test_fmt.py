@@ -183,16 +183,7 @@ def test_bundled_programme_exports_identically_after_fmt(name, copy_programme, t
     assert not any(outcome.changed for outcome in format_paths([directory])), "второй запуск что-то изменил"
 
 
-# Kept in their old layout because mutation tests in tests/sources quote it verbatim:
-# mos-unused (lipetsk-2022) the two-line flow mapping of `mos`, lysva-owner the key order `owners`, `time`.
-AWAITING_FIXTURE_UPDATE = {"lipetsk-2022/organisations.yaml", "lysva-2021/roadmap.yaml"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="layout quoted by a mutation test in tests/sources"))
-    if name in AWAITING_FIXTURE_UPDATE else name
-    for name in sorted(f"{path.parent.name}/{path.name}" for path in SPECS.glob("*/*.yaml"))
-])
+@pytest.mark.parametrize("name", sorted(f"{path.parent.name}/{path.name}" for path in SPECS.glob("*/*.yaml")))
 def test_bundled_spec_is_already_canonical(name):
     [outcome] = format_paths([SPECS / name], check=True)
     assert not outcome.changed and not outcome.diagnostics

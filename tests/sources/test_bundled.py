@@ -297,7 +297,7 @@ MUTATIONS = [
     Mutation("lysva-control", "lysva-2021", "decree.yaml",
              "control: goroshnikova", "control: goroshnikov", "O301", "goroshnikov"),
     Mutation("lysva-owner", "lysva-2021", "roadmap.yaml",
-             'owners: [uo]\n          time: "Февраль-март"', 'owners: [uo-lysva]\n          time: "Февраль-март"',
+             'time: "Февраль-март"\n          owners: [uo]', 'time: "Февраль-март"\n          owners: [uo-lysva]',
              "O301", "uo-lysva"),
 ]
 
