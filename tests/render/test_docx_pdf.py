@@ -1,6 +1,7 @@
 """PDF by LibreOffice headless: every DOCX converts; without LibreOffice the DOCX still come, with a warning.
 
-Skipped only on a developer machine without LibreOffice; in CI (CI set) it must run — .ci/run installs it.
+Skipped only on a developer machine without LibreOffice (or poppler-utils, which reads the PDFs back);
+in CI (CI set) it must run — .ci/run installs both.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import subprocess
 import pytest
 from docx_reading import APPENDIX_FILES, DECREE_FILES, REPO, build_with_epoch
 
-needs_libreoffice = pytest.mark.skipif(shutil.which("soffice") is None and not os.environ.get("CI"),
-                                       reason="LibreOffice не установлен (в CI он обязателен)")
+needs_libreoffice = pytest.mark.skipif(
+    not (shutil.which("soffice") and shutil.which("pdfinfo")) and not os.environ.get("CI"),
+    reason="LibreOffice или poppler-utils не установлены (в CI они обязательны: .ci/run их ставит)")
 
 
 @pytest.fixture(scope="module")
