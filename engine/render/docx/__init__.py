@@ -71,7 +71,7 @@ def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes
     """The programme's documents: {file name: DOCX bytes}, plus PDFs with `--pdf`."""
     context = document_context(model)
     decree = context["decree"]
-    decree_title = f"{decree['kind'].capitalize()} № {decree['number']}"   # core properties hold ≤ 255 characters
+    decree_title = f"{decree['kind'].capitalize()} № {decree['number']}"
     problems: list[Diagnostic] = []
     rendered: dict[str, bytes] = {}
     parts = [("decree", context, decree_title)] + [
@@ -84,10 +84,9 @@ def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes
             problems.extend(exc.diagnostics)
     if problems:
         raise RenderError(problems)
-    programme_decree = model.programme.decree
-    files = {decree_file(programme_decree.kind, programme_decree.number): save_reproducibly(
-        compose(rendered["decree"], [rendered[a["kind"]] for a in context["appendices"]]),
-        options.build_time, decree_title)}
+    with_appendices = compose(rendered["decree"], [rendered[a["kind"]] for a in context["appendices"]])
+    files = {decree_file(decree["kind"].lower(), decree["number"]):
+             save_reproducibly(with_appendices, options.build_time, decree_title)}
     for appendix in context["appendices"]:
         files[appendix_file(appendix["number"], appendix["title"])] = rendered[appendix["kind"]]
     if options.pdf:

@@ -27,7 +27,7 @@ def save_reproducibly(document: Document, when: dt.datetime, title: str = "") ->
     properties.last_modified_by = properties.author = "prikaz"
     properties.comments = ""
     properties.revision = 1
-    properties.title = title
+    properties.title = title[:255]      # the most a core property holds
     properties.language = "ru-RU"
     buffer = io.BytesIO()
     document.save(buffer)
