@@ -165,8 +165,8 @@ class TestLeningrad:
                                    "Доп. КР": "52 07 0109"}
         assert all(isinstance(code, str) for code in budget["codes"].values())
         clause_1 = data["decree"]["clauses"][0]["text"].replace("\u00a0", " ")
-        assert "в размере 2 500 000,00 рублей (КФСР 0709 КЦСР 52 7 01 13760 КВР 622 КОСГУ 241 Доп. КР 52 07 0109)" \
-            in clause_1
+        assert ("в размере 2 500 000,00 рублей (Два миллиона пятьсот тысяч рублей 00 копеек) "
+                "(КФСР 0709 КЦСР 52 7 01 13760 КВР 622 КОСГУ 241 Доп. КР 52 07 0109)") in clause_1
 
     def test_seven_clauses_with_5_1_and_5_2_deadlines(self, data):
         decree = data["decree"]
