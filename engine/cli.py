@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from engine import report
@@ -48,18 +50,35 @@ def cmd_check(args) -> int:
     return EXIT_PROBLEMS if has_problems(diagnostics) else EXIT_OK
 
 
+@contextmanager
+def _progress_line():
+    """A live line naming the programme being rendered, on a terminal only: CI logs and pipes get just the summary."""
+    if not sys.stdout.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("сборка {task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as line:
+        task = line.add_task("", total=None)
+        yield lambda name, done, total: line.update(task, description=name, completed=done, total=total)
+
+
 def cmd_build(args) -> int:
     from engine.build import build
 
-    outcome = build(args.specs, args.output, pdf=args.pdf)
+    with _progress_line() as progress:
+        outcome = build(args.specs, args.output, pdf=args.pdf, force=args.force, progress=progress)
     diagnostics = outcome.all_diagnostics
     if diagnostics:
         sys.stdout.write(report.render(diagnostics, args.format, outcome.check.texts))
     if args.format == "human":
         for item in outcome.programmes:
             name = item.result.directory.name
+            folder = report.display_path(args.output / name)
             if item.rendered:
-                sys.stdout.write(f"{name}: {len(item.files)} файлов → {report.display_path(args.output / name)}/\n")
+                sys.stdout.write(f"{name}: {len(item.files)} файлов → {folder}/\n")
+            elif item.unchanged:
+                sys.stdout.write(f"{name}: без изменений ({len(item.files)} файлов в {folder}/)\n")
             else:
                 sys.stdout.write(f"{name}: не собрана из-за ошибок; прежние документы не тронуты\n")
     return EXIT_PROBLEMS if outcome.failed else EXIT_OK
@@ -78,27 +97,26 @@ def cmd_export(args) -> int:
     if programme.model is None or has_errors(programme.diagnostics):
         sys.stderr.write(report.render(programme.diagnostics, "human", result.texts))
         return EXIT_PROBLEMS
-    text = json.dumps(export_programme(programme.model), ensure_ascii=False, indent=2) + "\n"
-    if args.output:
-        from engine.atomic import write_text_atomic
-
-        write_text_atomic(Path(args.output), text)
-    else:
-        sys.stdout.write(text)
+    _emit_json(export_programme(programme.model), args.output)
     return EXIT_OK
 
 
 def cmd_schema(args) -> int:
     from engine.schema import file_schema
 
-    text = json.dumps(file_schema(), ensure_ascii=False, indent=2) + "\n"
-    if args.output:
+    _emit_json(file_schema(), args.output)
+    return EXIT_OK
+
+
+def _emit_json(data, output: str | None) -> None:
+    """To a file (atomically) when -o is given, else to standard output."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if output:
         from engine.atomic import write_text_atomic
 
-        write_text_atomic(Path(args.output), text)
+        write_text_atomic(Path(output), text)
     else:
         sys.stdout.write(text)
-    return EXIT_OK
 
 
 def cmd_checks(args) -> int:
@@ -183,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="папка спецификаций или одной программы (по умолчанию specs)")
     build.add_argument("-o", "--output", type=Path, default=Path("outputs"), help="куда писать (по умолчанию outputs)")
     build.add_argument("--pdf", action="store_true", help="также PDF рядом с каждым DOCX (нужен LibreOffice)")
+    build.add_argument("--force", action="store_true",
+                       help="пересобрать все программы, даже те, у которых ничего не изменилось")
     build.add_argument("--format", choices=report.FORMATS, default="human", help="формат сообщений о проблемах")
     build.set_defaults(run=cmd_build)
 

@@ -27,7 +27,8 @@ def date_long(day: dt.date, suffix: str = "года") -> str:
     return f"{_babel_date(day, 'd MMMM y', locale='ru')} {suffix}".strip()
 
 
-def _plural(number: int, forms: tuple[str, str, str]) -> str:
+def plural(number: int, forms: tuple[str, str, str]) -> str:
+    """The noun form for a count: 1 рубль, 2 рубля, 5 рублей."""
     if number % 10 == 1 and number % 100 != 11:
         return forms[0]
     if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
@@ -44,7 +45,7 @@ def amount_in_words(amount: Decimal) -> str:
     rubles = int(amount)
     kopecks = int((amount - rubles) * 100)
     words = num2words(rubles, lang="ru")
-    text = f"{words} {_plural(rubles, ('рубль', 'рубля', 'рублей'))} {kopecks:02d} {_plural(kopecks, ('копейка', 'копейки', 'копеек'))}"
+    text = f"{words} {plural(rubles, ('рубль', 'рубля', 'рублей'))} {kopecks:02d} {plural(kopecks, ('копейка', 'копейки', 'копеек'))}"
     return text[:1].upper() + text[1:]
 
 

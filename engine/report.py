@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from engine.diagnostics import Diagnostic, Severity, Span
+from engine.formats import plural
 
 FORMATS = ("human", "json", "github")
 
@@ -43,14 +44,6 @@ def _snippet(span: Span, texts: dict[Path, str]) -> list[str]:
     ]
 
 
-def _plural(number: int, forms: tuple[str, str, str]) -> str:
-    if number % 10 == 1 and number % 100 != 11:
-        return forms[0]
-    if 2 <= number % 10 <= 4 and not 12 <= number % 100 <= 14:
-        return forms[1]
-    return forms[2]
-
-
 def summary(diagnostics: list[Diagnostic]) -> str:
     counts = {s: sum(1 for d in diagnostics if d.severity is s) for s in Severity}
     if not any(counts.values()):
@@ -60,7 +53,7 @@ def summary(diagnostics: list[Diagnostic]) -> str:
                             (Severity.WARNING, ("предупреждение", "предупреждения", "предупреждений")),
                             (Severity.INFO, ("замечание", "замечания", "замечаний"))):
         if counts[severity]:
-            parts.append(f"{counts[severity]} {_plural(counts[severity], forms)}")
+            parts.append(f"{counts[severity]} {plural(counts[severity], forms)}")
     return "Найдено: " + ", ".join(parts) + "."
 
 
