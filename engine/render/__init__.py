@@ -59,6 +59,7 @@ def programme_renderers() -> list[ProgrammeRenderer]:
 def repository_renderers() -> list[RepositoryRenderer]:
     """Renderers of files that span programmes (`outputs/calendars/<org>.ics`, the site index)."""
     from engine.render.ics import render_organisation_calendars
+    from engine.render.site import render_site
 
-    renderers: list[RepositoryRenderer] = [render_organisation_calendars]
+    renderers: list[RepositoryRenderer] = [render_organisation_calendars, render_site]
     return renderers

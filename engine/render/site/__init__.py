@@ -1,0 +1,99 @@
+"""The published site: static pages beside the documents, readable on a phone, printable, no server needed.
+
+    outputs/index.html                  every programme: region, document, period, links
+    outputs/<programme>/index.html      the decree, the roadmap as a Gantt picture, the budget,
+                                        the indicators, the documents and the calendar feeds
+    outputs/site.css, favicon.svg       shared by every page
+    outputs/schema/prikaz.schema.json   the editor schema (`prikaz schema`, docs/editing.md)
+
+    pages.py     documents, feeds and the budget chart of a page
+    timeline.py  the Gantt picture's geometry
+
+Pages are Jinja templates in templates/site/ (autoescaped: a «<» in a spec is text, never
+markup). The bytes depend on the specs only: nothing that changes by itself goes into a
+page. What does — today's line on the Gantt, the absolute `webcal://` address of a feed,
+which depends on where the site is published — is drawn in the browser by a small inline
+script from `data-` attributes, and a page without JavaScript still works (relative links).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import traceback
+from decimal import Decimal
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+
+from engine import formats
+from engine.diagnostics import Diagnostic, Severity, Span
+from engine.export import export_programme
+from engine.render import BuildOptions, RenderedProgramme, RenderError
+from engine.render.site.pages import budget_chart, documents, feeds, organisation_feeds, period_text
+from engine.render.site.timeline import timeline
+from engine.schema import file_schema
+
+SITE_TEMPLATES = "site"                     # under BuildOptions.templates
+STATIC_FILES = ("site.css", "favicon.svg")  # copied as they are
+SCHEMA_FILE = "schema/prikaz.schema.json"
+INDEX = "index.html"
+_TEMPLATE_HINT = "исправьте шаблон в templates/site/ или верните его из git"
+
+
+def _environment(folder: Path) -> Environment:
+    environment = Environment(loader=FileSystemLoader(folder), autoescape=True, undefined=StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    environment.filters.update(
+        money=lambda amount: formats.money(Decimal(amount)),
+        date=lambda iso: formats.date_numeric(dt.date.fromisoformat(iso)),
+        date_long=lambda iso: formats.date_long(dt.date.fromisoformat(iso)),
+        upper_first=lambda text: text[:1].upper() + text[1:],  # |capitalize would lower «Липецкой области»
+    )
+    return environment
+
+
+def _template_line(folder: Path, exc: TemplateError) -> Span:
+    """Where in templates/site/ the error is: Jinja names it for a syntax error, and puts the
+    template's own file and line into the traceback of an error while rendering."""
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        return Span.point(Path(exc.filename), exc.lineno or 1, 1)
+    frames = [(Path(frame.f_code.co_filename), line) for frame, line in traceback.walk_tb(exc.__traceback__)]
+    inside = [(path, line) for path, line in frames if path.parent == folder]
+    return Span.point(*inside[-1], 1) if inside else Span.whole_file(folder)
+
+
+def _template_error(folder: Path, exc: TemplateError) -> RenderError:
+    span = _template_line(folder, exc)
+    return RenderError([Diagnostic("W101", Severity.ERROR, f"шаблон сайта: {exc.message or exc}", span,
+                                   _TEMPLATE_HINT, "site-template")])
+
+
+def render_site(programmes: list[RenderedProgramme], options: BuildOptions) -> dict[str, bytes]:
+    """{path under outputs/: bytes} of the whole site."""
+    folder = options.templates / SITE_TEMPLATES
+    environment = _environment(folder)
+    ordered = sorted(programmes, key=lambda rendered: rendered.model.id)
+    exported = {rendered.model.id: export_programme(rendered.model) for rendered in ordered}
+    site = {"built": formats.date_numeric(options.build_time.date())}
+    files: dict[str, bytes] = {}
+    try:
+        files[INDEX] = environment.get_template("index.html").render(
+            site=site, root="", schema=SCHEMA_FILE, feeds=organisation_feeds(ordered, exported),
+            programmes=[{"id": rendered.model.id, "data": exported[rendered.model.id],
+                         "period": period_text(exported[rendered.model.id]),
+                         "documents": documents(exported[rendered.model.id], rendered.files)}
+                        for rendered in ordered]).encode("utf-8")
+        page = environment.get_template("programme.html")
+        for rendered in ordered:
+            data = exported[rendered.model.id]
+            files[f"{rendered.model.id}/{INDEX}"] = page.render(
+                site=site, root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data),
+                timeline=timeline(data), documents=documents(data, rendered.files), feeds=feeds(data, rendered.files),
+                budget_chart=budget_chart(data["budget"]) if "budget" in data else None).encode("utf-8")
+    except TemplateError as exc:
+        raise _template_error(folder, exc) from None
+    for name in STATIC_FILES:
+        files[name] = (folder / name).read_bytes()
+    files[SCHEMA_FILE] = (json.dumps(file_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return files

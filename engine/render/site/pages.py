@@ -1,0 +1,123 @@
+"""What the pages show besides the exported model: documents to download, feeds to subscribe to, the budget chart.
+
+The model itself reaches the templates as `engine.export` gives it (resolved texts, ISO dates,
+amounts as decimal strings); nothing here re-derives what the export already says.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import PurePosixPath
+
+from engine.formats import money
+from engine.render import RenderedProgramme
+from engine.render.docx.names import appendix_file, decree_file
+from engine.render.ics import FEED
+
+ORGANISATION_FEEDS = "calendars"   # outputs/<programme>/calendars/<org>.ics and outputs/calendars/<org>.ics
+
+BUDGET_CHART_WIDTH = 360           # viewBox units; the chart scales to the column, a phone shows it 1:1
+BUDGET_ROW_HEIGHT = 34
+BUDGET_BAR_HEIGHT = 12
+BUDGET_LABEL_CHARACTERS = 44       # the title left of the amount, at the chart's label size
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    docx: str
+    pdf: str | None    # only when the build made one (`prikaz build --pdf`)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A calendar to subscribe to: this programme's feed and, for an organisation, its feed across programmes."""
+
+    title: str
+    full_title: str
+    programme_feed: str
+    all_programmes_feed: str | None
+    programmes: tuple[str, ...] = ()   # on the index: the programmes the organisation takes part in
+
+
+@dataclass(frozen=True)
+class BudgetBar:
+    number: int
+    label: str
+    amount: str
+    y: float
+    width: float
+
+
+@dataclass(frozen=True)
+class BudgetChart:
+    bars: tuple[BudgetBar, ...]
+    width: int
+    height: int
+    bar_height: int
+
+
+def documents(data: dict, files: tuple[str, ...]) -> list[Document]:
+    """Every DOCX of the programme, the decree first, each with its PDF when there is one."""
+    decree = data["decree"]
+    titles = {decree_file(decree["kind"], decree["number"]):
+              f"{decree['kind'].capitalize()} №\u00a0{decree['number']}" + (" с приложениями" if data["appendices"] else "")}
+    titles.update({appendix_file(a["number"], a["title"]): f"{a['label']}. {a['title']}" for a in data["appendices"]})
+    present = set(files)
+    ordered = [name for name in titles if name in present] + sorted(
+        name for name in present if name.endswith(".docx") and name not in titles)
+    result = []
+    for name in ordered:
+        pdf = str(PurePosixPath(name).with_suffix(".pdf"))
+        result.append(Document(titles.get(name, name), name, pdf if pdf in present else None))
+    return result
+
+
+def feeds(data: dict, files: tuple[str, ...]) -> list[Feed]:
+    """The programme's calendar, then each organisation's, as the build wrote them."""
+    present = set(files)
+    result = []
+    if FEED in present:
+        result.append(Feed("Все сроки программы", data["programme"]["title"], FEED, None))
+    for org_id, org in data["organisations"].items():
+        own = f"{ORGANISATION_FEEDS}/{org_id}.ics"
+        if own in present:
+            # the calendar renderer writes a feed across programmes for every organisation it meets
+            result.append(Feed(org["short"], org["full"], own, f"../{ORGANISATION_FEEDS}/{org_id}.ics"))
+    return result
+
+
+def organisation_feeds(programmes: list[RenderedProgramme], exported: dict[str, dict]) -> list[Feed]:
+    """outputs/calendars/<org>.ics for the index: one per organisation id met in any programme, by name."""
+    names: dict[str, dict] = {}
+    members: dict[str, list[str]] = {}
+    for rendered in programmes:
+        data = exported[rendered.model.id]
+        for org_id, org in data["organisations"].items():
+            names.setdefault(org_id, org)   # the same id in two programmes is the same organisation
+            members.setdefault(org_id, []).append(f"{data['programme']['region']}, {period_text(data)}")
+    return [Feed(names[org_id]["short"], names[org_id]["full"], f"{ORGANISATION_FEEDS}/{org_id}.ics", None,
+                 tuple(members[org_id]))
+            for org_id in sorted(names, key=lambda org_id: (names[org_id]["short"].casefold(), org_id))]
+
+
+def budget_chart(budget: dict) -> BudgetChart | None:
+    """Horizontal bars of the budget lines, longest = full width; None for a budget of one line."""
+    lines = budget["lines"]
+    if len(lines) < 2:
+        return None
+    largest = max(Decimal(line["amount"]) for line in lines) or Decimal(1)
+    bars = tuple(
+        BudgetBar(number, textwrap.shorten(line["title"], BUDGET_LABEL_CHARACTERS, placeholder=" …"),
+                  money(Decimal(line["amount"])), (number - 1) * BUDGET_ROW_HEIGHT,
+                  round(float(Decimal(line["amount"]) / largest) * BUDGET_CHART_WIDTH, 2))
+        for number, line in enumerate(lines, start=1))
+    return BudgetChart(bars, BUDGET_CHART_WIDTH, len(bars) * BUDGET_ROW_HEIGHT, BUDGET_BAR_HEIGHT)
+
+
+def period_text(data: dict) -> str:
+    """«2022» or «2021–2024»."""
+    years = data["programme"]["period"]["years"]
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
