@@ -3,6 +3,13 @@
 Nothing half-written ever appears in `outputs/`: a programme's files are written
 to a staging folder beside it and swapped in with renames; a programme with
 errors, or whose rendering fails, keeps its previous outputs untouched.
+
+Builds are incremental: every programme is checked, but only those whose inputs
+changed since their outputs were written are rendered again (`engine.manifest`).
+The inputs are the programme's spec files, the templates its documents came from,
+the engine's source, the options, the build time and the calendar history. The
+build time is the last commit of the whole specs folder, so a commit anywhere in
+it re-renders every programme: their documents and feeds carry that time.
 """
 
 from __future__ import annotations
@@ -11,20 +18,34 @@ import datetime as dt
 import os
 import shutil
 import subprocess
+import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from engine.atomic import write_bytes_atomic
+from engine.atomic import write_bytes_if_changed
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
-from engine.history import CALENDAR_HISTORY, calendar_histories
+from engine.history import CALENDAR_HISTORY, CalendarHistory, calendar_histories
+from engine.loading import spec_files
+from engine.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
 from engine.model.build import ProgrammeModel
 from engine.pipeline import CheckResult, ProgrammeResult, check_tree
 from engine.render import BuildOptions, RenderedProgramme, RenderError, programme_renderers, repository_renderers
 from engine.render.pdf import libreoffice_missing
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+def bundled_templates() -> Path:
+    """templates/ of the checkout; in an installed wheel, where pyproject.toml's data-files put them."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file():
+        return checkout / "templates"
+    return Path(sysconfig.get_path("data")) / "share" / "prikaz" / "templates"
+
+
+TEMPLATES = bundled_templates()
 _STAGING, _RETIRED = ".staging-", ".retired-"
 HISTORY_CACHE = Path(".cache") / "calendar-history.json"
+Progress = Callable[[str, int, int], None]  # (programme id, programmes rendered so far, programmes to render)
 
 
 @dataclass
@@ -32,6 +53,7 @@ class ProgrammeBuild:
     result: ProgrammeResult
     files: list[str] = field(default_factory=list)
     rendered: bool = False
+    unchanged: bool = False  # its inputs are those its outputs were made from: not rendered again
 
 
 @dataclass
@@ -109,8 +131,30 @@ def _internal_error(model: ProgrammeModel, exc: Exception) -> Diagnostic:
                       "предыдущие документы программы сохранены без изменений; сообщите разработчикам", "render-failed")
 
 
-def build(specs: Path, outputs: Path, pdf: bool = False) -> BuildReport:
-    """Check every programme, render those without errors, and swap their outputs in."""
+def _templates_used(model: ProgrammeModel, options: BuildOptions) -> tuple[str, ...]:
+    """The template files a rendered programme's documents came from: the decree's, then one per appendix."""
+    from engine.model.appendices import appendices
+    from engine.render.docx.templates import template_path
+
+    kinds = ["decree"] + [appendix.kind for appendix in appendices(model.programme)]
+    return tuple(str(template_path(model, options, kind)) for kind in kinds)
+
+
+def _programme_inputs(model: ProgrammeModel, history: CalendarHistory, common: dict) -> dict:
+    """What a programme's outputs are made from, except the templates (known for sure only once it is rendered)."""
+    return dict(common, specs={file.name: file_digest(file) for file in spec_files(model.directory)},
+                calendar={"note": history.note, "revisions": {
+                    uid: [revision.sequence, revision.last_modified.isoformat()]
+                    for uid, revision in history.revisions.items()}})
+
+
+def _programme_digest(inputs: dict, templates: tuple[str, ...]) -> str:
+    return inputs_digest(dict(inputs, templates={path: file_digest(Path(path)) for path in templates}))
+
+
+def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
+          progress: Progress | None = None) -> BuildReport:
+    """Check every programme; render those without errors whose inputs changed (all with `force`); swap them in."""
     checked = check_tree(specs)
     built_at = build_time(specs)
     histories = calendar_histories([r.model for r in checked.programmes if r.ok], built_at, outputs / HISTORY_CACHE)
@@ -118,13 +162,28 @@ def build(specs: Path, outputs: Path, pdf: bool = False) -> BuildReport:
                            extra={CALENDAR_HISTORY: histories})
     report = BuildReport(checked, [ProgrammeBuild(r) for r in checked.programmes],
                          diagnostics=[d for history in histories.values() for d in history.diagnostics])
-    if pdf and (no_libreoffice := libreoffice_missing()):
+    no_libreoffice = libreoffice_missing() if pdf else None
+    if no_libreoffice:
         report.diagnostics.append(no_libreoffice)      # a warning: the DOCX are still written
-    good: list[RenderedProgramme] = []
+    manifest = Manifest.load(outputs)
+    common = {"engine": engine_digest(), "bundled_templates": str(TEMPLATES), "build_time": built_at.isoformat(),
+              "pdf": pdf and no_libreoffice is None}
+    stale: list[tuple[ProgrammeBuild, dict]] = []
     for item in report.programmes:
         if not item.result.ok:
             continue
         model = item.result.model
+        inputs = _programme_inputs(model, histories[model.id], common)
+        record = manifest.programmes.get(model.id)
+        if (not force and record is not None and record.digest == _programme_digest(inputs, record.templates)
+                and record.intact(outputs / model.id)):
+            item.files, item.unchanged = sorted(record.files), True
+        else:
+            stale.append((item, inputs))
+    for done, (item, inputs) in enumerate(stale):
+        model = item.result.model
+        if progress is not None:
+            progress(model.id, done, len(stale))
         try:
             files = render_programme(model, options)
         except RenderError as exc:
@@ -136,17 +195,42 @@ def build(specs: Path, outputs: Path, pdf: bool = False) -> BuildReport:
         replace_folder(outputs, model.id, files)
         item.files = sorted(files)
         item.rendered = True
-        good.append(RenderedProgramme(model, tuple(item.files)))
-    if len(good) != len(report.programmes):
-        # feeds that span programmes would lose the failed programme's events: keep the previous ones
-        return report
+        templates = _templates_used(model, options)
+        manifest.programmes[model.id] = Record.of(_programme_digest(inputs, templates), files, templates)
+    ready = [RenderedProgramme(item.result.model, tuple(item.files))
+             for item in report.programmes if item.rendered or item.unchanged]
+    # feeds that span programmes would lose a failed programme's events: then they keep the previous ones
+    if len(ready) == len(report.programmes):
+        _render_shared(ready, options, outputs, manifest, force, report)
+    manifest.save(outputs)  # last: it must never record outputs that are not written yet
+    return report
+
+
+def _render_shared(programmes: list[RenderedProgramme], options: BuildOptions, outputs: Path, manifest: Manifest,
+                   force: bool, report: BuildReport) -> None:
+    """Files that span programmes, rewritten when any programme's inputs changed (or with `force`).
+
+    Besides the programmes, their inputs are the bundled templates folder as a whole (the site's page
+    templates are there, and no programme records them).
+    """
+    digest = inputs_digest({
+        "programmes": {p.model.id: manifest.programmes[p.model.id].digest for p in programmes},
+        "templates": {path.relative_to(TEMPLATES).as_posix(): file_digest(path)
+                      for path in sorted(TEMPLATES.rglob("*")) if path.is_file()}})
+    if not force and manifest.shared is not None and manifest.shared.digest == digest and manifest.shared.intact(outputs):
+        return
+    written: dict[str, bytes] = {}
+    complete = True
     for renderer in repository_renderers():
         try:
-            shared = renderer(good, options)
+            shared = renderer(programmes, options)
         except RenderError as exc:
             report.diagnostics.extend(exc.diagnostics)
+            complete = False
             continue
         for relative, data in sorted(shared.items()):
-            write_bytes_atomic(outputs / relative, data)
-            report.shared_files.append(relative)
-    return report
+            if write_bytes_if_changed(outputs / relative, data):  # a page of a programme that did not change stays
+                report.shared_files.append(relative)
+        written.update(shared)
+    if complete:
+        manifest.shared = Record.of(digest, written)

@@ -185,6 +185,17 @@ def cmd_fmt(args) -> int:
     return EXIT_PROBLEMS if diagnostics or (args.check and changed) else EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    from engine.serve import ServeError, serve
+
+    try:
+        serve(args.specs, args.output, args.host, args.port)
+    except ServeError as exc:
+        sys.stderr.write(f"prikaz serve: {exc}\n")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="prikaz", description="Приказы, дорожные карты, сметы и показатели как код.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА", parser_class=_Parser)
@@ -244,6 +255,15 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true",
                      help="ничего не менять, а перечислить файлы, которые изменились бы (код 1) — для CI")
     fmt.set_defaults(run=cmd_fmt)
+
+    serve = commands.add_parser("serve", help="показать сайт локально и пересобирать его при сохранении файлов")
+    serve.add_argument("specs", type=_existing_dir, nargs="?", default=Path("specs"),
+                       help="папка спецификаций или одной программы (по умолчанию specs)")
+    serve.add_argument("-o", "--output", type=Path, default=Path("outputs"), help="куда собирать (по умолчанию outputs)")
+    serve.add_argument("--port", type=int, default=8000, help="порт (по умолчанию 8000)")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="адрес (по умолчанию 127.0.0.1 — только этот компьютер)")
+    serve.set_defaults(run=cmd_serve)
     return parser
 
 

@@ -22,7 +22,6 @@ folder's git tree id, so a build only loads the versions it has not seen.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 import subprocess
@@ -35,13 +34,13 @@ from typing import Callable
 from engine.atomic import write_text_atomic
 from engine.diagnostics import Diagnostic, Severity, has_errors
 from engine.loading import load_programme
+from engine.manifest import engine_digest
 from engine.model.build import ProgrammeModel, build_model
 from engine.render import RenderError
 from engine.render.ics_events import programme_calendar
 
 CALENDAR_HISTORY = "calendar_history"  # key of BuildOptions.extra: {programme id: CalendarHistory}
 SHALLOW_CLONE = "C201"
-ENGINE = Path(__file__).resolve().parent
 
 Fingerprints = dict[str, str]  # UID → fingerprint of the event's content
 
@@ -203,7 +202,7 @@ class _FingerprintCache:
 
     def __init__(self, file: Path | None):
         self.file = file
-        self.engine = _engine_digest()
+        self.engine = engine_digest()
         self.versions: dict[str, Fingerprints | None] = {}
         self.changed = False
         if file is not None and file.is_file():
@@ -227,11 +226,3 @@ class _FingerprintCache:
             return
         write_text_atomic(self.file, json.dumps({"engine": self.engine, "versions": self.versions},
                                                 ensure_ascii=False, sort_keys=True))
-
-
-def _engine_digest() -> str:
-    digest = hashlib.sha256()
-    for source in sorted(ENGINE.rglob("*.py")):
-        digest.update(source.relative_to(ENGINE).as_posix().encode())
-        digest.update(source.read_bytes())
-    return digest.hexdigest()[:16]
