@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from engine.diagnostics import Diagnostic, Severity, Span
+from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import LoadedProgramme
 from engine.loading.yaml_source import SourceMap
 from engine.model.spec import Clause, Programme, SpecModel
@@ -207,8 +207,9 @@ def build_model(loaded: LoadedProgramme) -> tuple[ProgrammeModel | None, list[Di
         programme = Programme.model_validate(loaded.data)
     except ValidationError as exc:
         errors = exc.errors()
-        if loaded.diagnostics:
+        if has_errors(loaded.diagnostics):
             # a section missing because its file did not load is already reported by the loader
+            # (an empty file is only a warning: then the missing section is the error that stops the build)
             errors = [e for e in errors if not (e["type"] == "missing" and len(e["loc"]) == 1)]
         return None, [_diagnostic_from_error(e, loaded.sources) for e in errors]
     _attach_paths(programme, ())
