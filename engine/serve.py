@@ -138,6 +138,8 @@ def serve(specs: Path, outputs: Path, host: str, port: int, out: TextIO = sys.st
     """Build, serve, rebuild on save — until Ctrl+C. Raises ServeError when the address cannot be used."""
     preview = _Preview(specs, outputs, out)
     server: ThreadingHTTPServer | None = None
+    # Ctrl+C must reach us even when started from a shell or CI step that ignores SIGINT for its children
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         preview.rebuild()
