@@ -15,6 +15,7 @@ it re-renders every programme: their documents and feeds carry that time.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from engine.atomic import write_bytes_if_changed
+from engine.atomic import exchange, write_bytes_if_changed
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.history import CALENDAR_HISTORY, CalendarHistory, calendar_histories
 from engine.loading import spec_files
@@ -102,20 +103,61 @@ def _recover(outputs: Path, name: str) -> None:
 
 
 def replace_folder(outputs: Path, name: str, files: dict[str, bytes]) -> None:
-    """Write `files` into outputs/<name>/ so that readers see the old folder or the new one, never a mix."""
+    """Write `files` into outputs/<name>/ so that readers see the old folder or the new one, never a mix.
+
+    The new folder is written beside the old one and swapped in with one atomic exchange where the
+    system has it (a crash never finds outputs/<name> missing), else with two renames whose
+    interruption `_recover` finishes. A failure while writing (a full disk) leaves the old folder
+    in place and no staging folder behind; the OSError goes to the caller.
+    """
     outputs.mkdir(parents=True, exist_ok=True)
     _recover(outputs, name)
     staging = outputs / f"{_STAGING}{name}"
-    staging.mkdir()
-    for relative, data in sorted(files.items()):
-        target = staging / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
     final, retired = outputs / name, outputs / f"{_RETIRED}{name}"
-    if final.exists():
-        os.replace(final, retired)
-    os.replace(staging, final)
+    try:
+        staging.mkdir()
+        for relative, data in sorted(files.items()):
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if final.exists() and exchange(staging, final):
+            shutil.rmtree(staging, ignore_errors=True)   # it holds the old folder now
+            return
+        if final.exists():
+            os.replace(final, retired)
+        os.replace(staging, final)
+    except BaseException:
+        _recover(outputs, name)   # the old folder back in its place, the staging folder gone
+        raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+# Folders at the outputs root written by the renderers that span programmes (organisation feeds,
+# the site's schema): a programme with such an id would have its folder swapped over them.
+SHARED_FOLDERS = frozenset({"calendars", "schema"})
+
+_WRITE_FAILURES = {
+    errno.ENOSPC: "на диске нет места", errno.EDQUOT: "превышена квота диска",
+    errno.EACCES: "нет прав на запись", errno.EPERM: "нет прав на запись", errno.EROFS: "диск только для чтения",
+    errno.ENAMETOOLONG: "слишком длинное имя файла", errno.EIO: "ошибка ввода-вывода диска",
+}
+
+
+def _write_failed(model: ProgrammeModel, outputs: Path, exc: OSError) -> Diagnostic:
+    span = model.sources.span(()) or Span.whole_file(model.directory)
+    reason = _WRITE_FAILURES.get(exc.errno, exc.strerror or type(exc).__name__)
+    return Diagnostic("E902", Severity.ERROR, f"документы программы не записаны в {outputs}: {reason}", span,
+                      "прежние документы программы сохранены без изменений; устраните причину и запустите сборку снова",
+                      "write-failed")
+
+
+def _reserved_id(model: ProgrammeModel) -> Diagnostic:
+    info = model.programme.programme
+    span = model.sources.span(info.path + ("id",)) or model.sources.span(()) or Span.whole_file(model.directory)
+    return Diagnostic("E903", Severity.ERROR,
+                      f"идентификатор программы «{model.id}» совпадает с общей папкой outputs/{model.id}/", span,
+                      "переименуйте программу (id и папку): имена " + ", ".join(sorted(SHARED_FOLDERS))
+                      + " заняты общими файлами сборки", "reserved-id")
 
 
 def render_programme(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
@@ -173,6 +215,9 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
         if not item.result.ok:
             continue
         model = item.result.model
+        if model.id in SHARED_FOLDERS:
+            report.diagnostics.append(_reserved_id(model))
+            continue
         inputs = _programme_inputs(model, histories[model.id], common)
         record = manifest.programmes.get(model.id)
         if (not force and record is not None and record.digest == _programme_digest(inputs, record.templates)
@@ -192,7 +237,11 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
         except Exception as exc:  # a renderer bug must not cost the previous good documents
             report.diagnostics.append(_internal_error(model, exc))
             continue
-        replace_folder(outputs, model.id, files)
+        try:
+            replace_folder(outputs, model.id, files)
+        except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
+            report.diagnostics.append(_write_failed(model, outputs, exc))
+            continue
         item.files = sorted(files)
         item.rendered = True
         templates = _templates_used(model, options)
