@@ -7,6 +7,8 @@ merges them into one mapping and remembers where every value came from.
 
 from __future__ import annotations
 
+import errno
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +43,29 @@ def _escapes(path: Path, root: Path) -> bool:
         return True
 
 
+def _link_loop(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+        return False
+    except RuntimeError:  # Python 3.11 reports a loop of links so
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+
+
+def _not_a_file(path: Path) -> str | None:
+    """What a *.yaml entry is when it is not a regular file (reading a pipe would wait forever)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "ссылка на несуществующий файл" if path.is_symlink() else None
+    except OSError:
+        return None  # unreadable: read_yaml_file says why
+    if stat.S_ISREG(mode):
+        return None
+    return "папка" if stat.S_ISDIR(mode) else "не обычный файл (канал, сокет или устройство)"
+
+
 def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedProgramme:
     """Read every YAML file of a programme folder. Never raises; problems are diagnostics."""
     root = specs_root or directory.parent
@@ -52,13 +77,27 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
             "Y011", "outside-root", f"папка {directory.name} — ссылка за пределы папки спецификаций",
             Span.whole_file(directory), "спецификации читаются только из папки specs/: скопируйте программу внутрь",
         )])
-    files = spec_files(directory)
+    try:
+        files = spec_files(directory)
+    except OSError as exc:
+        return LoadedProgramme(directory, {}, sources, [], [_error(
+            "Y010", "unreadable", f"папка {directory.name} не читается: {exc.strerror or exc}",
+            Span.whole_file(directory), "проверьте права доступа к папке",
+        )])
     for file in files:
         if file.is_symlink() and _escapes(file, root):
             diagnostics.append(_error(
                 "Y011", "outside-root", f"файл {file.name} — ссылка за пределы папки спецификаций",
                 Span.whole_file(file), "спецификации читаются только из папки specs/: скопируйте файл внутрь",
+            ) if not _link_loop(file) else _error(
+                "Y010", "unreadable", f"файл {file.name} — ссылка по кругу", Span.whole_file(file),
+                "замените ссылку самим файлом",
             ))
+            continue
+        not_a_file = _not_a_file(file)
+        if not_a_file:
+            diagnostics.append(_error("Y010", "unreadable", f"{file.name} — {not_a_file}, а не файл спецификации",
+                                      Span.whole_file(file), "переименуйте или уберите его из папки программы"))
             continue
         loaded: LoadedFile = read_yaml_file(file)
         diagnostics.extend(loaded.diagnostics)
@@ -110,4 +149,12 @@ def find_programmes(specs: Path) -> list[Path]:
     """A programme is any folder holding YAML files; `specs` itself may be one."""
     if spec_files(specs):
         return [specs]
-    return sorted(d for d in specs.iterdir() if d.is_dir() and not d.name.startswith(".") and spec_files(d))
+    return sorted(d for d in specs.iterdir() if d.is_dir() and not d.name.startswith(".") and _holds_specs(d))
+
+
+def _holds_specs(directory: Path) -> bool:
+    """A folder with YAML files; one that cannot be listed counts, so that loading it says why."""
+    try:
+        return bool(spec_files(directory))
+    except OSError:
+        return True
