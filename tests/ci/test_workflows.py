@@ -1,0 +1,256 @@
+"""The CI files a specs repository copies: they parse, call only `prikaz` commands and options that
+exist, run on the events docs/ci.md names, and the annotation a pull request shows is the one expected."""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from engine.build import bundled_templates
+from engine.cli import build_parser
+
+REPO = Path(__file__).resolve().parents[2]
+WORKFLOW = REPO / ".github" / "workflows" / "prikaz.yml"
+HOOKS = REPO / ".pre-commit-hooks.yaml"
+CI_DOC = REPO / "docs" / "ci.md"
+SEPARATORS = {"&&", "||", ";", "|", "(", ")"}
+REDIRECTIONS = {">", ">>", "<", "&>"}
+
+
+def load_yaml(text: str):
+    return YAML(typ="safe", pure=True).load(text)  # YAML 1.2, as GitHub reads it: `on` stays a string
+
+
+def workflow() -> dict:
+    return load_yaml(WORKFLOW.read_text(encoding="utf-8"))
+
+
+def gitlab_ci_text() -> str:
+    """The `.gitlab-ci.yml` that docs/ci.md gives: its only YAML block with `stages:`."""
+    blocks = re.findall(r"```yaml\n(.*?)```", CI_DOC.read_text(encoding="utf-8"), re.DOTALL)
+    [block] = [block for block in blocks if "\nstages:" in block]
+    return block
+
+
+def gitlab_ci() -> dict:
+    return load_yaml(gitlab_ci_text())
+
+
+def steps(job: dict) -> list[dict]:
+    return job["steps"]
+
+
+def step_using(job: dict, action: str) -> dict:
+    [step] = [step for step in steps(job) if step.get("uses", "").split("@")[0] == action]
+    return step
+
+
+def runs(job: dict) -> str:
+    return "\n".join(step["run"] for step in steps(job) if "run" in step)
+
+
+def prikaz_invocations(script: str) -> list[list[str]]:
+    """The arguments of every `prikaz …` command in a shell script (comments and heredoc bodies left out)."""
+    script = re.sub(r"<<'?(\w+)'?\n.*?\n\1\n", "\n", script, flags=re.DOTALL)
+    found = []
+    for line in script.replace("\\\n", " ").splitlines():
+        words = shlex.shlex(line, posix=True, punctuation_chars=True)
+        words.whitespace_split = True
+        command: list[str] = []
+        redirected = False
+        for word in [*words, ";"]:
+            if word in SEPARATORS:
+                if command[:1] == ["prikaz"]:
+                    found.append(command[1:])
+                command, redirected = [], False
+            elif word in REDIRECTIONS or redirected:
+                redirected = True  # a redirection and its target are not arguments of the command
+            else:
+                command.append(word)
+    return found
+
+
+def all_invocations() -> list[tuple[str, list[str]]]:
+    found = []
+    for name, job in workflow()["jobs"].items():
+        found += [(f"{WORKFLOW.name}: {name}", args) for args in prikaz_invocations(runs(job))]
+    for name, job in gitlab_ci().items():
+        if isinstance(job, dict):
+            script = "\n".join(job.get("script", []) + job.get("before_script", []))
+            found += [(f"docs/ci.md .gitlab-ci.yml: {name}", args) for args in prikaz_invocations(script)]
+    for hook in load_yaml(HOOKS.read_text(encoding="utf-8")):
+        found.append((f"{HOOKS.name}: {hook['id']}", shlex.split(hook["entry"])[1:]))
+    return found
+
+
+def _subcommand_parser(name: str) -> argparse.ArgumentParser:
+    [subcommands] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert name in subcommands.choices, f"prikaz has no subcommand «{name}»"
+    return subcommands.choices[name]
+
+
+@pytest.mark.parametrize("where, args", all_invocations(), ids=lambda value: " ".join(value) if isinstance(value, list) else value)
+def test_every_prikaz_invocation_names_a_subcommand_and_options_that_exist(where, args):
+    subcommand = _subcommand_parser(args[0])
+    for word in args[1:]:
+        if word.startswith("-"):
+            # exactly, not as an abbreviation argparse would also accept
+            assert word.split("=")[0] in subcommand._option_string_actions, f"{where}: prikaz {args[0]} has no {word}"
+    try:
+        build_parser().parse_args(args)
+    except SystemExit:
+        pytest.fail(f"{where}: «prikaz {' '.join(args)}» is not a valid command line")
+
+
+@pytest.mark.parametrize("schema, read", [
+    ("vendor.github-workflows", lambda: WORKFLOW.read_text(encoding="utf-8")),
+    ("vendor.gitlab-ci", gitlab_ci_text),
+], ids=["github-workflow", "gitlab-ci"])
+def test_the_ci_files_are_valid_for_their_service(schema, read, tmp_path):
+    """Valid by the schemas GitHub's and GitLab's own editors use (vendored by check-jsonschema: no network)."""
+    file = tmp_path / "ci.yml"
+    file.write_text(read(), encoding="utf-8")
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    result = subprocess.run([str(checker), "--builtin-schema", schema, str(file)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_files_call_prikaz_where_docs_ci_says():
+    invocations = {" ".join(args) for _, args in all_invocations()}
+    assert {"check --format github", "build --pdf --format github", "check --format json", "check", "build --pdf",
+            "fmt --check"} <= invocations
+
+
+def test_the_workflow_runs_on_pull_requests_and_pushes_to_main():
+    triggers = workflow()["on"]
+    assert set(triggers) == {"pull_request", "push"}
+    assert triggers["push"] == {"branches": ["main"]}
+    assert workflow()["permissions"] == {"contents": "read"}  # only the deployment may write, below
+
+
+def test_a_pull_request_is_checked_with_annotations():
+    job = workflow()["jobs"]["check"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    assert steps(job)[0]["uses"].startswith("actions/checkout@")
+    assert prikaz_invocations(runs(job)) == [["check", "--format", "github"]]
+    assert "pip install ." in runs(job)
+
+
+def test_a_push_to_main_builds_with_the_whole_history_and_pdf_and_publishes_outputs():
+    job = workflow()["jobs"]["build"]
+    assert job["if"] == "github.event_name == 'push'"
+    assert step_using(job, "actions/checkout")["with"]["fetch-depth"] == 0  # calendar SEQUENCE needs the history
+    script = runs(job)
+    assert "libreoffice-writer" in script
+    assert script.index("libreoffice-writer") < script.index("prikaz build")
+    assert [args for args in prikaz_invocations(script) if args[0] == "build"] == [["build", "--pdf", "--format", "github"]]
+    assert step_using(job, "actions/upload-artifact")["with"] == {"name": "outputs", "path": "outputs/"}
+    assert step_using(job, "actions/upload-pages-artifact")["with"] == {"path": "outputs/"}
+    assert step_using(job, "actions/cache")["with"]["path"] == "outputs/.cache"
+    order = [step.get("uses", step.get("run", "")).split("@")[0] for step in steps(job)]
+    assert order.index("actions/cache") < order.index("prikaz build --pdf --format github") < order.index(
+        "actions/upload-pages-artifact")
+
+
+def test_the_deployment_has_the_pages_permissions_and_runs_one_at_a_time():
+    job = workflow()["jobs"]["deploy"]
+    assert job["needs"] == "build"
+    assert job["permissions"] == {"pages": "write", "id-token": "write"}
+    assert job["environment"] == {"name": "github-pages", "url": "${{ steps.deployment.outputs.page_url }}"}
+    assert job["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    assert [step["uses"].split("@")[0] for step in steps(job)] == ["actions/deploy-pages"]
+    assert steps(job)[0]["id"] == "deployment"
+
+
+def test_a_specs_repository_is_shown_how_to_install_a_pinned_prikaz():
+    for path in (WORKFLOW, CI_DOC, HOOKS):
+        text = path.read_text(encoding="utf-8")
+        assert "<host>/<owner>/prikaz" in text, path.name
+        # a placeholder, never a real host
+        assert not re.search(r"https://(?!<host>)", text.replace("https://<host>", "")), path.name
+    assert 'pip install "prikaz @ git+https://<host>/<owner>/prikaz.git@<tag or commit>"' in WORKFLOW.read_text(
+        encoding="utf-8")
+
+
+def test_the_gitlab_pipeline_checks_merge_requests_and_publishes_public_on_the_default_branch():
+    pipeline = gitlab_ci()
+    assert pipeline["variables"]["GIT_DEPTH"] == "0"
+    check = pipeline["prikaz-check"]
+    assert check["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert check["artifacts"]["reports"] == {"codequality": "gl-code-quality-report.json"}
+    pages = pipeline["pages"]
+    assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert pages["artifacts"]["paths"] == ["public"]
+    assert "cp -r outputs/* public/" in pages["script"][-1]
+
+
+def test_the_pre_commit_hooks_run_prikaz_on_spec_files():
+    hooks = {hook["id"]: hook for hook in load_yaml(HOOKS.read_text(encoding="utf-8"))}
+    assert set(hooks) == {"prikaz-check", "prikaz-fmt"}
+    check, fmt = hooks["prikaz-check"], hooks["prikaz-fmt"]
+    assert check["entry"] == "prikaz check" and check["pass_filenames"] is False
+    assert fmt["entry"] == "prikaz fmt --check" and fmt.get("pass_filenames", True) is True
+    for hook in hooks.values():
+        assert hook["language"] == "python"  # pre-commit installs this repository with pip: `prikaz` is its script
+        assert hook["files"] == r"^specs/.*\.ya?ml$"
+        pattern = re.compile(hook["files"])
+        assert pattern.search("specs/lipetsk-2022/budget.yaml") and pattern.search("specs/new/programme.yml")
+        assert not pattern.search("specs/lipetsk-2022/README.md") and not pattern.search("docs/ci.yaml")
+
+
+def test_an_installed_prikaz_carries_every_bundled_template():
+    """`pip install .` and `pip install "prikaz @ git+…"` build a wheel: the templates must be in it."""
+    data_files = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["data-files"]
+    installed = {Path(target) / Path(match).name for target, patterns in data_files.items()
+                 for pattern in patterns for match in glob.glob(str(REPO / pattern))}
+    templates = bundled_templates()
+    assert templates == REPO / "templates"  # in a checkout; an installed wheel looks in <prefix>/share/prikaz/templates
+    bundled = {Path("share/prikaz/templates") / path.relative_to(templates)
+               for path in templates.rglob("*") if path.is_file()}
+    assert bundled and installed == bundled
+
+
+@pytest.fixture
+def published_typo(tmp_path, copy_programme, replace_in) -> tuple[Path, int]:
+    """A copy of lipetsk-2022 with the amount of budget line 2 as the published order printed it."""
+    folder = copy_programme(tmp_path, "lipetsk-2022")
+    line = replace_in(folder / "budget.yaml", '      amount: "300 000,00"', '      amount: "30 0000, 00"')
+    return folder / "budget.yaml", line
+
+
+def test_the_annotation_a_pull_request_shows_for_a_known_mistake(published_typo, run_cli, tmp_path):
+    budget, line = published_typo
+    text = budget.read_text(encoding="utf-8").splitlines()[line - 1]
+    column = text.index("0000, 00") + 1  # the group of four digits, where the amount goes wrong
+
+    result = run_cli("check", "--format", "github", cwd=tmp_path)
+
+    assert result.code == 1
+    annotation = (f"::error file=specs/lipetsk-2022/budget.yaml,line={line},col={column},"
+                  f"endLine={line},endColumn={column + len('0000, 00')},title=P201 value-syntax::"
+                  f"сумма «30 0000, 00» записана неверно")
+    assert [out for out in result.stdout.splitlines() if out.startswith(annotation)], result.stdout
+
+
+def test_the_gitlab_job_turns_the_check_into_a_code_quality_report(published_typo, run_cli, tmp_path):
+    result = run_cli("check", "--format", "json", cwd=tmp_path)
+    (tmp_path / "prikaz-check.json").write_text(result.stdout, encoding="utf-8")
+    [converter] = [line for line in gitlab_ci()["prikaz-check"]["script"] if "<<'EOF'" in line]
+    program = re.search(r"<<'EOF'\n(.*)\nEOF", converter, re.DOTALL).group(1)
+    subprocess.run([sys.executable, "-c", program], cwd=tmp_path, check=True)
+    report = json.loads((tmp_path / "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    [problem] = [entry for entry in report if entry["check_name"] == "P201"]
+    assert problem["severity"] == "major"
+    assert problem["location"] == {"path": "specs/lipetsk-2022/budget.yaml", "lines": {"begin": published_typo[1]}}
+    assert problem["description"].startswith("P201 сумма «30 0000, 00» записана неверно")
+    assert len({entry["fingerprint"] for entry in report}) == len(report)
