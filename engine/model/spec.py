@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -302,12 +303,24 @@ class AppendixDocument(Silenceable):
 RoadmapField = Literal["number", "time", "activity", "owners", "result"]
 
 
+MAX_COLUMN_CM = Decimal(100)
+
+
+def _column_width(value: Decimal) -> Decimal:
+    """A width the page can hold: «1e400» or «-5» reached the DOCX renderer and crashed it (E901)."""
+    if not 0 < value <= MAX_COLUMN_CM:
+        raise PydanticCustomError("value_syntax", f"ширина столбца {value} см вне разумных пределов", {
+            "code": "M003", "hint": f"ширина в сантиметрах: больше 0 и не больше {MAX_COLUMN_CM}, например 3.5",
+            "offset": 0, "length": 0})
+    return value
+
+
 class Column(SpecModel):
     """Столбец таблицы дорожной карты."""
 
     field: RoadmapField = Field(description="Что в столбце: number, time, activity, owners, result")
     heading: str = Field(description="Заголовок столбца, как в документе")
-    width: Decimal | None = Field(None, description="Ширина в сантиметрах")
+    width: Annotated[Decimal, AfterValidator(_column_width)] | None = Field(None, description="Ширина в сантиметрах")
 
 
 class Owner(Silenceable):
