@@ -90,3 +90,42 @@ def cli_main(capsys, monkeypatch):
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+# --- added for tests/bad_inputs, tests/faults, tests/fuzz ------------------------------------------
+
+
+def _tree_state(root: Path) -> dict[str, tuple]:
+    """Everything under `root`: {relative path: ("file", sha256) | ("dir",) | ("link", target)}."""
+    import hashlib
+
+    state: dict[str, tuple] = {}
+    if not root.exists():
+        return state
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_symlink():
+            state[relative] = ("link", os.readlink(path))
+        elif path.is_dir():
+            state[relative] = ("dir",)
+        else:
+            state[relative] = ("file", hashlib.sha256(path.read_bytes()).hexdigest())
+    return state
+
+
+@pytest.fixture
+def tree_state():
+    """`tree_state(folder)` → {relative path: kind and sha256}: compare outputs/ before and after, byte for byte."""
+    return _tree_state
+
+
+@pytest.fixture(scope="session")
+def bundled_outputs(tmp_path_factory) -> Path:
+    """A good `prikaz build specs` (a subprocess, once per session): the «previous outputs» a failed build keeps.
+
+    Copy it before use (`shutil.copytree(bundled_outputs, target, symlinks=True)`); never write into it.
+    """
+    outputs = tmp_path_factory.mktemp("bundled") / "outputs"
+    result = _run_subprocess("build", str(SPECS), "-o", str(outputs), timeout=300)
+    assert result.code == 0, result.output
+    return outputs

@@ -1,0 +1,217 @@
+"""Every bad input, through the real command line: `prikaz build <case specs> -o <outputs>`.
+
+`outputs/` starts as a good build of the bundled specs. For each case (corpus_cases.py explains
+the layout) the build must answer with the expected exit code and codes, every diagnostic must
+carry file:line:col inside the case's spec tree, nothing may leak a Python traceback or run a
+payload, and `outputs/` must be byte for byte what it was. A case the engine accepts (exit 0:
+a BOM, CRLF, «&» in a title) must render its texts literally and add files without touching
+any file that was there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from corpus_cases import CASES, PROGRAMME, Case, all_cases
+from corpus_generated import MARKER
+
+from conftest import PROGRAMMES
+
+REPO = Path(__file__).resolve().parents[2]
+ALL = all_cases()
+PARAMS = [pytest.param(case, id=case.name, marks=[pytest.mark.xfail(strict=True, reason=case.expected.xfail)]
+                       if case.expected.xfail else []) for case in ALL]
+
+_SEVERITY = r"(?:ошибка|предупреждение|замечание)"
+HEADER = re.compile(rf"^(?P<file>\S+):(?P<line>\d+):(?P<column>\d+): (?P<code>[A-Z]\d{{3}}) {_SEVERITY}: ")
+LOOSE_HEADER = re.compile(rf"\b[A-Z]\d{{3}} {_SEVERITY}: ")           # a header, whatever its location
+GUTTER = re.compile(r"^\s*\d*\s\|")                                   # a source snippet line
+SUMMARY = re.compile(r"^Найдено: (.*)\.$", re.M)
+PYTHON_ERROR = re.compile(r"\b\w*(?:Error|Exception)\b:")              # «ValueError: …» of Python
+CRASH_CODES = {"E900", "E901"}                                         # a check or a renderer crashed
+OTHER_USER = 65534                                                     # nobody
+
+
+def _as_other_user() -> list[str] | None:
+    """The command prefix that drops root's privileges, or None if not needed; skips where impossible."""
+    if os.geteuid() != 0:
+        return None
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("чтобы проверить права 000 от имени root, нужен setpriv (util-linux)")
+    return [setpriv, f"--reuid={OTHER_USER}", f"--regid={OTHER_USER}", "--clear-groups"]
+
+
+def _build(work: Path, prefix: list[str] | None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO), SOURCE_DATE_EPOCH="1700000000",
+               PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run([*(prefix or []), sys.executable, "-m", "engine.cli", "build", "specs", "-o", "outputs"],
+                          cwd=work, env=env, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                          timeout=180, stdin=subprocess.DEVNULL)
+
+
+def _open_up(root: Path) -> None:
+    """Give back the permissions a case took away, so the folder can be inspected and removed."""
+    for path in [root, *root.rglob("*")]:
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
+
+
+def _diagnostics(stdout: str) -> list[re.Match]:
+    headers = [line for line in stdout.split("\n") if LOOSE_HEADER.search(line) and not GUTTER.match(line)]
+    matches = [HEADER.match(line) for line in headers]
+    assert all(matches), "диагностика без файл:строка:столбец:\n" + "\n".join(
+        line for line, match in zip(headers, matches) if not match)
+    counted = sum(int(number) for number in re.findall(r"(\d+) \w+", SUMMARY.search(stdout).group(1))) \
+        if SUMMARY.search(stdout) else 0
+    assert counted == len(matches), f"итог насчитал {counted} сообщений, а строк с местом {len(matches)}"
+    return matches
+
+
+def _inside(work: Path, relative: str) -> Path:
+    path = Path(os.path.normpath(work / relative))
+    assert path == work / "specs" or (work / "specs") in path.parents, f"место вне дерева спецификаций: {relative}"
+    return path
+
+
+def _check_position(path: Path, line: int, column: int) -> None:
+    """A location inside a text file lies inside its text (a folder, binary or huge file: its start)."""
+    if path.is_symlink() or not path.is_file() or path.stat().st_size > 4 * 1024 * 1024:
+        assert (line, column) == (1, 1), (path, line, column)
+        return
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (UnicodeDecodeError, PermissionError):
+        return                       # the encoding diagnostic points at the bad byte: checked per case
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    assert 1 <= line <= len(lines), (path.name, line, len(lines))
+    assert 1 <= column <= len(lines[line - 1]) + 1, (path.name, line, column, lines[line - 1][:80])
+
+
+def _rendered_texts(outputs: Path, names: set[str]) -> str:
+    """All text of the rendered files among `names` (DOCX: every XML part; others: as text)."""
+    texts = []
+    for name in sorted(names):
+        path = outputs / name
+        if not path.is_file():
+            continue
+        if path.suffix == ".docx":
+            with zipfile.ZipFile(path) as package:
+                texts.extend(package.read(member).decode("utf-8") for member in package.namelist()
+                             if member.endswith(".xml"))
+        else:
+            texts.append(path.read_bytes().decode("utf-8"))
+    return "\n".join(texts)
+
+
+def _docx_text(outputs: Path, names: set[str]) -> str:
+    import docx
+    from docx.oxml.ns import qn
+
+    texts = []
+    for name in sorted(n for n in names if n.endswith(".docx")):
+        document = docx.Document(str(outputs / name))
+        texts.extend("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document.element.body.iter(qn("w:p")))
+    return "\n".join(texts).replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("case", PARAMS)
+def test_bad_input(case: Case, bundled_outputs: Path, tmp_path: Path, tree_state):
+    expected = case.expected
+    prefix = _as_other_user() if expected.as_other_user else None
+    work = Path(tempfile.mkdtemp(prefix=f"corpus-{case.name[:40]}-")) if prefix else tmp_path
+    try:
+        if prefix:
+            work.chmod(0o755)
+        case.make(work)
+        outputs = work / "outputs"
+        shutil.copytree(bundled_outputs, outputs, symlinks=True)
+        before = tree_state(outputs)
+        completed = _build(work, prefix)
+        after = tree_state(outputs)
+        _assert_answer(case, work, completed, before, after)
+    finally:
+        if prefix:
+            _open_up(work)
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _assert_answer(case: Case, work: Path, completed: subprocess.CompletedProcess, before: dict, after: dict):
+    expected = case.expected
+    stdout, stderr = completed.stdout, completed.stderr
+    shown = f"\n--- stdout\n{stdout[-6000:]}\n--- stderr\n{stderr[-6000:]}"
+    assert completed.returncode == expected.exit, f"код выхода {completed.returncode}, ожидался {expected.exit}" + shown
+
+    for stream in (stdout, stderr):
+        assert "Traceback" not in stream and 'File "' not in stream, "трассировка Python" + shown
+        assert not PYTHON_ERROR.search(stream), f"исключение Python: {PYTHON_ERROR.search(stream).group()}" + shown
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", stream), "управляющий символ в выводе (терминал)" + shown
+        assert "<class" not in stream and "root:x:0" not in stream, "выполнено или прочитано лишнее" + shown
+    assert not list(work.rglob(MARKER)), "полезная нагрузка выполнилась: создан файл " + MARKER
+
+    diagnostics = _diagnostics(stdout)
+    codes = [m["code"] for m in diagnostics]
+    if expected.exit == 2:
+        assert stderr.strip() or diagnostics, "код 2 без объяснения" + shown
+    if expected.exit == 1:
+        assert diagnostics, "код 1 без единого сообщения" + shown
+    for code in expected.codes:
+        assert code in codes, f"нет {code} среди {codes}" + shown
+    crashed = CRASH_CODES & set(codes) - set(expected.codes)
+    assert not crashed, f"сбой движка вместо сообщения: {sorted(crashed)}" + shown
+    for match in diagnostics:
+        _check_position(_inside(work, match["file"]), int(match["line"]), int(match["column"]))
+    if expected.file is not None:
+        places = [(Path(m["file"]).name, int(m["line"])) for m in diagnostics if m["code"] == expected.codes[0]]
+        if expected.line is None:
+            assert expected.file in [name for name, _ in places], (expected.file, places, shown)
+        else:
+            assert (expected.file, expected.line) in places, (expected.file, expected.line, places, shown)
+
+    outputs = work / "outputs"
+    if expected.exit != 0:
+        changed = sorted(set(before) ^ set(after) | {k for k in before if k in after and before[k] != after[k]})
+        assert not changed, f"outputs/ изменился: {changed[:20]}"
+        return
+    # an accepted case renders its programme and rewrites the files that span programmes (index, feeds);
+    # the bundled programmes' folders stay as they were, and nothing of the previous build goes missing
+    assert set(before) <= set(after), f"пропали: {sorted(set(before) - set(after))[:20]}"
+    kept = {k: v for k, v in before.items() if k.split("/")[0] in PROGRAMMES}
+    assert kept and {k: after[k] for k in kept} == kept, "папки прежних программ изменились"
+    added = set(after) - set(before)
+    assert any(name.startswith(f"{PROGRAMME}/") for name in added), "программа случая не собрана"
+    assert not [name for name in after if "/." in f"/{name}" and name.split("/")[0] not in (".cache",)
+                and not name.startswith(".manifest")], f"служебные папки в outputs/: {sorted(after)}"
+    rendered = _rendered_texts(outputs, added)
+    assert "<class" not in rendered
+    words = _docx_text(outputs, added)
+    for text in expected.shows:
+        assert text in words, f"в документах нет «{text[:60]}…»"
+
+
+def test_corpus_is_large_and_covers_the_brief():
+    assert len(ALL) >= 80
+    names = " ".join(case.name for case in ALL)
+    for topic in ("syntax", "tab", "type", "unknown-key", "duplicate", "empty", "20-megabytes", "bytes-random",
+                  "cp1251", "utf16", "bom", "crlf", "alias", "nesting", "amount-negative", "amount-nan",
+                  "amount-huge", "31-02", "00-00", "window", "cycle", "missing-id", "jinja", "xml", "control",
+                  "100k", "template-path", "symlink", "directory-named-yaml", "unreadable"):
+        assert topic in names, topic
+
+
+def test_committed_cases_only_hold_what_differs():
+    """An overlay file that equals the base file is noise: the case would not show what it is about."""
+    base = REPO / "tests" / "bad_inputs" / "_base" / PROGRAMME
+    for expected in sorted(CASES.glob("*/expected.yaml")):
+        overlay = expected.parent / PROGRAMME
+        for file in sorted(overlay.glob("*")) if overlay.is_dir() else []:
+            same = (base / file.name).is_file() and (base / file.name).read_bytes() == file.read_bytes()
+            assert not same, f"{expected.parent.name}/{file.name} равен базовому файлу"
