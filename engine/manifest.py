@@ -26,6 +26,7 @@ MANIFEST = ".manifest.json"
 FORMAT = "prikaz-manifest/1"
 ENGINE = Path(__file__).resolve().parent
 
+
 @functools.cache
 def engine_digest() -> str:
     """The engine's version as the outputs see it: a digest of its own source files, computed once per process."""
