@@ -19,6 +19,16 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.diagnostics import Diagnostic, Severity, Span
 
+try:  # libyaml through PyYAML: the same node graph as ruamel's, composed in C (see _compose_in_c)
+    import yaml as _libyaml
+
+    _C_LOADER = _libyaml.CSafeLoader if _libyaml.__with_libyaml__ else None
+    _SCALAR, _SEQUENCE, _MAPPING = ((ScalarNode, _libyaml.ScalarNode), (SequenceNode, _libyaml.SequenceNode),
+                                    (MappingNode, _libyaml.MappingNode))
+except ImportError:  # pragma: no cover - PyYAML is a dependency; without it every file takes ruamel's path
+    _C_LOADER = None
+    _SCALAR, _SEQUENCE, _MAPPING = ScalarNode, SequenceNode, MappingNode
+
 Path_ = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -113,6 +123,10 @@ def _scalar_text(node: ScalarNode) -> str:
     return node.value.replace("\a", "") if node.style == ">" else node.value
 
 
+class _ReadWithRuamel(Exception):
+    """A file composed by libyaml that only ruamel's nodes give the exact positions of."""
+
+
 class _Builder:
     def __init__(self, file: Path):
         self.file = file
@@ -121,6 +135,8 @@ class _Builder:
         self._seen: set[int] = set()
 
     def build(self, node: Node, path: Path_, depth: int = 0):
+        if getattr(node, "style", None) == "" == node.value:
+            raise _ReadWithRuamel  # libyaml places an empty value elsewhere than ruamel does
         span = _span(self.file, node)
         self.sources.values[path] = span
         if depth > MAX_DEPTH:
@@ -138,17 +154,17 @@ class _Builder:
                 "напишите значение один раз и сошлитесь на него по id (например, owner: iro)",
             ))
             return None
-        if isinstance(node, ScalarNode):
+        if isinstance(node, _SCALAR):
             if not node.tag.startswith("tag:yaml.org,2002:"):
                 self.diagnostics.append(_diag(
                     "Y007", "tag", f"теги YAML не поддерживаются: {node.tag}", span, "уберите тег, начинающийся с «!»",
                 ))
-            if node.style is None and node.value in _NULLS:
+            if not node.style and node.value in _NULLS:  # plain: None in ruamel, '' in libyaml
                 return None
             return self.text(node, span)
-        if isinstance(node, SequenceNode):
+        if isinstance(node, _SEQUENCE):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, MappingNode):
+        if isinstance(node, _MAPPING):
             return self.mapping(node, path, depth)
         return None
 
@@ -165,7 +181,7 @@ class _Builder:
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
             key_span = _span(self.file, key_node)
-            if not isinstance(key_node, ScalarNode):
+            if not isinstance(key_node, _SCALAR):
                 self.diagnostics.append(_diag(
                     "Y004", "complex-key", "ключ должен быть простым словом", key_span,
                     "ключи пишутся как «title:», без списков и словарей",
@@ -238,15 +254,46 @@ def _prescan(file: Path, text: str) -> list[Diagnostic]:
     return []
 
 
+# Where libyaml (YAML 1.1) and ruamel (YAML 1.2, anchors kept on the nodes) could read a text
+# differently: anchors and tags, directives and document end markers, the line breaks 1.1 knows
+# and 1.2 does not, a BOM; block scalars whose header has a comment glued to it or is followed
+# by a blank line (libyaml takes some that ruamel refuses).
+_RUAMEL_ONLY = re.compile(r"[&!\x85\u2028\u2029\ufeff]|^%|^\.\.\.|[|>][-+0-9]*(#|( +#[^\n]*)?\n *\n)",
+                          re.MULTILINE)
+
+
+def _compose_in_c(text: str) -> list | None:
+    """The nodes of a plain, valid file composed by libyaml, about 15× faster than ruamel's pure-Python reader.
+
+    None — read it with ruamel — for a file that is not plain (anchors, tags, directives,
+    unusual line breaks) or that libyaml refuses: ruamel's reading is the reference, and
+    its errors are the ones the diagnostics translate. For a plain valid file both give
+    the same values, styles and positions (tests/bench/test_yaml_fast_path.py).
+    """
+    if _C_LOADER is None or not text.endswith("\n") or _RUAMEL_ONLY.search(text):
+        return None
+    try:
+        nodes = list(_libyaml.compose_all(text, Loader=_C_LOADER))
+    except Exception:  # noqa: BLE001 - any refusal: ruamel reads it again and reports it precisely
+        return None
+    # a spec file is one mapping; anything else is a mistake, reported from ruamel's reading
+    return nodes if len(nodes) == 1 and isinstance(nodes[0], _libyaml.MappingNode) else None
+
+
 def parse_yaml(file: Path, text: str, root: Path_ = ()) -> LoadedFile:
     """Compose YAML text into positioned plain data. Never raises."""
     sources = SourceMap(texts={file: text})
     problems = _prescan(file, text)
     if problems:
         return LoadedFile(file, None, sources, problems)
-    yaml = YAML(typ="rt", pure=True)
+    nodes = _compose_in_c(text)
+    if nodes is not None:
+        try:
+            return _built(file, nodes, root, sources)
+        except _ReadWithRuamel:
+            pass
     try:
-        nodes = list(yaml.compose_all(text))
+        nodes = list(YAML(typ="rt", pure=True).compose_all(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -260,6 +307,11 @@ def parse_yaml(file: Path, text: str, root: Path_ = ()) -> LoadedFile:
             "Y001", "syntax", f"файл не читается как YAML: {type(exc).__name__}", Span.whole_file(file),
             "проверьте отступы и кавычки",
         )])
+    return _built(file, nodes, root, sources)
+
+
+def _built(file: Path, nodes: list, root: Path_, sources: SourceMap) -> LoadedFile:
+    """Composed nodes → positioned plain data."""
     if len(nodes) > 1:
         second = nodes[1]
         return LoadedFile(file, None, sources, [_diag(
