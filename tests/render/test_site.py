@@ -335,3 +335,24 @@ def test_a_broken_site_template_is_reported_at_its_line(tmp_path, old, new):
     [diagnostic] = failure.value.diagnostics
     assert diagnostic.code == "W101"
     assert diagnostic.span.file == templates / "site" / "programme.html" and diagnostic.span.line == line
+
+
+def test_a_missing_site_file_and_a_renderer_bug_are_diagnostics_not_tracebacks(tmp_path, monkeypatch):
+    model = check_tree(REPO / "specs" / "lipetsk-2022").programmes[0].model
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES / "site", templates / "site")
+    (templates / "site" / "site.css").unlink()
+    options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=templates, outputs=tmp_path / "outputs")
+    with pytest.raises(RenderError) as missing:
+        render_site([RenderedProgramme(model, ())], options)
+    assert [d.code for d in missing.value.diagnostics] == ["W101"]
+    assert "site.css" in missing.value.diagnostics[0].message
+
+    def broken(data):
+        raise KeyError("windows")
+
+    monkeypatch.setattr("engine.render.site.timeline", broken)
+    with pytest.raises(RenderError) as bug:
+        render_site([RenderedProgramme(model, ())], BuildOptions(DOCX_BUILD_TIME, TEMPLATES, tmp_path / "outputs"))
+    assert [d.code for d in bug.value.diagnostics] == ["W102"]
+    assert "KeyError" in bug.value.diagnostics[0].message

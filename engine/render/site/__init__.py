@@ -69,31 +69,40 @@ def _template_error(folder: Path, exc: TemplateError) -> RenderError:
                                    _TEMPLATE_HINT, "site-template")])
 
 
-def render_site(programmes: list[RenderedProgramme], options: BuildOptions) -> dict[str, bytes]:
-    """{path under outputs/: bytes} of the whole site."""
-    folder = options.templates / SITE_TEMPLATES
+def _site(programmes: list[RenderedProgramme], folder: Path) -> dict[str, bytes]:
     environment = _environment(folder)
     ordered = sorted(programmes, key=lambda rendered: rendered.model.id)
     exported = {rendered.model.id: export_programme(rendered.model) for rendered in ordered}
-    site = {"built": formats.date_numeric(options.build_time.date())}
-    files: dict[str, bytes] = {}
-    try:
-        files[INDEX] = environment.get_template("index.html").render(
-            site=site, root="", schema=SCHEMA_FILE, feeds=organisation_feeds(ordered, exported),
-            programmes=[{"id": rendered.model.id, "data": exported[rendered.model.id],
-                         "period": period_text(exported[rendered.model.id]),
-                         "documents": documents(exported[rendered.model.id], rendered.files)}
-                        for rendered in ordered]).encode("utf-8")
-        page = environment.get_template("programme.html")
-        for rendered in ordered:
-            data = exported[rendered.model.id]
-            files[f"{rendered.model.id}/{INDEX}"] = page.render(
-                site=site, root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data),
-                timeline=timeline(data), documents=documents(data, rendered.files), feeds=feeds(data, rendered.files),
-                budget_chart=budget_chart(data["budget"]) if "budget" in data else None).encode("utf-8")
-    except TemplateError as exc:
-        raise _template_error(folder, exc) from None
+    files = {INDEX: environment.get_template("index.html").render(
+        root="", schema=SCHEMA_FILE, feeds=organisation_feeds(ordered, exported),
+        programmes=[{"id": rendered.model.id, "data": exported[rendered.model.id],
+                     "period": period_text(exported[rendered.model.id]),
+                     "documents": documents(exported[rendered.model.id], rendered.files)}
+                    for rendered in ordered]).encode("utf-8")}
+    page = environment.get_template("programme.html")
+    for rendered in ordered:
+        data = exported[rendered.model.id]
+        files[f"{rendered.model.id}/{INDEX}"] = page.render(
+            root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data),
+            timeline=timeline(data), documents=documents(data, rendered.files), feeds=feeds(data, rendered.files),
+            budget_chart=budget_chart(data["budget"]) if "budget" in data else None).encode("utf-8")
     for name in STATIC_FILES:
         files[name] = (folder / name).read_bytes()
     files[SCHEMA_FILE] = (json.dumps(file_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
+
+
+def render_site(programmes: list[RenderedProgramme], options: BuildOptions) -> dict[str, bytes]:
+    """{path under outputs/: bytes} of the whole site."""
+    folder = options.templates / SITE_TEMPLATES
+    try:
+        return _site(programmes, folder)
+    except TemplateError as exc:
+        raise _template_error(folder, exc) from None
+    except OSError as exc:
+        raise RenderError([Diagnostic("W101", Severity.ERROR, f"шаблон сайта: нет файла {exc.filename}",
+                                      Span.whole_file(folder), _TEMPLATE_HINT, "site-template")]) from None
+    except Exception as exc:  # a bug here must cost the site, not the build: the documents are written already
+        raise RenderError([Diagnostic("W102", Severity.ERROR, f"сбой при создании сайта: {type(exc).__name__}: {exc}",
+                                      None, "документы и календари собраны; сообщите разработчикам",
+                                      "site-failed")]) from None
