@@ -20,7 +20,7 @@ import os
 import shutil
 import subprocess
 import sysconfig
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -73,22 +73,44 @@ class BuildReport:
         return has_errors(self.all_diagnostics)
 
 
-def build_time(specs: Path) -> dt.datetime:
-    """A fixed timestamp for reproducible files: SOURCE_DATE_EPOCH, else the specs' last commit, else the epoch.
+EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
 
-    Never the wall clock: the same specs must give the same bytes.
+
+def build_times(specs: Path, directories: list[Path]) -> dict[Path, dt.datetime]:
+    """A fixed timestamp per programme for reproducible files — never the wall clock.
+
+    SOURCE_DATE_EPOCH when set; else the last commit that touched the programme's own folder
+    (one `git log` over the specs), so a commit to one programme leaves the others' bytes, and
+    their incremental builds, alone; outside git, 1980-01-01 (the zip format's first day).
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        fixed = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        return {directory: fixed for directory in directories}
+    last = _last_commits(specs, directories)
+    return {directory: last.get(directory, EPOCH_1980) for directory in directories}
+
+
+def _last_commits(specs: Path, directories: list[Path]) -> dict[Path, dt.datetime]:
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct", "--", "."], cwd=specs, capture_output=True,
-                             text=True, timeout=10, check=False).stdout.strip()
-        if out.isdigit():
-            return dt.datetime.fromtimestamp(int(out), dt.timezone.utc)
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=specs, capture_output=True, text=True,
+                             timeout=10, check=False).stdout.strip()
+        if not top:
+            return {}
+        log = subprocess.run(["git", "log", "--format=%x00%ct", "--name-only", "--", "."], cwd=specs,
+                             capture_output=True, text=True, timeout=60, check=False).stdout
     except (OSError, subprocess.SubprocessError):
-        pass
-    return dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+        return {}
+    folders = {directory.resolve(): directory for directory in directories}
+    found: dict[Path, dt.datetime] = {}
+    for commit in log.split("\x00")[1:]:  # newest first
+        stamp, *names = commit.strip().split("\n")
+        when = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
+        for name in names:
+            directory = folders.get((Path(top) / name).resolve().parent)
+            if directory is not None and directory not in found:
+                found[directory] = when
+    return found
 
 
 def _recover(outputs: Path, name: str) -> None:
@@ -198,18 +220,19 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
           progress: Progress | None = None) -> BuildReport:
     """Check every programme; render those without errors whose inputs changed (all with `force`); swap them in."""
     checked = check_tree(specs)
-    built_at = build_time(specs)
-    histories = calendar_histories([r.model for r in checked.programmes if r.ok], built_at, outputs / HISTORY_CACHE)
-    options = BuildOptions(build_time=built_at, templates=TEMPLATES, outputs=outputs, pdf=pdf,
-                           extra={CALENDAR_HISTORY: histories})
+    good = [r.model for r in checked.programmes if r.ok]
+    times = {model.id: at for model, at in zip(good, build_times(specs, [m.directory for m in good]).values())}
+    histories = calendar_histories(good, times, outputs / HISTORY_CACHE)
+    # files that span programmes change whenever one of them does: they carry the latest time
+    options = BuildOptions(build_time=max(times.values(), default=EPOCH_1980), templates=TEMPLATES, outputs=outputs,
+                           pdf=pdf, extra={CALENDAR_HISTORY: histories})
     report = BuildReport(checked, [ProgrammeBuild(r) for r in checked.programmes],
                          diagnostics=[d for history in histories.values() for d in history.diagnostics])
     no_libreoffice = libreoffice_missing() if pdf else None
     if no_libreoffice:
         report.diagnostics.append(no_libreoffice)      # a warning: the DOCX are still written
     manifest = Manifest.load(outputs)
-    common = {"engine": engine_digest(), "bundled_templates": str(TEMPLATES), "build_time": built_at.isoformat(),
-              "pdf": pdf and no_libreoffice is None}
+    common = {"engine": engine_digest(), "bundled_templates": str(TEMPLATES), "pdf": pdf and no_libreoffice is None}
     stale: list[tuple[ProgrammeBuild, dict]] = []
     for item in report.programmes:
         if not item.result.ok:
@@ -218,7 +241,7 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
         if model.id in SHARED_FOLDERS:
             report.diagnostics.append(_reserved_id(model))
             continue
-        inputs = _programme_inputs(model, histories[model.id], common)
+        inputs = dict(_programme_inputs(model, histories[model.id], common), build_time=times[model.id].isoformat())
         record = manifest.programmes.get(model.id)
         if (not force and record is not None and record.digest == _programme_digest(inputs, record.templates)
                 and record.intact(outputs / model.id)):
@@ -230,7 +253,7 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
         if progress is not None:
             progress(model.id, done, len(stale))
         try:
-            files = render_programme(model, options)
+            files = render_programme(model, replace(options, build_time=times[model.id]))
         except RenderError as exc:
             report.diagnostics.extend(exc.diagnostics)
             continue

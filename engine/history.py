@@ -68,11 +68,14 @@ class CalendarHistory:
         return self.revisions.get(uid) or Revision(0, build_time)
 
 
-def calendar_histories(models: list[ProgrammeModel], build_time: dt.datetime,
+def calendar_histories(models: list[ProgrammeModel], build_times: dict[str, dt.datetime],
                        cache_file: Path | None) -> dict[str, CalendarHistory]:
-    """The history of every programme to be built; never raises (no history is a note, not an error)."""
+    """The history of every programme to be built; never raises (no history is a note, not an error).
+
+    `build_times` is each programme's build time, which dates a change not committed yet.
+    """
     cache = _FingerprintCache(cache_file)
-    histories = {model.id: _calendar_history(model, build_time, cache) for model in models}
+    histories = {model.id: _calendar_history(model, build_times[model.id], cache) for model in models}
     cache.save()
     return histories
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -327,3 +328,31 @@ def test_a_terminal_shows_a_progress_line_and_ci_does_not(tree):
     quiet = _run_on_terminal(tree, {"CI": "true"})
     assert "сборка" not in quiet and "\x1b[" not in quiet
     assert "lipetsk-2022: 10 файлов → outputs/lipetsk-2022/" in quiet
+
+
+def _git(root: Path, *args: str, when: int | None = None) -> None:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@t")
+    if when is not None:
+        env.update(GIT_AUTHOR_DATE=f"{when} +0000", GIT_COMMITTER_DATE=f"{when} +0000")
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def test_a_commit_to_one_programme_rebuilds_only_that_programme(tmp_path, rendered):
+    """Each programme is dated by its own last commit, so a commit elsewhere does not touch its bytes."""
+    root = tmp_path / "repo"
+    for name in PROGRAMMES:
+        shutil.copytree(REPO / "specs" / name, root / "specs" / name)
+    _git(root, "init", "-q")
+    _git(root, "add", ".")
+    _git(root, "commit", "-qm", "first", when=1_700_000_000)
+    assert not build(root / "specs", root / "outputs").failed
+    lysva_before = snapshot(root / "outputs" / "lysva-2021")
+    budget = root / "specs" / "lipetsk-2022" / "budget.yaml"
+    budget.write_text(budget.read_text(encoding="utf-8").replace(MENTORS, MENTORS_EDITED), encoding="utf-8")
+    _git(root, "commit", "-qam", "second", when=1_700_100_000)
+    rendered.clear()
+    report = build(root / "specs", root / "outputs")
+    assert not report.failed, report.all_diagnostics
+    assert rendered == ["lipetsk-2022"]
+    assert snapshot(root / "outputs" / "lysva-2021") == lysva_before
