@@ -1,0 +1,314 @@
+"""The scale benchmark of issue 6: `prikaz check` and `prikaz build` of 1 … 1,000 synthetic programmes.
+
+    .venv/bin/python bench/run.py                          # sizes 1,10,100,1000; table into BENCHMARKS.md
+    .venv/bin/python bench/run.py --sizes 1,10 --no-write  # a quick look, nothing written
+    .venv/bin/python bench/run.py --engine /tmp/old --json bench/results/before.json --no-write
+                                                           # measure another checkout of the engine
+
+For each size N, bench/generate.py writes N programmes of realistic size into a temporary specs
+folder (outside any git repository), then the real command line runs as a subprocess,
+`python -m engine.cli check SPECS --format json` (asserted: exit 0 and no diagnostic at all) and
+`python -m engine.cli build SPECS -o OUT` into an empty folder (asserted: exit 0, every programme's
+folder written). Each is measured from outside:
+
+    wall        time.perf_counter around the process
+    CPU         user + system time of the process and every child it waited for (os.wait4)
+    max RSS     the largest resident set of the process or any of its children (os.wait4's
+                ru_maxrss, as /usr/bin/time -v reports it)
+    peak RSS Σ  the largest sum of the resident sets of the process and all its descendants at
+                once, sampled every 20 ms from /proc — what a pool of worker processes costs together
+
+Also measured: `check` of the bundled specs as a new process each time (interpreter start and
+imports included; median of --runs runs), and the engine's per-document render time against
+bare docxtpl (bench/render_ratio.py, which says exactly what each side includes).
+
+With --write (the default) the Markdown table replaces the section between the markers
+`<!-- bench/run.py: begin -->` and `<!-- bench/run.py: end -->` of BENCHMARKS.md; results
+saved with --json can be shown beside it as «before» with --before FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.generate import programme_id, write_tree  # noqa: E402
+
+BEGIN, END = "<!-- bench/run.py: begin -->", "<!-- bench/run.py: end -->"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class Measurement:
+    wall: float        # s
+    cpu: float         # s, user + system, children included
+    max_rss: int       # KiB, largest single process
+    peak_rss_sum: int  # KiB, largest sampled sum over the process tree
+    code: int
+    stdout: str
+    stderr: str
+
+    def summary(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if k not in ("stdout", "stderr")}
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        tree.setdefault(int(fields[1]), []).append(int(entry))
+    return tree
+
+
+def _tree_rss(root: int) -> int:
+    """Resident KiB of `root` and all its descendants now."""
+    tree, total, stack = _children(), 0, [root]
+    while stack:
+        pid = stack.pop()
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as statm:
+                total += int(statm.read().split()[1]) * PAGE // 1024
+        except (OSError, IndexError, ValueError):
+            pass
+        stack.extend(tree.get(pid, ()))
+    return total
+
+
+def run(command: list[str], cwd: Path, env: dict | None = None) -> Measurement:
+    """Run a command to its end; time, CPU and memory of it and its children."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], _tree_rss(process.pid))
+                done.wait(0.02)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Measurement(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, max(peak[0], usage.ru_maxrss),
+                           process.returncode, out.read().decode("utf-8", "replace"),
+                           err.read().decode("utf-8", "replace"))
+
+
+def _cli(engine: Path) -> tuple[list[str], dict]:
+    """`python -m engine.cli` of the engine checkout `engine` (its folder first on the path)."""
+    env = dict(os.environ, PYTHONPATH=str(engine), PYTHONIOENCODING="utf-8")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    env.pop("CI", None)
+    return [sys.executable, "-m", "engine.cli"], env
+
+
+def machine() -> dict:
+    model = "?"
+    with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as meminfo:
+        total_kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+    os_name = platform.platform()
+    try:
+        with open("/etc/os-release", encoding="utf-8") as release:
+            os_name = next(line.split("=", 1)[1].strip().strip('"') for line in release
+                           if line.startswith("PRETTY_NAME")) + f", Linux {platform.release()}"
+    except (OSError, StopIteration):
+        pass
+    return {"nproc": len(os.sched_getaffinity(0)), "cpu": model, "ram_gib": round(total_kib / 1024 / 1024, 1),
+            "python": platform.python_version(), "os": os_name, "load": os.getloadavg()[0]}
+
+
+def _commit(engine: Path) -> str:
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=engine, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", "engine"], cwd=engine, capture_output=True, text=True)
+    commit = out.stdout.strip() or "?"
+    return commit + ("+changes" if dirty.stdout.strip() else "")
+
+
+def bundled_check(engine: Path, runs: int) -> dict:
+    command, env = _cli(engine)
+    results = []
+    for _ in range(runs + 1):
+        measured = run(command + ["check", str(engine / "specs")], engine, env)
+        assert measured.code == 0, measured.stdout + measured.stderr
+        results.append(measured)
+    results = results[1:]           # the first run warms the disk cache and the bytecode
+    return {"runs": runs, "wall_median": statistics.median(r.wall for r in results),
+            "wall_min": min(r.wall for r in results), "cpu_median": statistics.median(r.cpu for r in results),
+            "max_rss": max(r.max_rss for r in results)}
+
+
+def scale(engine: Path, size: int, keep: Path | None) -> dict:
+    command, env = _cli(engine)
+    root = Path(tempfile.mkdtemp(prefix=f"prikaz-bench-{size}-", dir=keep))
+    try:
+        specs, outputs = root / "specs", root / "outputs"
+        started = time.perf_counter()
+        write_tree(specs, size)
+        generated = time.perf_counter() - started
+        check = run(command + ["check", str(specs), "--format", "json"], engine, env)
+        assert check.code == 0, f"check of {size} synthetic programmes: exit {check.code}\n{check.stdout[:3000]}{check.stderr[-3000:]}"
+        assert json.loads(check.stdout) == [], f"diagnostics in synthetic programmes: {check.stdout[:3000]}"
+        build = run(command + ["build", str(specs), "-o", str(outputs)], engine, env)
+        assert build.code == 0, f"build of {size} synthetic programmes: exit {build.code}\n{build.stdout[-3000:]}{build.stderr[-3000:]}"
+        for index in range(1, size + 1):
+            folder = outputs / programme_id(index)
+            assert len(list(folder.glob("*.docx"))) == 5 and (folder / "calendar.ics").is_file(), folder
+        files = [p for p in outputs.rglob("*") if p.is_file()]
+        return {"size": size, "generate_s": generated, "check": check.summary(), "build": build.summary(),
+                "output_files": len(files), "output_mb": sum(p.stat().st_size for p in files) / 1e6}
+    finally:
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def render_ratio(engine: Path, runs: int) -> list[dict]:
+    env = dict(os.environ, PYTHONPATH=f"{engine}{os.pathsep}{REPO}")
+    out = subprocess.run([sys.executable, str(HERE / "render_ratio.py"), "--runs", str(runs), "--json"], cwd=engine,
+                         env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def _mb(kib: int) -> str:
+    return f"{kib / 1024:.0f} MB"
+
+
+def markdown(results: dict, before: dict | None = None) -> str:
+    m = results["machine"]
+    lines = [
+        f"Measured {results['date']} on engine {results['commit']}: {m['nproc']} × {m['cpu']} "
+        f"(`nproc` = {m['nproc']}), {m['ram_gib']} GiB RAM, Python {m['python']}, {m['os']}; "
+        f"load average {m['load']:.1f} at the start (the machine is shared: wall times carry other jobs' noise, "
+        f"CPU times much less).",
+        "",
+        f"Command: `{results['command']}`",
+        "",
+        "| programmes | check: wall | CPU | max RSS | build: wall | CPU | max RSS | peak RSS Σ | "
+        "build wall per programme | output |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in results["sizes"]:
+        c, b = row["check"], row["build"]
+        lines.append(
+            f"| {row['size']:,} | {_ms(c['wall'])} | {_ms(c['cpu'])} | {_mb(c['max_rss'])} | {_ms(b['wall'])} | "
+            f"{_ms(b['cpu'])} | {_mb(b['max_rss'])} | {_mb(b['peak_rss_sum'])} | {_ms(b['wall'] / row['size'])} | "
+            f"{row['output_files']:,} files, {row['output_mb']:.0f} MB |")
+    bundled = results["bundled_check"]
+    lines += ["", f"`check` of the bundled specs (3 programmes), a new process each run, interpreter start "
+                  f"included: median **{_ms(bundled['wall_median'])}** wall (min {_ms(bundled['wall_min'])}, "
+                  f"CPU {_ms(bundled['cpu_median'])}, {bundled['runs']} runs, max RSS {_mb(bundled['max_rss'])})."]
+    lines += ["", "Per-document render, engine against bare docxtpl (bench/render_ratio.py), CPU ms, median:", "",
+              "| document | template | engine | bare docxtpl | engine / bare |", "|---|---|---|---|---|"]
+    lines += [f"| {r['document']} | {r['template']} | {r['engine_ms']} | {r['bare_ms']} | **{r['ratio']:.2f}** |"
+              for r in results["render_ratio"]]
+    if before:
+        lines += ["", f"Before and after (before: engine {before['commit']}, measured {before['date']} by the same "
+                      f"command with `--engine`):", "",
+                  "| | programmes | before | after |", "|---|---|---|---|"]
+        old = {row["size"]: row for row in before["sizes"]}
+        for row in results["sizes"]:
+            prev = old.get(row["size"])
+            if prev is None:
+                continue
+            for label, key, fmt in (("check wall", ("check", "wall"), _ms), ("check CPU", ("check", "cpu"), _ms),
+                                    ("check max RSS", ("check", "max_rss"), _mb),
+                                    ("build wall", ("build", "wall"), _ms), ("build CPU", ("build", "cpu"), _ms),
+                                    ("build peak RSS Σ", ("build", "peak_rss_sum"), _mb)):
+                lines.append(f"| {label} | {row['size']:,} | {fmt(prev[key[0]][key[1]])} | {fmt(row[key[0]][key[1]])} |")
+        lines.append(f"| bundled check, median wall | 3 | {_ms(before['bundled_check']['wall_median'])} | "
+                     f"{_ms(bundled['wall_median'])} |")
+        ratios = {r["document"]: r["ratio"] for r in before["render_ratio"]}
+        for r in results["render_ratio"]:
+            if r["document"] in ratios:
+                lines.append(f"| render ratio, {r['document']} | 1 | {ratios[r['document']]:.2f} | {r['ratio']:.2f} |")
+    return "\n".join(lines)
+
+
+def write_section(path: Path, text: str) -> None:
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    block = f"{BEGIN}\n{text}\n{END}"
+    if BEGIN in current and END in current:
+        head, rest = current.split(BEGIN, 1)
+        current = head + block + rest.split(END, 1)[1]
+    else:
+        current = current.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(current, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1,10,100,1000", help="numbers of programmes, comma-separated")
+    parser.add_argument("--runs", type=int, default=7, help="runs of the bundled check (median)")
+    parser.add_argument("--ratio-runs", type=int, default=15, help="runs of each document for the render ratio")
+    parser.add_argument("--engine", type=Path, default=REPO, help="checkout of prikaz to measure (default: this one)")
+    parser.add_argument("--json", type=Path, help="also save the results as JSON")
+    parser.add_argument("--before", type=Path, help="results JSON of an earlier run to show beside these")
+    parser.add_argument("--write", type=Path, default=REPO / "BENCHMARKS.md", help="Markdown file to put the table in")
+    parser.add_argument("--no-write", action="store_true", help="only print the table")
+    parser.add_argument("--keep", type=Path, help="keep the generated specs and outputs under this folder")
+    args = parser.parse_args(argv)
+    engine = args.engine.resolve()
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    command = "python bench/run.py" + (f" --sizes {args.sizes}" if args.sizes != "1,10,100,1000" else "")
+    results = {"date": dt.date.today().isoformat(), "commit": _commit(engine), "machine": machine(),
+               "command": command, "sizes": []}
+    results["bundled_check"] = bundled_check(engine, args.runs)
+    print(f"bundled check: median {results['bundled_check']['wall_median'] * 1000:.0f} ms", file=sys.stderr)
+    results["render_ratio"] = render_ratio(engine, args.ratio_runs)
+    print("render ratio: " + ", ".join(f"{r['document']} {r['ratio']}" for r in results["render_ratio"]), file=sys.stderr)
+    for size in sizes:
+        row = scale(engine, size, args.keep)
+        results["sizes"].append(row)
+        print(f"{size}: check {row['check']['wall']:.2f} s, build {row['build']['wall']:.2f} s "
+              f"(CPU {row['build']['cpu']:.1f} s, peak Σ {row['build']['peak_rss_sum'] / 1024:.0f} MB)", file=sys.stderr)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
+    table = markdown(results, before)
+    print(table)
+    if not args.no_write:
+        write_section(args.write, table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
