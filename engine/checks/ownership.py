@@ -145,8 +145,9 @@ def _roadmap_text(programme: Programme) -> str:
     if programme.roadmap is None:
         return ""
     roadmap = programme.roadmap
-    sites = [text for target, _, text in spec_texts(programme)
-             if any(target is a or target in a.owners for a in roadmap.all_activities())]
+    # by identity: `target in a.owners` compared every text's object field by field with every owner
+    in_table = {id(a) for a in roadmap.all_activities()} | {id(o) for a in roadmap.all_activities() for o in a.owners}
+    sites = [text for target, _, text in spec_texts(programme) if id(target) in in_table]
     return "\n".join(sites)
 
 

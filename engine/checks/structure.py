@@ -8,6 +8,7 @@ from typing import Iterator
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
+from engine.model.grammar import nominative_only
 from engine.model.spec import ActRef, Clause, SpecItem
 from engine.model.text import TextContext, appendix_numbers, render_text
 from engine.model.texts import spec_texts
@@ -197,19 +198,25 @@ def duplicate_id(ctx: CheckContext):
             seen.add(item.id)
 
 
-def _text_errors(ctx: CheckContext) -> Iterator[tuple[object, tuple, DiagnosticError]]:
-    programme = ctx.programme
-    numbers = appendix_numbers(programme)
-    for target, field, text in spec_texts(programme):
-        context = TextContext(
-            programme, numbers,
-            deadline=getattr(target, "deadline", None) if isinstance(target, Clause) else None,
-            quantities=target.quantities if isinstance(target, SpecItem) else [],
-        )
-        try:
-            render_text(text, context)
-        except DiagnosticError as error:
-            yield target, field, error
+def _text_errors(ctx: CheckContext) -> list[tuple[object, tuple, DiagnosticError]]:
+    """Every text rendered once for both R506 and X101; whether it resolves, not its case forms, matters here."""
+    found = getattr(ctx, "_text_errors", None)
+    if found is None:
+        found = ctx._text_errors = []
+        programme = ctx.programme
+        numbers = appendix_numbers(programme)
+        with nominative_only():
+            for target, field, text in spec_texts(programme):
+                context = TextContext(
+                    programme, numbers,
+                    deadline=getattr(target, "deadline", None) if isinstance(target, Clause) else None,
+                    quantities=target.quantities if isinstance(target, SpecItem) else [],
+                )
+                try:
+                    render_text(text, context)
+                except DiagnosticError as error:
+                    found.append((target, field, error))
+    return found
 
 
 @check("R506", "unknown-placeholder")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from contextlib import contextmanager
 
 CASES = ("nom", "gen", "dat", "acc", "ins", "loc")
 _PYMORPHY_CASE = {"nom": "nomn", "gen": "gent", "dat": "datv", "acc": "accs", "ins": "ablt", "loc": "loct"}
@@ -31,8 +32,36 @@ def _petrovich():
     return Petrovich()
 
 
-@functools.lru_cache(maxsize=4096)
+_FORMS = [True]  # False within nominative_only()
+
+
+@contextmanager
+def nominative_only():
+    """Within it every surname and phrase stays in the nominative: for checks, which only ask
+    whether each placeholder of a text resolves, not how it reads — so `prikaz check` never
+    loads the pymorphy3 dictionaries (0.1 s of a 0.3 s check of the bundled specs)."""
+    _FORMS.append(False)
+    try:
+        yield
+    finally:
+        _FORMS.pop()
+
+
 def inflect_surname(surname: str, gender: str, case: str) -> str:
+    return _inflect_surname(surname, gender, case) if _FORMS[-1] else surname
+
+
+def inflect_phrase(phrase: str, case: str) -> str:
+    """Put the head of a noun phrase into `case`: «первый заместитель начальника» → dat «первому заместителю начальника».
+
+    Stops at the first noun, at a quote or a bracket: what follows is a tail
+    (genitive complement or a name) that keeps its form.
+    """
+    return _inflect_phrase(phrase, case) if _FORMS[-1] else phrase
+
+
+@functools.lru_cache(maxsize=4096)
+def _inflect_surname(surname: str, gender: str, case: str) -> str:
     if case == "nom":
         return surname
     from petrovich.enums import Case, Gender
@@ -60,12 +89,7 @@ def _nominative_parse(word: str):
 
 
 @functools.lru_cache(maxsize=4096)
-def inflect_phrase(phrase: str, case: str) -> str:
-    """Put the head of a noun phrase into `case`: «первый заместитель начальника» → dat «первому заместителю начальника».
-
-    Stops at the first noun, at a quote or a bracket: what follows is a tail
-    (genitive complement or a name) that keeps its form.
-    """
+def _inflect_phrase(phrase: str, case: str) -> str:
     if case == "nom" or not phrase:
         return phrase
     grammeme = _PYMORPHY_CASE[case]
