@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length
 from docxtpl import DocxTemplate
@@ -36,13 +37,14 @@ def _widths(columns: list[dict], available: Length) -> list[int]:
             for c in columns]
 
 
-def _fill(cell, texts: list[str], style: str, keep_with_next: bool = False) -> None:
+def _fill(cell, texts: list[str], style: str | None, keep_with_next: bool = False) -> None:
+    """`style` is a style id (what `paragraph.style = name` looks up by name, in every call)."""
     first = cell.paragraphs[0]
-    first.style = style
+    first._p.style = style
     if texts:
         first.add_run(texts[0])
     for text in texts[1:]:
-        cell.add_paragraph(text, style=style)
+        cell.add_paragraph(text)._p.style = style
     if keep_with_next:
         for paragraph in cell.paragraphs:
             paragraph.paragraph_format.keep_with_next = True
@@ -70,6 +72,8 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path):
     columns = roadmap["columns"]
     widths = _widths(columns, text_width(template.docx.sections[-1]))
     subdoc = template.new_subdoc()
+    style_id = {name: template.docx.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+                for name in (S.TABLE_HEADING, S.TABLE_TEXT, S.TABLE_CENTERED, S.TABLE_SECTION)}
     table = subdoc.add_table(rows=0, cols=len(columns))
     table.style = S.TABLE
     table.autofit = False
@@ -86,31 +90,34 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path):
 
     heading = add_row(header=True)
     for cell, column in zip(heading.cells, columns):
-        _fill(cell, [column["heading"]], S.TABLE_HEADING)
+        _fill(cell, [column["heading"]], style_id[S.TABLE_HEADING])
+    text, centered = style_id[S.TABLE_TEXT], style_id[S.TABLE_CENTERED]
     for group in roadmap["groups"]:
         if group["title"]:
             row = add_row()
             # a section title never ends a page: it stays with its first activity
-            _fill(row.cells[0].merge(row.cells[-1]), [group["title"]], S.TABLE_SECTION, keep_with_next=True)
+            _fill(row.cells[0].merge(row.cells[-1]), [group["title"]], style_id[S.TABLE_SECTION], keep_with_next=True)
         for activity in group["activities"]:
-            first = len(table.rows)
+            rows = []
             for index, owner_row in enumerate(activity["rows"]):
                 row = add_row()
+                rows.append(row)
                 for cell, column in zip(row.cells, columns):
                     field = column["field"]
                     if field == "owners":
-                        _fill(cell, [owner_row["owners"]], S.TABLE_TEXT)
+                        _fill(cell, [owner_row["owners"]], text)
                     elif field == "result":
-                        _fill(cell, owner_row["result"], S.TABLE_TEXT)
+                        _fill(cell, owner_row["result"], text)
                     elif index == 0:
                         texts = {"number": [activity["number"]], "time": [activity["time"]],
                                  "activity": activity["activity"]}[field]
-                        _fill(cell, texts, S.TABLE_CENTERED if field == "number" else S.TABLE_TEXT)
+                        _fill(cell, texts, centered if field == "number" else text)
                     else:
-                        _fill(cell, [], S.TABLE_TEXT)
-            last = len(table.rows) - 1
-            if last > first:
+                        _fill(cell, [], text)
+            if len(rows) > 1:
+                # the activity's own rows: table.cell() would lay out the whole table's grid for each merge
+                first, last = rows[0].cells, rows[-1].cells
                 for column_index, column in enumerate(columns):
                     if column["field"] in _MERGED_DOWN:
-                        table.cell(first, column_index).merge(table.cell(last, column_index))
+                        first[column_index].merge(last[column_index])
     return subdoc
