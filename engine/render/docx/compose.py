@@ -19,7 +19,10 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.styles.style import StyleFactory
 from docxcompose.composer import Composer
+
+_STYLE, _STYLE_ID = qn("w:style"), qn("w:styleId")
 
 # Elements a section's properties may hold after <w:pgNumType>, in schema order.
 _AFTER_PAGE_NUMBERING = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
@@ -50,9 +53,65 @@ def _appendix_page_setup(document: DocumentObject, appendix: DocumentObject) -> 
     body.replace(body.find(qn("w:sectPr")), setup)
 
 
+class _StyleRef:
+    """One <w:style> as docxcompose reads it while adding styles: its id (and, if ever asked, the rest)."""
+
+    __slots__ = ("_element",)
+
+    def __init__(self, element):
+        self._element = element
+
+    @property
+    def style_id(self):
+        return self._element.get(_STYLE_ID)
+
+    def __getattr__(self, name):
+        return getattr(StyleFactory(self._element), name)
+
+
+class _Styles:
+    """A document's styles, iterated without building a python-docx style object per <w:style>."""
+
+    def __init__(self, styles):
+        self._styles = styles
+
+    def __iter__(self):
+        return (_StyleRef(element) for element in self._styles.element.iterchildren(_STYLE))
+
+    def __getattr__(self, name):
+        return getattr(self._styles, name)
+
+
+class _Document:
+    """The composed document with cheap style iteration; everything else is the document itself."""
+
+    def __init__(self, document: DocumentObject):
+        self._document = document
+
+    @property
+    def styles(self) -> _Styles:
+        return _Styles(self._document.styles)
+
+    def __getattr__(self, name):
+        return getattr(self._document, name)
+
+
+class _Composer(Composer):
+    """docxcompose's Composer. Its add_styles, run for every appended body element, lists the ids of all
+    the document's styles through python-docx style objects once per style used: two thirds of composing
+    a decree with four appendices. The same lists come from the style elements directly."""
+
+    def add_styles(self, doc, element):
+        document, self.doc = self.doc, _Document(self.doc)
+        try:
+            super().add_styles(doc, element)
+        finally:
+            self.doc = document
+
+
 def compose(decree: bytes, appendices: list[bytes]) -> DocumentObject:
     document = Document(io.BytesIO(decree))
-    composer = Composer(document)
+    composer = _Composer(document)
     for data in appendices:
         appendix = Document(io.BytesIO(data))
         _close_section(document)
