@@ -36,7 +36,11 @@ MAX_DEPTH = 60
 _NULLS = {"", "~", "null", "Null", "NULL"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u200b\ufeff]")
 # what the YAML reader itself refuses; found before parsing so the position is exact
-_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")   # C1 too: U+0085 is a YAML line break
+# Core tags that only name what a plain value already is; any other tag (!include, !!python/…, !!binary,
+# !!set) asks for a constructor the spec language does not have.
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
+    "str", "int", "float", "bool", "null", "timestamp", "value", "merge", "seq", "map"))
 
 
 @dataclass
@@ -154,11 +158,12 @@ class _Builder:
                 "напишите значение один раз и сошлитесь на него по id (например, owner: iro)",
             ))
             return None
+        if node.tag not in _PLAIN_TAGS:  # on a mapping or a list too: «budget: !include …»
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            self.diagnostics.append(_diag(
+                "Y007", "tag", f"теги YAML не поддерживаются: {shown}", span, "уберите тег, начинающийся с «!»",
+            ))
         if isinstance(node, _SCALAR):
-            if not node.tag.startswith("tag:yaml.org,2002:"):
-                self.diagnostics.append(_diag(
-                    "Y007", "tag", f"теги YAML не поддерживаются: {node.tag}", span, "уберите тег, начинающийся с «!»",
-                ))
             if not node.style and node.value in _NULLS:  # plain: None in ruamel, '' in libyaml
                 return None
             return self.text(node, span)
@@ -303,7 +308,12 @@ def parse_yaml(file: Path, text: str, root: Path_ = ()) -> LoadedFile:
             Span.point(file, line, column),
             "проверьте отступы (пробелы, по два на уровень), двоеточие после ключа и парные кавычки",
         )])
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except RecursionError:  # nesting the bracket pre-scan does not see: indented keys, «- - - …»
+        return LoadedFile(file, None, sources, [_diag(
+            "Y006", "too-deep", "слишком глубокая вложенность", Span.whole_file(file),
+            "спецификация не бывает такой глубокой: проверьте отступы",
+        )])
+    except (YAMLError, ValueError) as exc:
         return LoadedFile(file, None, sources, [_diag(
             "Y001", "syntax", f"файл не читается как YAML: {type(exc).__name__}", Span.whole_file(file),
             "проверьте отступы и кавычки",
