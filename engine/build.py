@@ -31,7 +31,8 @@ from engine.loading import spec_files
 from engine.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
 from engine.model.build import ProgrammeModel
 from engine.pipeline import CheckResult, ProgrammeResult, check_tree
-from engine.render import BuildOptions, RenderedProgramme, RenderError, programme_renderers, repository_renderers
+from engine.render import (BuildOptions, RenderedProgramme, RenderError, programme_index_renderers,
+                           programme_renderers, repository_renderers)
 from engine.render.pdf import libreoffice_missing
 
 
@@ -186,6 +187,8 @@ def render_programme(model: ProgrammeModel, options: BuildOptions) -> dict[str, 
     files: dict[str, bytes] = {}
     for renderer in programme_renderers():
         files.update(renderer(model, options))
+    for finisher in programme_index_renderers():
+        files.update(finisher(model, options, tuple(sorted(files))))
     return files
 
 

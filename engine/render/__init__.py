@@ -44,6 +44,8 @@ class RenderedProgramme:
 
 
 ProgrammeRenderer = Callable[[ProgrammeModel, BuildOptions], dict[str, bytes]]
+# renders after the others, from what they produced: a page that links to the programme's files
+ProgrammeIndexRenderer = Callable[[ProgrammeModel, BuildOptions, tuple[str, ...]], dict[str, bytes]]
 RepositoryRenderer = Callable[[list[RenderedProgramme], BuildOptions], dict[str, bytes]]
 
 
@@ -53,6 +55,14 @@ def programme_renderers() -> list[ProgrammeRenderer]:
     from engine.render.ics import render_build_report, render_programme_calendars
 
     renderers: list[ProgrammeRenderer] = [render_docx, render_programme_calendars, render_build_report]
+    return renderers
+
+
+def programme_index_renderers() -> list[ProgrammeIndexRenderer]:
+    """Renderers that finish a programme's folder from the list of its files (the site's programme page)."""
+    from engine.render.site import render_programme_page
+
+    renderers: list[ProgrammeIndexRenderer] = [render_programme_page]
     return renderers
 
 

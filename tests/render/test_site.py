@@ -17,7 +17,7 @@ from docx_reading import DOCX_BUILD_TIME, REPO, build_with_epoch
 from engine.build import TEMPLATES
 from engine.pipeline import check_tree
 from engine.render import BuildOptions, RenderedProgramme, RenderError
-from engine.render.site import render_site
+from engine.render.site import render_programme_page, render_site
 from engine.schema import file_schema
 
 NBSP = "\u00a0"
@@ -277,8 +277,7 @@ def test_a_pdf_is_linked_only_when_the_build_made_it(site):
     models = {result.model.id: result.model for result in check_tree(REPO / "specs").programmes}
     files = tuple(sorted(p.name for p in (site / "lipetsk-2022").glob("*.docx"))) + ("prikaz-266.pdf",)
     options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=TEMPLATES, outputs=site)
-    pages = render_site([RenderedProgramme(models["lipetsk-2022"], files)], options)
-    html = pages["lipetsk-2022/index.html"].decode("utf-8")
+    html = render_programme_page(models["lipetsk-2022"], options, files)["index.html"].decode("utf-8")
     assert 'href="prikaz-266.pdf"' in html
     assert 'href="prilozhenie-1-plan-grafik.pdf"' not in html
 
@@ -331,7 +330,7 @@ def test_a_broken_site_template_is_reported_at_its_line(tmp_path, old, new):
     model = check_tree(REPO / "specs" / "lipetsk-2022").programmes[0].model
     options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=templates, outputs=tmp_path / "outputs")
     with pytest.raises(RenderError) as failure:
-        render_site([RenderedProgramme(model, ("prikaz-266.docx",))], options)
+        render_programme_page(model, options, ("prikaz-266.docx",))
     [diagnostic] = failure.value.diagnostics
     assert diagnostic.code == "W101"
     assert diagnostic.span.file == templates / "site" / "programme.html" and diagnostic.span.line == line
@@ -353,6 +352,6 @@ def test_a_missing_site_file_and_a_renderer_bug_are_diagnostics_not_tracebacks(t
 
     monkeypatch.setattr("engine.render.site.timeline", broken)
     with pytest.raises(RenderError) as bug:
-        render_site([RenderedProgramme(model, ())], BuildOptions(DOCX_BUILD_TIME, TEMPLATES, tmp_path / "outputs"))
+        render_programme_page(model, BuildOptions(DOCX_BUILD_TIME, TEMPLATES, tmp_path / "outputs"), ())
     assert [d.code for d in bug.value.diagnostics] == ["W102"]
     assert "KeyError" in bug.value.diagnostics[0].message

@@ -29,6 +29,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from engine import formats
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.export import export_programme
+from engine.model.build import ProgrammeModel
 from engine.render import BuildOptions, RenderedProgramme, RenderError
 from engine.render.site.pages import budget_chart, documents, feeds, organisation_feeds, period_text
 from engine.render.site.timeline import timeline
@@ -69,7 +70,7 @@ def _template_error(folder: Path, exc: TemplateError) -> RenderError:
                                    _TEMPLATE_HINT, "site-template")])
 
 
-def _site(programmes: list[RenderedProgramme], folder: Path) -> dict[str, bytes]:
+def _index(programmes: list[RenderedProgramme], folder: Path) -> dict[str, bytes]:
     environment = _environment(folder)
     ordered = sorted(programmes, key=lambda rendered: rendered.model.id)
     exported = {rendered.model.id: export_programme(rendered.model) for rendered in ordered}
@@ -79,24 +80,37 @@ def _site(programmes: list[RenderedProgramme], folder: Path) -> dict[str, bytes]
                      "period": period_text(exported[rendered.model.id]),
                      "documents": documents(exported[rendered.model.id], rendered.files)}
                     for rendered in ordered]).encode("utf-8")}
-    page = environment.get_template("programme.html")
-    for rendered in ordered:
-        data = exported[rendered.model.id]
-        files[f"{rendered.model.id}/{INDEX}"] = page.render(
-            root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data),
-            timeline=timeline(data), documents=documents(data, rendered.files), feeds=feeds(data, rendered.files),
-            budget_chart=budget_chart(data["budget"]) if "budget" in data else None).encode("utf-8")
     for name in STATIC_FILES:
         files[name] = (folder / name).read_bytes()
     files[SCHEMA_FILE] = (json.dumps(file_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
 
 
+def _programme_page(model: ProgrammeModel, files: tuple[str, ...], folder: Path) -> dict[str, bytes]:
+    data = export_programme(model)
+    page = _environment(folder).get_template("programme.html").render(
+        root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data),
+        timeline=timeline(data), documents=documents(data, files), feeds=feeds(data, files),
+        budget_chart=budget_chart(data["budget"]) if "budget" in data else None)
+    return {INDEX: page.encode("utf-8")}
+
+
+def render_programme_page(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> dict[str, bytes]:
+    """outputs/<programme>/index.html: rendered last in the programme's folder, so it is swapped in
+    with the documents it links to and never outlives or precedes them."""
+    return _guarded(options, lambda folder: _programme_page(model, files, folder))
+
+
 def render_site(programmes: list[RenderedProgramme], options: BuildOptions) -> dict[str, bytes]:
-    """{path under outputs/: bytes} of the whole site."""
+    """{path under outputs/: bytes} of the pages that span programmes: the index, the stylesheet, the schema."""
+    return _guarded(options, lambda folder: _index(programmes, folder))
+
+
+def _guarded(options: BuildOptions, render) -> dict[str, bytes]:
+    """Template and site failures as diagnostics, never a traceback."""
     folder = options.templates / SITE_TEMPLATES
     try:
-        return _site(programmes, folder)
+        return render(folder)
     except TemplateError as exc:
         raise _template_error(folder, exc) from None
     except OSError as exc:
