@@ -52,3 +52,11 @@ def amount_in_words(amount: Decimal) -> str:
 def initials_name(initials: str, surname: str) -> str:
     """«С.Н. Кирина» — initials before the surname, joined by a non-breaking space."""
     return f"{initials.replace(' ', '')}{NBSP}{surname}"
+
+
+def shortened(text: str, limit: int = 45) -> str:
+    """A long title cut at a word for a one-line mention: «Профессиональное развитие…»."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return f"{cut}…"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
 from engine.model.spec import Clause, Programme, SpecModel
@@ -168,5 +169,5 @@ def no_owner(ctx: CheckContext):
         return
     for activity in roadmap.all_activities():
         if not activity.owners:
-            yield Finding(activity, f"у мероприятия {activity.number} «{activity.title[:50]}» нет исполнителя",
+            yield Finding(activity, f"у мероприятия {activity.number} «{formats.shortened(activity.title)}» нет исполнителя",
                           "добавьте owners: [id организации]", field="owners")

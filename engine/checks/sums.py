@@ -44,8 +44,9 @@ def budget_total(ctx: CheckContext):
             budget, f"сумма строк сметы {formats.money(computed)} не равна итогу {formats.money(budget.total)} "
                     f"(разница {formats.money(abs(difference))})",
             "исправьте сумму строки или итог: они должны совпадать до копейки", field="total",
-            related=tuple((line, "amount" if line.amount is not None else "unit_price", f"строка «{line.title[:40]}»")
-                          for line in budget.lines))
+            related=tuple((line, "amount" if line.amount is not None else "unit_price",
+                           f"{formats.money(amount)} — {formats.shortened(line.title)}")
+                          for line, amount in zip(budget.lines, amounts)))
 
 
 @check("S102", "quantity-times-price")
@@ -65,7 +66,7 @@ def quantity_times_price(ctx: CheckContext):
         return
     for line in budget.lines:
         if line.amount is None and (line.quantity is None or line.unit_price is None):
-            yield Finding(line, f"у строки «{line.title[:60]}» нет суммы",
+            yield Finding(line, f"у строки «{formats.shortened(line.title)}» нет суммы",
                           "напишите amount или quantity и unit_price", key=True, field="title")
             continue
         if line.quantity is not None and line.unit_price is not None and line.amount is not None:
