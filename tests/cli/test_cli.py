@@ -92,7 +92,7 @@ def test_broken_amount_human_report(run_cli, broken_lipetsk, tmp_path):
     # the other end of the contradiction: each budget line that adds up to the total
     related = [line for line in lines[4:] if line.startswith("  --> ")]
     assert len(related) == 8
-    assert related[0].startswith("  --> specs/lipetsk-2022/budget.yaml:") and "280 000,00 — Профессиональное" in related[0]
+    assert related[0].startswith("  --> specs/lipetsk-2022/budget.yaml:") and "280\u00a0000,00 — Профессиональное" in related[0]
     assert lines[4 + len(related)].startswith("  = как исправить: ")
     assert result.stdout.endswith("\n\nНайдено: 1 ошибка.\n")
 
