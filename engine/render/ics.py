@@ -45,21 +45,22 @@ def render_programme_calendars(model: ProgrammeModel, options: BuildOptions) -> 
     info = model.programme.programme
     calendar = programme_calendar(model)
     history = _history(options, model)
+    serialized: dict[CalendarEvent, bytes] = {}  # each event serialized once for all the feeds it is in
     years = info.period.years
     period = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     files = {FEED: _ical(_Feed(
         info.title,
         f"Сроки мероприятий и поручений программы «{info.title}» ({info.region}, {period}), "
         f"по утверждённым документам. Обновляется при каждом изменении спецификации.",
-        info.timezone, calendar.events), options, {model.id: history})}
+        info.timezone, calendar.events), options, {model.id: history}, serialized)}
     for org_id, org in model.programme.organisations.items():
         # Every organisation gets a feed, even an empty one: a subscribed URL must not vanish
         # when the organisation's last item goes, or subscribers would keep the stale events.
-        events = [event for event in calendar.events if org_id in event.organisations]
+        org_events = [event for event in calendar.events if org_id in event.organisations]
         files[f"calendars/{org_id}.ics"] = _ical(_Feed(
             f"{org.short} — {info.title}",
             f"Сроки, за которые отвечает {org.short}, в программе «{info.title}».",
-            info.timezone, events), options, {model.id: history})
+            info.timezone, org_events), options, {model.id: history}, serialized)
     return files
 
 
@@ -89,6 +90,7 @@ def render_organisation_calendars(programmes: list[RenderedProgramme], options: 
         for org_id in model.programme.organisations:
             members.setdefault(org_id, []).append(model)
     files = {}
+    serialized: dict[CalendarEvent, bytes] = {}     # an event of several organisations is serialized once
     for org_id, programmes in sorted(members.items()):
         org: Organisation = programmes[0].programme.organisations[org_id]
         titles = "; ".join(f"«{model.programme.programme.title}»" for model in programmes)
@@ -98,7 +100,7 @@ def render_organisation_calendars(programmes: list[RenderedProgramme], options: 
         files[f"calendars/{org_id}.ics"] = _ical(_Feed(
             f"{org.short} — сроки всех программ",
             f"Сроки, за которые отвечает {org.short}, во всех программах: {titles}.",
-            zones.pop() if len(zones) == 1 else None, events), options, histories)
+            zones.pop() if len(zones) == 1 else None, events), options, histories, serialized)
     return files
 
 
@@ -106,7 +108,13 @@ def _history(options: BuildOptions, model: ProgrammeModel) -> CalendarHistory:
     return options.extra.get(CALENDAR_HISTORY, {}).get(model.id) or CalendarHistory.unknown()
 
 
-def _ical(feed: _Feed, options: BuildOptions, histories: dict[str, CalendarHistory]) -> bytes:
+_END = b"END:VCALENDAR\r\n"
+
+
+def _ical(feed: _Feed, options: BuildOptions, histories: dict[str, CalendarHistory],
+          serialized: dict[CalendarEvent, bytes]) -> bytes:
+    """The feed's bytes: what Calendar.to_ical() gives with every event added to it, each event's lines
+    taken from `serialized` (filled here) — a calendar's lines are its own, then each component's in turn."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -121,10 +129,17 @@ def _ical(feed: _Feed, options: BuildOptions, histories: dict[str, CalendarHisto
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     stamp = options.build_time.astimezone(dt.timezone.utc)
+    head = calendar.to_ical()
+    if not head.endswith(_END):  # pragma: no cover - icalendar always closes the calendar last
+        raise RuntimeError("icalendar: a calendar that does not end with END:VCALENDAR")
+    body = []
     for event in feed.events:
-        revision = histories[event.programme].revision(event.uid, stamp)
-        calendar.add_component(_vevent(event, stamp, revision.sequence, revision.last_modified))
-    return calendar.to_ical()
+        lines = serialized.get(event)
+        if lines is None:
+            revision = histories[event.programme].revision(event.uid, stamp)
+            lines = serialized[event] = _vevent(event, stamp, revision.sequence, revision.last_modified).to_ical()
+        body.append(lines)
+    return head[:-len(_END)] + b"".join(body) + _END
 
 
 def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modified: dt.datetime) -> Event:
