@@ -15,8 +15,9 @@ folder written). Each is measured from outside:
     CPU         user + system time of the process and every child it waited for (os.wait4)
     max RSS     the largest resident set of the process or any of its children (os.wait4's
                 ru_maxrss, as /usr/bin/time -v reports it)
-    peak RSS Σ  the largest sum of the resident sets of the process and all its descendants at
-                once, sampled every 20 ms from /proc — what a pool of worker processes costs together
+    peak Σ      the largest sum of the proportional set sizes (PSS) of the process and all its
+                descendants at once, sampled every 20 ms from /proc: what a pool of forked workers
+                costs together, pages they share with the build process counted once
 
 Also measured: `check` of the bundled specs as a new process each time (interpreter start and
 imports included; median of --runs runs), and the engine's per-document render time against
@@ -52,7 +53,6 @@ if str(REPO) not in sys.path:
 from bench.generate import programme_id, write_tree  # noqa: E402
 
 BEGIN, END = "<!-- bench/run.py: begin -->", "<!-- bench/run.py: end -->"
-PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 @dataclass
@@ -60,7 +60,7 @@ class Measurement:
     wall: float        # s
     cpu: float         # s, user + system, children included
     max_rss: int       # KiB, largest single process
-    peak_rss_sum: int  # KiB, largest sampled sum over the process tree
+    peak_rss_sum: int  # KiB, largest sampled PSS sum over the process tree (or max_rss, if larger)
     code: int
     stdout: str
     stderr: str
@@ -83,15 +83,16 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _tree_rss(root: int) -> int:
-    """Resident KiB of `root` and all its descendants now."""
+def _tree_pss(root: int) -> int:
+    """Proportional set size, KiB, of `root` and all its descendants now: pages shared by forked workers
+    count once in the sum (their RSS would count them once per process)."""
     tree, total, stack = _children(), 0, [root]
     while stack:
         pid = stack.pop()
         try:
-            with open(f"/proc/{pid}/statm", "rb") as statm:
-                total += int(statm.read().split()[1]) * PAGE // 1024
-        except (OSError, IndexError, ValueError):
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+                total += next(int(line.split()[1]) for line in rollup if line.startswith(b"Pss:"))
+        except (OSError, StopIteration, IndexError, ValueError):
             pass
         stack.extend(tree.get(pid, ()))
     return total
@@ -107,7 +108,7 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> Measurement:
 
         def sample() -> None:
             while not done.is_set():
-                peak[0] = max(peak[0], _tree_rss(process.pid))
+                peak[0] = max(peak[0], _tree_pss(process.pid))
                 done.wait(0.02)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -221,7 +222,7 @@ def markdown(results: dict, before: dict | None = None) -> str:
         "",
         f"Command: `{results['command']}`",
         "",
-        "| programmes | check: wall | CPU | max RSS | build: wall | CPU | max RSS | peak RSS Σ | "
+        "| programmes | check: wall | CPU | max RSS | build: wall | CPU | max RSS | peak Σ (PSS) | "
         "build wall per programme | output |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -251,7 +252,7 @@ def markdown(results: dict, before: dict | None = None) -> str:
             for label, key, fmt in (("check wall", ("check", "wall"), _ms), ("check CPU", ("check", "cpu"), _ms),
                                     ("check max RSS", ("check", "max_rss"), _mb),
                                     ("build wall", ("build", "wall"), _ms), ("build CPU", ("build", "cpu"), _ms),
-                                    ("build peak RSS Σ", ("build", "peak_rss_sum"), _mb)):
+                                    ("build peak Σ (PSS)", ("build", "peak_rss_sum"), _mb)):
                 lines.append(f"| {label} | {row['size']:,} | {fmt(prev[key[0]][key[1]])} | {fmt(row[key[0]][key[1]])} |")
         lines.append(f"| bundled check, median wall | 3 | {_ms(before['bundled_check']['wall_median'])} | "
                      f"{_ms(bundled['wall_median'])} |")

@@ -30,6 +30,7 @@ from engine.history import CALENDAR_HISTORY, CalendarHistory, calendar_histories
 from engine.loading import spec_files
 from engine.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
 from engine.model.build import ProgrammeModel
+from engine.parallel import render_all
 from engine.pipeline import CheckResult, ProgrammeResult, check_tree
 from engine.render import (BuildOptions, RenderedProgramme, RenderError, programme_index_renderers,
                            programme_renderers, repository_renderers)
@@ -251,12 +252,15 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
             item.files, item.unchanged = sorted(record.files), True
         else:
             stale.append((item, inputs))
-    for done, (item, inputs) in enumerate(stale):
+    # rendered on every core for a large build (engine.parallel), handed back here in order
+    outcomes = render_all(render_programme, [(item.result.model, replace(options, build_time=times[item.result.model.id]))
+                                             for item, _ in stale])
+    for done, ((item, inputs), outcome) in enumerate(zip(stale, outcomes)):
         model = item.result.model
         if progress is not None:
             progress(model.id, done, len(stale))
         try:
-            files = render_programme(model, replace(options, build_time=times[model.id]))
+            files = outcome.result()
         except RenderError as exc:
             report.diagnostics.extend(exc.diagnostics)
             continue
