@@ -19,6 +19,7 @@ Otherwise programmes are rendered in the build process, as before.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -97,6 +98,9 @@ def render_all(render: Render, jobs: list[tuple[ProgrammeModel, BuildOptions]]) 
     chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     programme_renderers()                 # imported once here, not once per worker
     _JOBS[:], _RENDER[:] = jobs, [render]
+    # the collector of a worker would touch every inherited object and so copy every page of the
+    # checked models; frozen, they stay shared with the build process
+    gc.freeze()
     try:
         with ProcessPoolExecutor(pool_size, mp_context=multiprocessing.get_context("fork")) as pool:
             pending: deque = deque()
@@ -112,5 +116,6 @@ def render_all(render: Render, jobs: list[tuple[ProgrammeModel, BuildOptions]]) 
                     pending.append(pool.submit(_render_chunk, following))
                 yield from outcomes
     finally:
+        gc.unfreeze()
         _JOBS.clear()
         _RENDER.clear()
