@@ -11,6 +11,7 @@ The templates hold the look; two things depend on the programme instead:
 from __future__ import annotations
 
 from docx.document import Document
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
@@ -28,9 +29,16 @@ def text_width(section: Section) -> Length:
 
 def _place_corner_requisites(document: Document, profile: str) -> None:
     indent = Length(max(text_width(document.sections[-1]) - CORNER_WIDTH[profile], 0))
-    corner_styles = {document.styles[name].style_id for name in S.CORNER_STYLES if name in document.styles}
+    styles = document.styles
+    corner_styles = {styles[name].style_id for name in S.CORNER_STYLES if name in styles}
+    # a paragraph's style as paragraph.style resolves it (its own paragraph style, else the default),
+    # from the ids: paragraph.style builds the style objects anew for every paragraph
+    paragraph_styles = {style.style_id for style in styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
+    default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
+    default_id = default.style_id if default is not None else None
     for paragraph in document.paragraphs:
-        if paragraph.style is not None and paragraph.style.style_id in corner_styles:
+        own = paragraph._p.style
+        if (own if own in paragraph_styles else default_id) in corner_styles:
             paragraph.paragraph_format.left_indent = indent
             paragraph.paragraph_format.first_line_indent = Cm(0)
 

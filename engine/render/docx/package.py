@@ -13,6 +13,7 @@ import io
 import zipfile
 
 from docx.document import Document
+from docx.opc.pkgwriter import PackageWriter
 
 # [Content_Types].xml first, as Word writes it; some readers sniff the start of the zip.
 _FIRST_MEMBERS = ("[Content_Types].xml", "_rels/.rels")
@@ -29,15 +30,39 @@ def save_reproducibly(document: Document, when: dt.datetime, title: str = "") ->
     properties.revision = 1
     properties.title = title[:255]      # the most a core property holds
     properties.language = "ru-RU"
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return normalise_zip(buffer.getvalue(), moment)
+    return _zip(_members(document), moment)
+
+
+class _Members:
+    """Where python-docx's package writer puts the members of a package: a dict instead of a zip."""
+
+    def __init__(self):
+        self.members: dict[str, bytes] = {}
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.members[pack_uri.membername] = blob
+
+
+def _members(document: Document) -> dict[str, bytes]:
+    """The members Document.save() would zip, without zipping them (the zip is written once, in `_zip`)."""
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    writer = _Members()
+    PackageWriter._write_content_types_stream(writer, package.parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, package.parts)
+    return writer.members
 
 
 def normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
     """Rewrite a zip with members in a stable order, each stamped `moment`, deflated, mode 0644."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         members = {info.filename: source.read(info) for info in source.infolist()}
+    return _zip(members, moment)
+
+
+def _zip(members: dict[str, bytes], moment: dt.datetime) -> bytes:
     order = [name for name in _FIRST_MEMBERS if name in members]
     order += sorted(name for name in members if name not in _FIRST_MEMBERS)
     output = io.BytesIO()
