@@ -37,6 +37,7 @@ LOOSE_HEADER = re.compile(rf"\b[A-Z]\d{{3}} {_SEVERITY}: ")           # a header
 GUTTER = re.compile(r"^\s*\d*\s\|")                                   # a source snippet line
 SUMMARY = re.compile(r"^Найдено: (.*)\.$", re.M)
 PYTHON_ERROR = re.compile(r"\b\w*(?:Error|Exception)\b:")              # «ValueError: …» of Python
+PARSER_ENGLISH = re.compile(r"\b(?:expected|found|but got|while (?:scanning|parsing))\b")   # the YAML reader's own words
 CRASH_CODES = {"E900", "E901"}                                         # a check or a renderer crashed
 OTHER_USER = 65534                                                     # nobody
 
@@ -173,6 +174,9 @@ def _assert_answer(case: Case, work: Path, completed: subprocess.CompletedProces
     assert not list(work.rglob(MARKER)), "полезная нагрузка выполнилась: создан файл " + MARKER
 
     diagnostics = _diagnostics(stdout)
+    headers = [line for line in stdout.split("\n") if HEADER.match(line)]
+    untranslated = [line for line in headers if PARSER_ENGLISH.search(line.split(": ", 2)[-1].split("«")[0])]
+    assert not untranslated, f"сообщение не по-русски: {untranslated}"
     codes = [m["code"] for m in diagnostics]
     if expected.exit == 2:
         assert stderr.strip() or diagnostics, "код 2 без объяснения" + shown
