@@ -37,7 +37,9 @@ LOOSE_HEADER = re.compile(rf"\b[A-Z]\d{{3}} {_SEVERITY}: ")           # a header
 GUTTER = re.compile(r"^\s*\d*\s\|")                                   # a source snippet line
 SUMMARY = re.compile(r"^Найдено: (.*)\.$", re.M)
 PYTHON_ERROR = re.compile(r"\b\w*(?:Error|Exception)\b:")              # «ValueError: …» of Python
-PARSER_ENGLISH = re.compile(r"\b(?:expected|found|but got|while (?:scanning|parsing))\b")   # the YAML reader's own words
+# the YAML reader's own words («expected ',' or ']', but got ':'»), which the loader translates
+PARSER_ENGLISH = re.compile(r"\b(?:expected [<'\w]|found (?:character|unexpected|undefined)|but (?:found|got)|"
+                            r"while (?:scanning|parsing))")
 CRASH_CODES = {"E900", "E901"}                                         # a check or a renderer crashed
 OTHER_USER = 65534                                                     # nobody
 
