@@ -156,10 +156,6 @@ def replace_folder(outputs: Path, name: str, files: dict[str, bytes]) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-# Folders at the outputs root written by the renderers that span programmes (organisation feeds,
-# the site's schema): a programme with such an id would have its folder swapped over them.
-SHARED_FOLDERS = frozenset({"calendars", "schema"})
-
 _WRITE_FAILURES = {
     errno.ENOSPC: "на диске нет места", errno.EDQUOT: "превышена квота диска",
     errno.EACCES: "нет прав на запись", errno.EPERM: "нет прав на запись", errno.EROFS: "диск только для чтения",
@@ -173,15 +169,6 @@ def _write_failed(model: ProgrammeModel, outputs: Path, exc: OSError) -> Diagnos
     return Diagnostic("E902", Severity.ERROR, f"документы программы не записаны в {outputs}: {reason}", span,
                       "прежние документы программы сохранены без изменений; устраните причину и запустите сборку снова",
                       "write-failed")
-
-
-def _reserved_id(model: ProgrammeModel) -> Diagnostic:
-    info = model.programme.programme
-    span = model.sources.span(info.path + ("id",)) or model.sources.span(()) or Span.whole_file(model.directory)
-    return Diagnostic("E903", Severity.ERROR,
-                      f"идентификатор программы «{model.id}» совпадает с общей папкой outputs/{model.id}/", span,
-                      "переименуйте программу (id и папку): имена " + ", ".join(sorted(SHARED_FOLDERS))
-                      + " заняты общими файлами сборки", "reserved-id")
 
 
 def render_programme(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
@@ -242,9 +229,6 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
         if not item.result.ok:
             continue
         model = item.result.model
-        if model.id in SHARED_FOLDERS:
-            report.diagnostics.append(_reserved_id(model))
-            continue
         inputs = dict(_programme_inputs(model, histories[model.id], common), build_time=times[model.id].isoformat())
         record = manifest.programmes.get(model.id)
         if (not force and record is not None and record.digest == _programme_digest(inputs, record.templates)

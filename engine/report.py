@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.formats import plural
 
 FORMATS = ("human", "json", "github")
+# a spec quoted back must not drive the terminal (ANSI escapes clearing the screen, retitling the window)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def display_path(path: Path) -> str:
@@ -32,7 +39,7 @@ def _snippet(span: Span, texts: dict[Path, str]) -> list[str]:
     lines = text.split("\n")
     if not 1 <= span.line <= len(lines):
         return []
-    source = lines[span.line - 1].replace("\t", " ")
+    source = _printable(lines[span.line - 1].replace("\t", " "))
     width = len(str(span.line))
     end = span.end_column if span.end_line == span.line else len(source) + 1
     carets = max(1, min(end, len(source) + 1) - span.column)
@@ -61,12 +68,12 @@ def human(diagnostics: list[Diagnostic], texts: dict[Path, str]) -> str:
     blocks = []
     for d in sorted(diagnostics, key=Diagnostic.sort_key):
         name = f" [{d.name}]" if d.name else ""
-        lines = [f"{_location(d.span)}: {d.code} {d.severity.russian}: {d.message}{name}"]
+        lines = [_printable(f"{_location(d.span)}: {d.code} {d.severity.russian}: {d.message}{name}")]
         if d.span is not None:
             lines.extend(_snippet(d.span, texts))
-        lines.extend(f"  --> {_location(related.span)}: {related.label}" for related in d.related)
+        lines.extend(_printable(f"  --> {_location(related.span)}: {related.label}") for related in d.related)
         if d.hint:
-            lines.append(f"  = как исправить: {d.hint}")
+            lines.append(_printable(f"  = как исправить: {d.hint}"))
         blocks.append("\n".join(lines))
     blocks.append(summary(diagnostics))
     return "\n\n".join(blocks) + "\n"
@@ -109,7 +116,7 @@ def github(diagnostics: list[Diagnostic]) -> str:
                 f"endLine={d.span.end_line}", f"endColumn={d.span.end_column}",
             ] + props
         message = d.message + (f" — {d.hint}" if d.hint else "")
-        lines.append(f"::{command[d.severity]} {','.join(props)}::{_escape_data(message)}")
+        lines.append(_printable(f"::{command[d.severity]} {','.join(props)}::{_escape_data(message)}"))
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -5,10 +5,13 @@ Checks never write files and never raise: what they find are Diagnostics.
 
 from __future__ import annotations
 
+from typing import Iterator
+
 from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
 from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
 from engine.diagnostics import Diagnostic, Related, Severity
 from engine.model.build import ProgrammeModel, refine
+from engine.model.spec import SpecModel
 
 __all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "run_checks", "resolve_check"]
 
@@ -30,27 +33,38 @@ def _settings(model: ProgrammeModel) -> tuple[dict[str, str], list[Diagnostic]]:
     return overrides, problems
 
 
-def _silenced(finding: Finding, checked: Check, model: ProgrammeModel, problems: list[Diagnostic]) -> bool:
-    target = finding.target
-    silence = getattr(target, "silence", None) or {}
-    for key, reason in silence.items():
-        if resolve_check(key) is checked:
-            if not reason.strip():
-                problems.append(Diagnostic(
-                    "R507", Severity.ERROR, f"отключение проверки {key} без причины",
-                    model.sources.span(target.path + ("silence", key)), "напишите, почему проверка здесь неверна",
-                    "unknown-check"))
-            return True
-    return False
+def _silenced(finding: Finding, checked: Check) -> bool:
+    silence = getattr(finding.target, "silence", None) or {}
+    return any(resolve_check(key) is checked for key in silence)
 
 
-def _unknown_silences(model: ProgrammeModel) -> list[Diagnostic]:
+def _spec_objects(value) -> Iterator[SpecModel]:
+    if isinstance(value, SpecModel):
+        yield value
+        for name in type(value).model_fields:
+            yield from _spec_objects(getattr(value, name))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _spec_objects(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _spec_objects(item)
+
+
+def _silence_problems(model: ProgrammeModel) -> list[Diagnostic]:
+    """Every `silence:` names a known check and says why — whether or not the check fires today."""
     problems = []
-    for path, span in model.sources.keys.items():
-        if len(path) >= 2 and path[-2] == "silence" and resolve_check(str(path[-1])) is None:
-            problems.append(Diagnostic(
-                "R507", Severity.ERROR, f"неизвестная проверка «{path[-1]}» в silence", span,
-                "коды и имена проверок: prikaz checks", "unknown-check"))
+    for target in _spec_objects(model.programme):
+        for key, reason in (getattr(target, "silence", None) or {}).items():
+            path = target.path + ("silence", key)
+            if resolve_check(key) is None:
+                problems.append(Diagnostic(
+                    "R507", Severity.ERROR, f"неизвестная проверка «{key}» в silence", model.sources.key_span(path),
+                    "коды и имена проверок: prikaz checks", "unknown-check"))
+            elif not reason.strip():
+                problems.append(Diagnostic(
+                    "R507", Severity.ERROR, f"отключение проверки {key} без причины", model.sources.span(path),
+                    "напишите, почему проверка здесь неверна", "unknown-check"))
     return problems
 
 
@@ -71,7 +85,7 @@ def _related(model: ProgrammeModel, finding: Finding):
 def run_checks(model: ProgrammeModel, repository: dict[str, ProgrammeModel] | None = None) -> list[Diagnostic]:
     ctx = CheckContext(model, repository or {model.id: model})
     overrides, diagnostics = _settings(model)
-    diagnostics.extend(_unknown_silences(model))
+    diagnostics.extend(_silence_problems(model))
     for code, registered in sorted(REGISTRY.items()):
         level = overrides.get(code)
         if level == "off":
@@ -85,7 +99,7 @@ def run_checks(model: ProgrammeModel, repository: dict[str, ProgrammeModel] | No
                 model.sources.span(()), "это ошибка prikaz, а не спецификации: сообщите разработчикам", "internal"))
             continue
         for finding in findings:
-            if finding.target is not None and _silenced(finding, registered, model, diagnostics):
+            if finding.target is not None and _silenced(finding, registered):
                 continue
             path = _path(finding.target, finding.field)
             span = model.sources.key_span(path) if finding.key else refine(

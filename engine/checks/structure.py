@@ -14,6 +14,8 @@ from engine.model.text import TextContext, appendix_numbers, render_text
 from engine.model.texts import spec_texts
 
 APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
+# folders at the outputs root shared by all programmes (organisation feeds, the editor schema)
+RESERVED_IDS = frozenset({"calendars", "schema"})
 _APPENDIX_WORDS = {"roadmap": "дорожная карта", "budget": "смета", "indicators": "целевые показатели",
                    "specification": "техническое задание"}
 
@@ -276,10 +278,11 @@ def dated_clause_id(ctx: CheckContext):
 
 @check("R508", "programme-id")
 def programme_id(ctx: CheckContext):
-    """Идентификатор программы совпадает с именем её папки.
+    """Идентификатор программы совпадает с именем её папки и не занят.
 
     По id строятся пути документов, календарей и UID событий; папка и id,
-    которые разошлись, дают два разных адреса одной программы.
+    которые разошлись, дают два разных адреса одной программы. Имена calendars
+    и schema заняты общими папками сборки.
 
     Плохо (папка specs/lipetsk-2022):
         programme: {id: lipetsk2022, …}
@@ -288,6 +291,10 @@ def programme_id(ctx: CheckContext):
     """
     info = ctx.programme.programme
     folder = ctx.model.directory.name
-    if info.id != folder:
+    if info.id in RESERVED_IDS:
+        yield Finding(info, f"id программы «{info.id}» совпадает с общей папкой в outputs/",
+                      "выберите другое id (и переименуйте папку): имена " + ", ".join(sorted(RESERVED_IDS))
+                      + " заняты календарями организаций и схемой", field="id")
+    elif info.id != folder:
         yield Finding(info, f"id программы «{info.id}» не совпадает с папкой «{folder}»",
                       f"напишите id: {folder} или переименуйте папку", field="id")

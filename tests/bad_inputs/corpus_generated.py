@@ -54,15 +54,6 @@ def line_of(path: Path, needle: str) -> int:
 ROADMAP_MEETING_TITLE = "      title: Заседание рабочей группы"   # line 24 of the base roadmap.yaml
 
 
-SNIPPET_RAW_CONTROLS = (
-    "engine/report.py _snippet prints the source line as it is: a raw control character (\\x0b, \\x0c, an ANSI "
-    "escape such as \\x1b]0;…\\x07 or \\x1b[2J) reaches the terminal of whoever runs prikaz; Y014 itself is right")
-LONG_FILE_NAME = (
-    "engine/render/docx/names.py builds the file name from the whole transliterated title / number with no "
-    "length bound: over 255 bytes the staging write fails (now E902 «слишком длинное имя файла»), so a legal "
-    "spec gets no documents")
-
-
 # --- size -----------------------------------------------------------------------------------
 
 
@@ -102,13 +93,12 @@ def _long_key(programme: Path) -> None:
 
 
 @case("size-300-character-appendix-title", "an appendix title longer than a DOCX core property (255 characters)", 0,
-      [], shows=["Ж" * 300], xfail=LONG_FILE_NAME)
+      [], shows=["Ж" * 300])
 def _long_appendix_title(programme: Path) -> None:
     edit(programme / "roadmap.yaml", "  title: Дорожная карта", "  title: " + "Ж" * 300)
 
 
-@case("size-300-character-decree-number", "a decree number of 300 characters", 0, [], shows=["7" * 300],
-      xfail=LONG_FILE_NAME)
+@case("size-300-character-decree-number", "a decree number of 300 characters", 0, [], shows=["7" * 300])
 def _long_decree_number(programme: Path) -> None:
     edit(programme / "decree.yaml", '  number: "15"', '  number: "' + "7" * 300 + '"')
 
@@ -273,20 +263,18 @@ def _cr_error(programme: Path) -> None:
 # --- control characters -------------------------------------------------------------------------
 
 
-@case("control-raw-vertical-tab", "a raw \\x0b (vertical tab, from Word) in a title", 1, ["Y014"], "roadmap.yaml", 24,
-      xfail=SNIPPET_RAW_CONTROLS)
+@case("control-raw-vertical-tab", "a raw \\x0b (vertical tab, from Word) in a title", 1, ["Y014"], "roadmap.yaml", 24)
 def _raw_vt(programme: Path) -> None:
     edit(programme / "roadmap.yaml", ROADMAP_MEETING_TITLE, "      title: Заседание\x0bрабочей группы")
 
 
-@case("control-raw-form-feed", "a raw form feed between two keys", 1, ["Y014"], "budget.yaml",
-      xfail=SNIPPET_RAW_CONTROLS)
+@case("control-raw-form-feed", "a raw form feed between two keys", 1, ["Y014"], "budget.yaml")
 def _raw_ff(programme: Path) -> None:
     edit(programme / "budget.yaml", '  total: "500 000,00"', '  total: "500 000,00"\x0c')
 
 
 @case("control-terminal-escape", "ANSI escapes (set the terminal title, clear the screen) in a title", 1,
-      ["Y014"], "roadmap.yaml", 24, xfail=SNIPPET_RAW_CONTROLS)
+      ["Y014"], "roadmap.yaml", 24)
 def _ansi(programme: Path) -> None:
     edit(programme / "roadmap.yaml", ROADMAP_MEETING_TITLE, "      title: Заседание \x1b]0;PWNED\x07\x1b[2J группы")
 
@@ -378,7 +366,7 @@ def _no_programme(programme: Path) -> None:
 
 
 @case("fs-programme-named-like-shared-outputs",
-      "a programme whose id is «calendars», the folder of the shared organisation feeds in outputs/", 1, ["E903"],
+      "a programme whose id is «calendars», the folder of the shared organisation feeds in outputs/", 1, ["R508"],
       "programme.yaml", 9)
 def _calendars(programme: Path) -> None:
     edit(programme / "programme.yaml", f"  id: {PROGRAMME}", "  id: calendars")

@@ -43,7 +43,8 @@ def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
     try:
         template.init_docx()
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise unreadable_template(model, kind, path, str(exc) or type(exc).__name__) from None
+        reason = "файл не является документом Word (.docx) или повреждён"
+        raise unreadable_template(model, kind, path, reason) from None
     return template
 
 

@@ -7,15 +7,22 @@ Russian words are transliterated with iuliia's Moscow Metro scheme («распо
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import iuliia
 
 _NOT_SAFE = re.compile(r"[^a-z0-9]+")
+# file systems allow 255 bytes in a name; a long title keeps its start and a digest of the rest
+_LONGEST = 80
 
 
 def slug(text: str) -> str:
-    return _NOT_SAFE.sub("-", iuliia.MOSMETRO.translate(text).lower()).strip("-")
+    whole = _NOT_SAFE.sub("-", iuliia.MOSMETRO.translate(text).lower()).strip("-")
+    if len(whole) <= _LONGEST:
+        return whole
+    digest = hashlib.sha256(whole.encode()).hexdigest()[:8]
+    return f"{whole[:_LONGEST - 9].rstrip('-')}-{digest}"
 
 
 def decree_file(kind: str, number: str) -> str:
