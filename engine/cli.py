@@ -196,21 +196,29 @@ def cmd_serve(args) -> int:
     return EXIT_OK
 
 
+def _specs_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument("specs", type=_existing_dir, nargs="?", default=Path("specs"),
+                         help="папка спецификаций или одной программы (по умолчанию specs)")
+
+
+def _outputs_argument(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-o", "--output", type=Path, default=Path("outputs"),
+                         help="куда собирать документы (по умолчанию outputs)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="prikaz", description="Приказы, дорожные карты, сметы и показатели как код.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="КОМАНДА", parser_class=_Parser)
 
     check = commands.add_parser("check", help="проверить спецификации и показать все проблемы")
-    check.add_argument("specs", type=_existing_dir, nargs="?", default=Path("specs"),
-                       help="папка спецификаций или одной программы (по умолчанию specs)")
+    _specs_argument(check)
     check.add_argument("--format", choices=report.FORMATS, default="human",
                        help="human — для человека, json — для программ, github — аннотации GitHub Actions")
     check.set_defaults(run=cmd_check)
 
     build = commands.add_parser("build", help="проверить и собрать документы DOCX и календари в outputs/")
-    build.add_argument("specs", type=_existing_dir, nargs="?", default=Path("specs"),
-                       help="папка спецификаций или одной программы (по умолчанию specs)")
-    build.add_argument("-o", "--output", type=Path, default=Path("outputs"), help="куда писать (по умолчанию outputs)")
+    _specs_argument(build)
+    _outputs_argument(build)
     build.add_argument("--pdf", action="store_true", help="также PDF рядом с каждым DOCX (нужен LibreOffice)")
     build.add_argument("--force", action="store_true",
                        help="пересобрать все программы, даже те, у которых ничего не изменилось")
@@ -257,9 +265,8 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.set_defaults(run=cmd_fmt)
 
     serve = commands.add_parser("serve", help="показать сайт локально и пересобирать его при сохранении файлов")
-    serve.add_argument("specs", type=_existing_dir, nargs="?", default=Path("specs"),
-                       help="папка спецификаций или одной программы (по умолчанию specs)")
-    serve.add_argument("-o", "--output", type=Path, default=Path("outputs"), help="куда собирать (по умолчанию outputs)")
+    _specs_argument(serve)
+    _outputs_argument(serve)
     serve.add_argument("--port", type=int, default=8000, help="порт (по умолчанию 8000)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="адрес (по умолчанию 127.0.0.1 — только этот компьютер)")
