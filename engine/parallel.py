@@ -25,6 +25,7 @@ import os
 import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -33,6 +34,7 @@ from engine.model.build import ProgrammeModel
 from engine.render import BuildOptions, RenderError, programme_renderers
 
 MIN_PROGRAMMES = 8
+_FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 Render = Callable[[ProgrammeModel, BuildOptions], dict[str, bytes]]
 
 
@@ -82,7 +84,7 @@ def workers(count: int, pdf: bool = False) -> int:
     if wanted.isdigit() and int(wanted) > 0:
         cores = min(cores, int(wanted))
     usable = (cores >= 2 and count >= MIN_PROGRAMMES and not pdf and threading.active_count() == 1
-              and "fork" in multiprocessing.get_all_start_methods())
+              and _FORK is not None)
     return min(cores, count) if usable else 0
 
 
@@ -101,21 +103,40 @@ def render_all(render: Render, jobs: list[tuple[ProgrammeModel, BuildOptions]]) 
     # the collector of a worker would touch every inherited object and so copy every page of the
     # checked models; frozen, they stay shared with the build process
     gc.freeze()
+    done = 0
     try:
-        with ProcessPoolExecutor(pool_size, mp_context=multiprocessing.get_context("fork")) as pool:
-            pending: deque = deque()
-            queued = iter(chunks)
-            for chunk in queued:          # a bounded window: finished files wait in memory only briefly
-                pending.append(pool.submit(_render_chunk, chunk))
-                if len(pending) >= pool_size * 3:
-                    break
-            while pending:
-                outcomes = pending.popleft().result()
-                following = next(queued, None)
-                if following is not None:
-                    pending.append(pool.submit(_render_chunk, following))
-                yield from outcomes
+        try:
+            with ProcessPoolExecutor(pool_size, mp_context=_FORK) as pool:
+                pending: deque = deque()
+                queued = iter(chunks)
+                for chunk in queued:      # a bounded window: finished files wait in memory only briefly
+                    pending.append(pool.submit(_render_chunk, chunk))
+                    if len(pending) >= pool_size * 3:
+                        break
+                while pending:
+                    outcomes = pending.popleft().result()
+                    following = next(queued, None)
+                    if following is not None:
+                        pending.append(pool.submit(_render_chunk, following))
+                    yield from outcomes
+                    done += len(outcomes)
+        except BrokenProcessPool:
+            # a worker died (the OOM killer, a signal): which programme took it down is unknown, so what
+            # is left is rendered one programme per process — a programme that kills its process again
+            # costs only itself (E901), and every other one is rendered
+            for index in range(done, len(jobs)):
+                yield _isolated(index)
     finally:
         gc.unfreeze()
         _JOBS.clear()
         _RENDER.clear()
+
+
+def _isolated(index: int) -> Outcome:
+    """One programme rendered in a process of its own."""
+    try:
+        with ProcessPoolExecutor(1, mp_context=_FORK) as pool:
+            return pool.submit(_render_chunk, range(index, index + 1)).result()[0]
+    except BrokenProcessPool:
+        return Outcome(error=("BrokenProcessPool", "процесс, создававший документы программы, завершился аварийно "
+                                                   "(возможно, не хватило памяти)"))

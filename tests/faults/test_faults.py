@@ -219,11 +219,6 @@ def _pool_used() -> bool:
 
 
 @pytest.mark.skipif(not _pool_used(), reason="рендеринг на нескольких ядрах здесь не включается (одно ядро или PRIKAZ_JOBS=1)")
-@pytest.mark.xfail(strict=True, reason=(
-    "engine/parallel.py render_all: when a forked rendering worker is killed (the OOM killer), pool.submit / "
-    "future.result raise BrokenProcessPool out of engine.build.build — `prikaz build` dies with a Python traceback, "
-    "and the programmes after the dead chunk are neither rendered nor reported; they should become diagnostics "
-    "(or be rendered in the build process)"))
 def test_a_rendering_worker_killed_costs_only_its_programme(tmp_path, tree_state):
     """A large build renders on a pool of forked workers (engine.parallel); the OOM killer takes one of them."""
     specs = tmp_path / "specs"
