@@ -285,6 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         sys.stderr.write(f"prikaz: ошибка ввода-вывода: {exc.strerror or exc} ({exc.filename or ''})\n")
         return EXIT_USAGE
+    except Exception as exc:  # a bug of prikaz: the user gets a sentence, the developer the details on request
+        if os.environ.get("PRIKAZ_DEBUG"):
+            raise
+        sys.stderr.write(f"prikaz: внутренняя ошибка ({type(exc).__name__}: {exc}). Это ошибка программы, а не "
+                         f"спецификации: сообщите разработчикам; подробности — с переменной PRIKAZ_DEBUG=1\n")
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -313,10 +313,10 @@ def parse_yaml(file: Path, text: str, root: Path_ = ()) -> LoadedFile:
             "Y006", "too-deep", "слишком глубокая вложенность", Span.whole_file(file),
             "спецификация не бывает такой глубокой: проверьте отступы",
         )])
-    except (YAMLError, ValueError) as exc:
+    except (YAMLError, ValueError, NotImplementedError):  # ruamel's own limits, e.g. «overlap in comment»
         return LoadedFile(file, None, sources, [_diag(
-            "Y001", "syntax", f"файл не читается как YAML: {type(exc).__name__}", Span.whole_file(file),
-            "проверьте отступы и кавычки",
+            "Y001", "syntax", "файл не читается как YAML: нарушена структура", Span.whole_file(file),
+            "проверьте отступы, кавычки и комментарии (строки с «#»)",
         )])
     return _built(file, nodes, root, sources)
 
