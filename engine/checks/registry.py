@@ -13,7 +13,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from engine.diagnostics import Diagnostic, Severity
+from engine.diagnostics import Severity
 from engine.model.build import ProgrammeModel
 from engine.model.spec import SpecModel
 

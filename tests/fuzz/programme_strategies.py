@@ -102,7 +102,6 @@ def phrase(draw, words: tuple[int, int] = (2, 7), specials: bool = True) -> str:
 @st.composite
 def time_expression(draw, years: list[int]) -> tuple[str, list[Window]]:
     """A deadline in one of the time language's forms, inside the period, and its windows in date order."""
-    first, last = years[0], years[-1]
     kind = draw(st.sampled_from(["day", "window", "windows", "month", "month-range", "relative-months",
                                  "month-list", "deadline", "monthly", "quarterly", "yearly", "whole-year", "year",
                                  "undated"]))

@@ -86,7 +86,7 @@ def _events(data: bytes) -> dict[str, list[tuple[dt.date, dt.date]]]:
 def test_valid_programme_is_clean_renders_and_shows_every_item(generated: Generated):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        programme = _write(folder, generated.files)
+        _write(folder, generated.files)
         checked = check_tree(folder / "specs")
         assert [(d.code, d.message) for d in checked.diagnostics] == [], generated.files
         with pytest.MonkeyPatch.context() as patch:

@@ -42,7 +42,7 @@ def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
     template = DocxTemplate(str(path))
     try:
         template.init_docx()
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
         reason = "файл не является документом Word (.docx) или повреждён"
         raise unreadable_template(model, kind, path, reason) from None
     return template
