@@ -22,6 +22,8 @@ import argparse
 from decimal import Decimal
 from pathlib import Path
 
+from engine import formats
+
 PERIOD = "2025–2026"
 DECREE_DATE = "20.01.2025"
 SECTIONS = 5
@@ -105,12 +107,8 @@ def _q(text: str) -> str:
 
 
 def _money(value: Decimal) -> str:
-    whole, cents = f"{value:.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return " ".join(groups) + "," + cents
+    """A sum as the specs write it: «1 234 567,80» (engine.formats.money, with plain spaces for the YAML)."""
+    return formats.money(value).replace(formats.NBSP, " ")
 
 
 def _programme_yaml(pid: str, index: int) -> str:

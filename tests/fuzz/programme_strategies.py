@@ -17,6 +17,8 @@ from io import StringIO
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
+from engine import formats
+
 PROGRAMME = "fuzz-programme"
 
 MONTHS = ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
@@ -65,13 +67,8 @@ def dump(data: dict) -> str:
 
 
 def money(value: Decimal) -> str:
-    """1234567.8 → «1 234 567,80», as the documents write sums."""
-    whole, kopecks = f"{value:.2f}".split(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return " ".join(groups) + "," + kopecks
+    """A sum as the specs write it: «1 234 567,80» (engine.formats.money, with plain spaces for the YAML)."""
+    return formats.money(value).replace(formats.NBSP, " ")
 
 
 def _last_day(year: int, month: int) -> dt.date:
