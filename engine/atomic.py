@@ -4,27 +4,53 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
+    write_chunks_if_changed(path, (data,), keep_same=False)
+
+
+def write_chunks_if_changed(path: Path, chunks: Iterable[bytes], keep_same: bool = True) -> tuple[bool, str]:
+    """Write `chunks` atomically as `path`, piece by piece (a large feed is never held whole).
+
+    With `keep_same`, a `path` that already holds these bytes is left alone (its time stays, and so do
+    readers' caches). Returns (whether written, sha256 of the bytes).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    digest = hashlib.sha256()
     try:
         # mkstemp makes the file private (0600); an output is read by others (a web server, subscribers)
         os.chmod(handle, 0o666 & ~_umask())
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            for chunk in chunks:
+                digest.update(chunk)
+                stream.write(chunk)
             stream.flush()
             os.fsync(stream.fileno())
+        if keep_same and _sha256(path) == digest.hexdigest():
+            Path(temporary).unlink()
+            return False, digest.hexdigest()
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return True, digest.hexdigest()
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None  # missing or unreadable: write it
 
 
 def _umask() -> int:
@@ -39,11 +65,8 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def write_bytes_if_changed(path: Path, data: bytes) -> bool:
     """Write atomically unless `path` already holds `data` (its time stays, and so do readers' caches); True if written."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass  # missing or unreadable: write it
+    if _sha256(path) == hashlib.sha256(data).hexdigest():
+        return False
     write_bytes_atomic(path, data)
     return True
 

@@ -24,16 +24,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from engine.atomic import exchange, write_bytes_if_changed
+from engine.atomic import exchange, write_chunks_if_changed
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
-from engine.history import CALENDAR_HISTORY, CalendarHistory, calendar_histories
+from engine.history import CALENDAR_HISTORY, CalendarHistory, FingerprintCache, calendar_history
 from engine.loading import spec_files
 from engine.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
 from engine.model.build import ProgrammeModel
-from engine.parallel import render_all
-from engine.pipeline import CheckResult, ProgrammeResult, check_tree
-from engine.render import (BuildOptions, RenderedProgramme, RenderError, programme_index_renderers,
-                           programme_renderers, repository_renderers)
+from engine.parallel import Outcome, WorkerFailed, map_ordered
+from engine.pipeline import CheckResult, OtherDecrees, ProgrammeResult, check_programme, pointed_at, programme_folders
+from engine.render import (BuildOptions, RenderError, programme_index_renderers, programme_renderers,
+                           repository_renderers)
 from engine.render.pdf import libreoffice_missing
 
 
@@ -48,7 +48,7 @@ def bundled_templates() -> Path:
 TEMPLATES = bundled_templates()
 _STAGING, _RETIRED = ".staging-", ".retired-"
 HISTORY_CACHE = Path(".cache") / "calendar-history.json"
-Progress = Callable[[str, int, int], None]  # (programme id, programmes rendered so far, programmes to render)
+Progress = Callable[[str, int, int], None]  # (programme id, programmes built so far, programmes to build)
 
 
 @dataclass
@@ -163,8 +163,8 @@ _WRITE_FAILURES = {
 }
 
 
-def _write_failed(model: ProgrammeModel, outputs: Path, exc: OSError) -> Diagnostic:
-    span = model.sources.span(()) or Span.whole_file(model.directory)
+def _write_failed(directory: Path, outputs: Path, exc: OSError) -> Diagnostic:
+    span = Span.whole_file(directory)
     reason = _WRITE_FAILURES.get(exc.errno, exc.strerror or type(exc).__name__)
     return Diagnostic("E902", Severity.ERROR, f"документы программы не записаны в {outputs}: {reason}", span,
                       "прежние документы программы сохранены без изменений; устраните причину и запустите сборку снова",
@@ -180,8 +180,7 @@ def render_programme(model: ProgrammeModel, options: BuildOptions) -> dict[str, 
     return files
 
 
-def _internal_error(model: ProgrammeModel, exc: Exception) -> Diagnostic:
-    span = model.sources.span(()) or Span.whole_file(model.directory)
+def _internal_error(span: Span, exc: Exception) -> Diagnostic:
     return Diagnostic("E901", Severity.ERROR, f"сбой при создании документов: {type(exc).__name__}: {exc}", span,
                       "предыдущие документы программы сохранены без изменений; сообщите разработчикам", "render-failed")
 
@@ -207,93 +206,179 @@ def _programme_digest(inputs: dict, templates: tuple[str, ...]) -> str:
     return inputs_digest(dict(inputs, templates={path: file_digest(Path(path)) for path in templates}))
 
 
+@dataclass
+class _Plan:
+    """What the build of every programme shares; forked workers inherit it."""
+
+    specs_root: Path
+    outputs: Path
+    options: BuildOptions               # build_time: the latest of all programmes (files that span them)
+    times: dict[Path, dt.datetime]      # each programme's own build time
+    manifest: Manifest
+    cache: FingerprintCache
+    common: dict                        # inputs every programme shares (engine, templates, options)
+    force: bool
+    decree_of: OtherDecrees
+
+
+@dataclass
+class _Built:
+    """What building one programme hands back to the build process: never the model."""
+
+    result: ProgrammeResult
+    texts: dict[Path, str]                                        # that the diagnostics point into
+    diagnostics: list[Diagnostic] = field(default_factory=list)   # of rendering (and the calendar history)
+    fingerprints: dict = field(default_factory=dict)              # calendar history computed: for the cache
+    files: dict[str, bytes] | None = None                         # rendered
+    record: Record | None = None                                  # of the files rendered or still in outputs/
+    parts: tuple | None = None                                    # for the files that span programmes
+
+
+def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Built:
+    """Check one programme; unless its outputs are of the same inputs, render it (with `render`)."""
+    result, texts = check_programme(directory, plan.specs_root, plan.decree_of)
+    built = _Built(ProgrammeResult(directory, None, result.diagnostics), pointed_at(result.diagnostics, texts))
+    if not result.ok:
+        return built
+    model, at = result.model, plan.times[directory]
+    known = len(plan.cache.added)
+    history = calendar_history(model, at, plan.cache)
+    built.fingerprints = dict(list(plan.cache.added.items())[known:])
+    built.diagnostics.extend(history.diagnostics)
+    options = replace(plan.options, build_time=at, extra={CALENDAR_HISTORY: {model.id: history}})
+    inputs = dict(_programme_inputs(model, history, plan.common), build_time=at.isoformat())
+    record = plan.manifest.programmes.get(model.id)
+    if (not plan.force and record is not None and record.digest == _programme_digest(inputs, record.templates)
+            and record.intact(plan.outputs / model.id)):
+        built.record = record
+        if not render:   # the files that span programmes are written again: they need its part
+            built.parts = _parts(model, replace(options, build_time=plan.options.build_time), tuple(sorted(record.files)))
+        return built
+    if not render:
+        return built
+    try:
+        files = render_programme(model, options)
+        templates = _templates_used(model, options)
+        built.parts = _parts(model, replace(options, build_time=plan.options.build_time), tuple(sorted(files)))
+    except RenderError as exc:
+        built.diagnostics.extend(exc.diagnostics)
+        return built
+    except Exception as exc:  # a renderer bug must not cost the previous good documents
+        built.diagnostics.append(_internal_error(model.sources.span(()) or Span.whole_file(directory), exc))
+        return built
+    built.files, built.record = files, Record.of(_programme_digest(inputs, templates), files, templates)
+    return built
+
+
+def _parts(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> tuple:
+    return tuple(renderer.part(model, options, files) for renderer in repository_renderers())
+
+
 def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
           progress: Progress | None = None) -> BuildReport:
-    """Check every programme; render those without errors whose inputs changed (all with `force`); swap them in."""
-    checked = check_tree(specs)
-    good = [r.model for r in checked.programmes if r.ok]
-    times = {model.id: at for model, at in zip(good, build_times(specs, [m.directory for m in good]).values())}
-    histories = calendar_histories(good, times, outputs / HISTORY_CACHE)
+    """Check every programme; render those without errors whose inputs changed (all with `force`); swap them in.
+
+    Programme by programme, on every core (`engine.parallel`): nothing of a programme stays in memory
+    but its diagnostics, its manifest record and what the files that span programmes need of it.
+    """
+    directories, specs_root, problems = programme_folders(specs)
+    times = build_times(specs, directories)
     # files that span programmes change whenever one of them does: they carry the latest time
     options = BuildOptions(build_time=max(times.values(), default=EPOCH_1980), templates=TEMPLATES, outputs=outputs,
-                           pdf=pdf, extra={CALENDAR_HISTORY: histories})
-    report = BuildReport(checked, [ProgrammeBuild(r) for r in checked.programmes],
-                         diagnostics=[d for history in histories.values() for d in history.diagnostics])
+                           pdf=pdf)
+    nothing = [ProgrammeResult(specs, None, problems)] if problems else []
+    report = BuildReport(CheckResult(list(nothing), {}), [ProgrammeBuild(result) for result in nothing])
     no_libreoffice = libreoffice_missing() if pdf else None
     if no_libreoffice:
         report.diagnostics.append(no_libreoffice)      # a warning: the DOCX are still written
-    manifest = Manifest.load(outputs)
-    common = {"engine": engine_digest(), "bundled_templates": str(TEMPLATES), "pdf": pdf and no_libreoffice is None}
-    stale: list[tuple[ProgrammeBuild, dict]] = []
-    for item in report.programmes:
-        if not item.result.ok:
-            continue
-        model = item.result.model
-        inputs = dict(_programme_inputs(model, histories[model.id], common), build_time=times[model.id].isoformat())
-        record = manifest.programmes.get(model.id)
-        if (not force and record is not None and record.digest == _programme_digest(inputs, record.templates)
-                and record.intact(outputs / model.id)):
-            item.files, item.unchanged = sorted(record.files), True
-        else:
-            stale.append((item, inputs))
-    # rendered on every core for a large build (engine.parallel), handed back here in order
-    outcomes = render_all(render_programme, [(item.result.model, replace(options, build_time=times[item.result.model.id]))
-                                             for item, _ in stale])
-    for done, ((item, inputs), outcome) in enumerate(zip(stale, outcomes)):
-        model = item.result.model
+    plan = _Plan(specs_root, outputs, options, times, Manifest.load(outputs), FingerprintCache(outputs / HISTORY_CACHE),
+                 {"engine": engine_digest(), "bundled_templates": str(TEMPLATES), "pdf": pdf and no_libreoffice is None},
+                 force, OtherDecrees(specs_root))
+    gatherers = [renderer() for renderer in repository_renderers()]
+    without_parts: list[Path] = []
+    for done, (directory, outcome) in enumerate(zip(directories, map_ordered(
+            lambda directory: _build_programme(plan, directory), directories, pdf=pdf))):
+        _take(plan, report, directory, outcome, gatherers, without_parts)
         if progress is not None:
-            progress(model.id, done, len(stale))
-        try:
-            files = outcome.result()
-        except RenderError as exc:
-            report.diagnostics.extend(exc.diagnostics)
-            continue
-        except Exception as exc:  # a renderer bug must not cost the previous good documents
-            report.diagnostics.append(_internal_error(model, exc))
-            continue
-        try:
-            replace_folder(outputs, model.id, files)
-        except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
-            report.diagnostics.append(_write_failed(model, outputs, exc))
-            continue
-        item.files = sorted(files)
-        item.rendered = True
-        templates = _templates_used(model, options)
-        manifest.programmes[model.id] = Record.of(_programme_digest(inputs, templates), files, templates)
-    ready = [RenderedProgramme(item.result.model, tuple(item.files))
-             for item in report.programmes if item.rendered or item.unchanged]
+            progress(directory.name, done + 1, len(directories))
     # feeds that span programmes would lose a failed programme's events: then they keep the previous ones
-    if len(ready) == len(report.programmes):
-        _render_shared(ready, options, outputs, manifest, force, report)
-    manifest.save(outputs)  # last: it must never record outputs that are not written yet
+    if report.programmes and all(item.rendered or item.unchanged for item in report.programmes):
+        _render_shared(plan, report, gatherers, without_parts)
+    plan.cache.save()
+    plan.manifest.save(outputs)  # last: it must never record outputs that are not written yet
     return report
 
 
-def _render_shared(programmes: list[RenderedProgramme], options: BuildOptions, outputs: Path, manifest: Manifest,
-                   force: bool, report: BuildReport) -> None:
+def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_Built], gatherers: list,
+          without_parts: list[Path]) -> None:
+    """One programme's build into outputs/ (its folder swapped in), the report, the manifest, the cache, the gatherers."""
+    try:
+        built = outcome.result()
+    except WorkerFailed as exc:   # the loader, the model or a check failed (an engine bug), or the worker died
+        built = _Built(ProgrammeResult(directory, None, [_internal_error(Span.whole_file(directory), exc)]), {})
+    item = ProgrammeBuild(built.result)
+    report.programmes.append(item)
+    report.check.programmes.append(built.result)
+    report.check.texts.update(built.texts)
+    report.diagnostics.extend(built.diagnostics)
+    plan.cache.merge(built.fingerprints)
+    if built.record is None or has_errors(built.diagnostics):
+        return
+    if built.files is not None:
+        try:
+            replace_folder(plan.outputs, directory.name, built.files)
+        except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
+            report.diagnostics.append(_write_failed(directory, plan.outputs, exc))
+            return
+        item.rendered = True
+    else:
+        item.unchanged = True
+    item.files = sorted(built.record.files)
+    plan.manifest.programmes[directory.name] = built.record
+    if built.parts is None:
+        without_parts.append(directory)
+    else:
+        for gatherer, part in zip(gatherers, built.parts):
+            gatherer.add(part)
+
+
+def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_parts: list[Path]) -> None:
     """Files that span programmes, rewritten when any programme's inputs changed (or with `force`).
 
     Besides the programmes, their inputs are the bundled templates folder as a whole (the site's page
-    templates are there, and no programme records them).
+    templates are there, and no programme records them). Programmes that were not rendered give their
+    parts now, only if the files are written again.
     """
+    manifest, outputs = plan.manifest, plan.outputs
     digest = inputs_digest({
-        "programmes": {p.model.id: manifest.programmes[p.model.id].digest for p in programmes},
+        "programmes": {item.result.directory.name: manifest.programmes[item.result.directory.name].digest
+                       for item in report.programmes},
         "templates": {path.relative_to(TEMPLATES).as_posix(): file_digest(path)
                       for path in sorted(TEMPLATES.rglob("*")) if path.is_file()}})
-    if not force and manifest.shared is not None and manifest.shared.digest == digest and manifest.shared.intact(outputs):
+    if not plan.force and manifest.shared is not None and manifest.shared.digest == digest and manifest.shared.intact(outputs):
         return
-    written: dict[str, bytes] = {}
-    complete = True
-    for renderer in repository_renderers():
+    outcomes = map_ordered(lambda directory: _build_programme(plan, directory, render=False), without_parts,
+                           pdf=plan.options.pdf)
+    for directory, outcome in zip(without_parts, outcomes):     # the gatherers order the parts themselves
         try:
-            shared = renderer(programmes, options)
+            parts = outcome.result().parts
+        except WorkerFailed as exc:
+            report.diagnostics.append(_internal_error(Span.whole_file(directory), exc))
+            return
+        if parts is None:     # changed since it was checked: the next build writes these files
+            return
+        for gatherer, part in zip(gatherers, parts):
+            gatherer.add(part)
+    written: dict[str, str] = {}
+    complete = True
+    for gatherer in gatherers:
+        try:
+            for relative, chunks in gatherer.files(plan.options):
+                changed, written[relative] = write_chunks_if_changed(outputs / relative, chunks)
+                if changed:    # a page of a programme that did not change stays
+                    report.shared_files.append(relative)
         except RenderError as exc:
             report.diagnostics.extend(exc.diagnostics)
             complete = False
-            continue
-        for relative, data in sorted(shared.items()):
-            if write_bytes_if_changed(outputs / relative, data):  # a page of a programme that did not change stays
-                report.shared_files.append(relative)
-        written.update(shared)
     if complete:
-        manifest.shared = Record.of(digest, written)
+        manifest.shared = Record(digest, written)

@@ -44,7 +44,7 @@ def cmd_check(args) -> int:
     from engine.diagnostics import has_problems
     from engine.pipeline import check_tree
 
-    result = check_tree(args.specs)
+    result = check_tree(args.specs, keep_models=False)
     diagnostics = result.diagnostics
     sys.stdout.write(report.render(diagnostics, args.format, result.texts))
     return EXIT_PROBLEMS if has_problems(diagnostics) else EXIT_OK
@@ -52,15 +52,24 @@ def cmd_check(args) -> int:
 
 @contextmanager
 def _progress_line():
-    """A live line naming the programme being rendered, on a terminal only: CI logs and pipes get just the summary."""
+    """A live line naming the programme just built, on a terminal only: CI logs and pipes get just the summary.
+
+    Redrawn by each call rather than by rich's refresh thread: with no other thread running, the
+    build may fork its workers (engine.parallel).
+    """
     if not sys.stdout.isatty() or os.environ.get("CI"):
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with Progress(TextColumn("сборка {task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as line:
+    with Progress(TextColumn("сборка {task.description}"), BarColumn(), MofNCompleteColumn(), transient=True,
+                  auto_refresh=False) as line:
         task = line.add_task("", total=None)
-        yield lambda name, done, total: line.update(task, description=name, completed=done, total=total)
+
+        def show(name: str, done: int, total: int) -> None:
+            line.update(task, description=name, completed=done, total=total)
+            line.refresh()
+        yield show
 
 
 def cmd_build(args) -> int:

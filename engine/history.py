@@ -68,19 +68,11 @@ class CalendarHistory:
         return self.revisions.get(uid) or Revision(0, build_time)
 
 
-def calendar_histories(models: list[ProgrammeModel], build_times: dict[str, dt.datetime],
-                       cache_file: Path | None) -> dict[str, CalendarHistory]:
-    """The history of every programme to be built; never raises (no history is a note, not an error).
+def calendar_history(model: ProgrammeModel, build_time: dt.datetime, cache: FingerprintCache) -> CalendarHistory:
+    """The history of a programme to be built; never raises (no history is a note, not an error).
 
-    `build_times` is each programme's build time, which dates a change not committed yet.
+    `build_time` is the programme's build time, which dates a change not committed yet.
     """
-    cache = _FingerprintCache(cache_file)
-    histories = {model.id: _calendar_history(model, build_times[model.id], cache) for model in models}
-    cache.save()
-    return histories
-
-
-def _calendar_history(model: ProgrammeModel, build_time: dt.datetime, cache: _FingerprintCache) -> CalendarHistory:
     repository = _Repository.containing(model.directory)
     if repository is None:
         return CalendarHistory({}, "папка программы не в репозитории git — SEQUENCE 0, LAST-MODIFIED — время сборки")
@@ -196,7 +188,7 @@ def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
-class _FingerprintCache:
+class FingerprintCache:
     """Fingerprints by git tree id: a version of a folder never changes, so they are computed once.
 
     Kept in outputs/.cache/; valid only for the engine source that computed it (another engine
@@ -207,7 +199,7 @@ class _FingerprintCache:
         self.file = file
         self.engine = engine_digest()
         self.versions: dict[str, Fingerprints | None] = {}
-        self.changed = False
+        self.added: dict[str, Fingerprints | None] = {}   # computed by this process, not in the file yet
         if file is not None and file.is_file():
             try:
                 stored = json.loads(file.read_text(encoding="utf-8"))
@@ -220,12 +212,16 @@ class _FingerprintCache:
         if tree is None:
             return compute(tree)  # the folder did not exist: nothing to remember
         if tree not in self.versions:
-            self.versions[tree] = compute(tree)
-            self.changed = True
+            self.versions[tree] = self.added[tree] = compute(tree)
         return self.versions[tree]
 
+    def merge(self, added: dict[str, Fingerprints | None]) -> None:
+        """What another process (a build worker) computed, to be saved with this cache."""
+        self.versions.update(added)
+        self.added.update(added)
+
     def save(self) -> None:
-        if self.file is None or not self.changed:
+        if self.file is None or not self.added:
             return
         write_text_atomic(self.file, json.dumps({"engine": self.engine, "versions": self.versions},
                                                 ensure_ascii=False, sort_keys=True))

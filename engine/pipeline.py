@@ -1,4 +1,10 @@
-"""load → model → check, for one programme folder or a whole specs tree."""
+"""load → model → check, for one programme folder or a whole specs tree.
+
+A programme is checked on its own: the only thing checks need from the rest of the tree is the
+decree of a programme this one refers to (R503), which `OtherDecrees` loads when asked. So a
+tree of any size is checked programme by programme, on every core (`engine.parallel`), holding
+only each programme's diagnostics.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +15,14 @@ from engine.checks import run_checks
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import find_programmes, load_programme
 from engine.model.build import ProgrammeModel, build_model
+from engine.model.spec import Decree
+from engine.parallel import map_ordered
 
 
 @dataclass
 class ProgrammeResult:
     directory: Path
-    model: ProgrammeModel | None
+    model: ProgrammeModel | None     # None when it could not be built, or was not kept (check_tree(keep_models=False))
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -25,53 +33,83 @@ class ProgrammeResult:
 @dataclass
 class CheckResult:
     programmes: list[ProgrammeResult]
-    texts: dict[Path, str]
+    texts: dict[Path, str]      # the files the diagnostics point into, for the reporter's snippets
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return [d for p in self.programmes for d in p.diagnostics]
 
 
-def _load(directory: Path, specs_root: Path) -> tuple[ProgrammeResult, dict[Path, str]]:
+class OtherDecrees:
+    """The decrees of the specs tree's programmes by id, each loaded the first time a check asks for it."""
+
+    def __init__(self, specs_root: Path):
+        self.specs_root = specs_root
+        self.known: dict[str, Decree | None] = {}
+
+    def remember(self, model: ProgrammeModel) -> None:
+        self.known.setdefault(model.id, model.programme.decree)
+
+    def __call__(self, programme_id: str) -> Decree | None:
+        if programme_id not in self.known:
+            folder = self.specs_root / programme_id
+            model = None
+            if programme_id not in ("", ".", "..") and "/" not in programme_id and folder.is_dir():
+                model, _ = build_model(load_programme(folder, self.specs_root))
+            # a programme's id is its folder's name (R502); one whose id differs is not that programme
+            self.known[programme_id] = model.programme.decree if model is not None and model.id == programme_id else None
+        return self.known[programme_id]
+
+
+def check_programme(directory: Path, specs_root: Path, decree_of: OtherDecrees) -> tuple[ProgrammeResult, dict[Path, str]]:
+    """One programme loaded, modelled and checked; with the texts of its files."""
     loaded = load_programme(directory, specs_root)
     # with nothing loaded because of file errors, «missing key» errors would only repeat them
     model, problems = build_model(loaded) if loaded.data or not loaded.diagnostics else (None, [])
-    return ProgrammeResult(directory, model, loaded.diagnostics + problems), loaded.sources.texts
+    result = ProgrammeResult(directory, model, loaded.diagnostics + problems)
+    if model is not None and not has_errors(result.diagnostics):
+        decree_of.remember(model)
+        result.diagnostics.extend(run_checks(model, decree_of))
+    return result, loaded.sources.texts
 
 
-def _referenced_programmes(model: ProgrammeModel) -> set[str]:
-    """Ids of other programmes this one's decree refers to (legal basis, approving acts)."""
-    programme = model.programme
-    acts = list(programme.decree.legal_basis.values()) + [
-        document.approved_by for document in (programme.roadmap, programme.budget, programme.indicators,
-                                              programme.specification)
-        if document is not None and document.approved_by is not None]
-    return {act.programme for act in acts if act.programme}
-
-
-def check_tree(specs: Path) -> CheckResult:
-    """Check every programme under `specs` (or `specs` itself if it is one programme)."""
+def programme_folders(specs: Path) -> tuple[list[Path], Path, list[Diagnostic]]:
+    """The programme folders under `specs` (or `specs` itself if it is one), their specs root, and
+    the error of a folder without any programme."""
     directories = find_programmes(specs)
-    single = directories == [specs]
-    specs_root = specs.parent if single else specs
-    results: list[ProgrammeResult] = []
+    specs_root = specs.parent if directories == [specs] else specs
+    if directories:
+        return directories, specs_root, []
+    return [], specs_root, [Diagnostic(
+        "Y013", Severity.ERROR, f"в папке {specs} нет ни одной программы (папок с файлами *.yaml)",
+        Span.whole_file(specs), "создайте программу командой «prikaz new <id>»", "no-spec")]
+
+
+def pointed_at(diagnostics: list[Diagnostic], texts: dict[Path, str]) -> dict[Path, str]:
+    """Only the texts of the files that `diagnostics` point into: what the reporter shows."""
+    files = {span.file for d in diagnostics for span in [d.span, *(r.span for r in d.related)] if span is not None}
+    return {path: text for path, text in texts.items() if path in files}
+
+
+def check_tree(specs: Path, keep_models: bool = True) -> CheckResult:
+    """Check every programme under `specs` (or `specs` itself if it is one programme).
+
+    With `keep_models`, each result holds its programme's model (for export and tests). Without,
+    nothing of a programme is kept but its diagnostics and the texts they point into, and a large
+    tree is checked on every core.
+    """
+    directories, specs_root, problems = programme_folders(specs)
+    decree_of = OtherDecrees(specs_root)
+
+    def diagnostics_only(directory: Path) -> tuple[ProgrammeResult, dict[Path, str]]:
+        result, texts = check_programme(directory, specs_root, decree_of)
+        return ProgrammeResult(directory, None, result.diagnostics), pointed_at(result.diagnostics, texts)
+
+    checked = ([check_programme(directory, specs_root, decree_of) for directory in directories] if keep_models
+               else (outcome.result() for outcome in map_ordered(diagnostics_only, directories)))
+    results = [ProgrammeResult(specs, None, problems)] if problems else []
     texts: dict[Path, str] = {}
-    if not directories:
-        results.append(ProgrammeResult(specs, None, [Diagnostic(
-            "Y013", Severity.ERROR, f"в папке {specs} нет ни одной программы (папок с файлами *.yaml)",
-            Span.whole_file(specs), "создайте программу командой «prikaz new <id>»", "no-spec")]))
-    for directory in directories:
-        result, sources = _load(directory, specs_root)
+    for result, sources in checked:
         results.append(result)
         texts.update(sources)
-    repository = {r.model.id: r.model for r in results if r.model is not None}
-    if single and results[0].model is not None:
-        # a programme checked on its own still verifies references to its neighbours
-        for other in sorted(_referenced_programmes(results[0].model) - set(repository)):
-            neighbour, _ = _load(specs_root / other, specs_root) if (specs_root / other).is_dir() else (None, None)
-            if neighbour is not None and neighbour.model is not None:
-                repository[neighbour.model.id] = neighbour.model
-    for result in results:
-        if result.model is not None and not has_errors(result.diagnostics):
-            result.diagnostics.extend(run_checks(result.model, repository))
     return CheckResult(results, texts)

@@ -5,13 +5,13 @@ Checks never write files and never raise: what they find are Diagnostics.
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
 from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
 from engine.diagnostics import Diagnostic, Related, Severity
 from engine.model.build import ProgrammeModel, refine
-from engine.model.spec import SpecModel
+from engine.model.spec import Decree, SpecModel
 
 __all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "run_checks", "resolve_check"]
 
@@ -82,8 +82,10 @@ def _related(model: ProgrammeModel, finding: Finding):
             yield Related(span, label)
 
 
-def run_checks(model: ProgrammeModel, repository: dict[str, ProgrammeModel] | None = None) -> list[Diagnostic]:
-    ctx = CheckContext(model, repository or {model.id: model})
+def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | None] | None = None) -> list[Diagnostic]:
+    """Every registered check of one programme; `decree_of` finds the decrees of the others it refers to."""
+    ctx = CheckContext(model, decree_of or (lambda programme_id: model.programme.decree if programme_id == model.id
+                                            else None))
     overrides, diagnostics = _settings(model)
     diagnostics.extend(_silence_problems(model))
     for code, registered in sorted(REGISTRY.items()):

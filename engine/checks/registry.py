@@ -10,12 +10,12 @@ settings (off / severity) and per-item silences.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from engine.diagnostics import Severity
 from engine.model.build import ProgrammeModel
-from engine.model.spec import SpecModel
+from engine.model.spec import Decree, SpecModel
 
 
 @dataclass
@@ -35,7 +35,9 @@ class Finding:
 @dataclass
 class CheckContext:
     model: ProgrammeModel
-    repository: dict[str, ProgrammeModel] = field(default_factory=dict)
+    # the decree of another programme of the specs tree by its id (None: no such programme);
+    # programmes are looked up only when a check asks, so no check holds the whole tree
+    decree_of: Callable[[str], Decree | None]
 
     @property
     def programme(self):

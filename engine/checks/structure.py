@@ -134,12 +134,11 @@ def act_reference_mismatch(ctx: CheckContext):
     for act in acts:
         if act.programme is None:
             continue
-        other = ctx.repository.get(act.programme)
-        if other is None:
+        other_decree = ctx.decree_of(act.programme)
+        if other_decree is None:
             yield Finding(act, f"программа «{act.programme}» не найдена в папке спецификаций",
                           "проверьте id программы", field="programme")
             continue
-        other_decree = other.programme.decree
         if not _act_matches(act, other_decree.number, other_decree.date):
             when = f" от {formats.date_numeric(other_decree.date)}" if other_decree.date else ""
             yield Finding(act, f"у программы {act.programme} документ № {other_decree.number}{when}, а в ссылке — "

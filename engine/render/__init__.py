@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator, Protocol
 
 from engine.diagnostics import Diagnostic
 from engine.model.build import ProgrammeModel
@@ -35,18 +35,25 @@ class RenderError(Exception):
         self.diagnostics = diagnostics
 
 
-@dataclass(frozen=True)
-class RenderedProgramme:
-    """A programme as the renderers that span programmes see it: its model and the files it has in outputs/."""
-
-    model: ProgrammeModel
-    files: tuple[str, ...]
-
-
 ProgrammeRenderer = Callable[[ProgrammeModel, BuildOptions], dict[str, bytes]]
 # renders after the others, from what they produced: a page that links to the programme's files
 ProgrammeIndexRenderer = Callable[[ProgrammeModel, BuildOptions, tuple[str, ...]], dict[str, bytes]]
-RepositoryRenderer = Callable[[list[RenderedProgramme], BuildOptions], dict[str, bytes]]
+
+
+class RepositoryRenderer(Protocol):
+    """Files that span programmes, gathered one programme at a time so that no model is kept.
+
+    `part` runs where the programme is rendered (a worker process) and returns what the files need
+    of it — picklable and small; the build `add`s the parts in the programmes' order and, when all
+    are in, writes `files`: (path under outputs/, its bytes piece by piece), one file at a time.
+    """
+
+    @staticmethod
+    def part(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> Any: ...
+
+    def add(self, part: Any) -> None: ...
+
+    def files(self, options: BuildOptions) -> Iterator[tuple[str, Iterator[bytes]]]: ...
 
 
 def programme_renderers() -> list[ProgrammeRenderer]:
@@ -66,10 +73,9 @@ def programme_index_renderers() -> list[ProgrammeIndexRenderer]:
     return renderers
 
 
-def repository_renderers() -> list[RepositoryRenderer]:
+def repository_renderers() -> list[type[RepositoryRenderer]]:
     """Renderers of files that span programmes (`outputs/calendars/<org>.ics`, the site index)."""
-    from engine.render.ics import render_organisation_calendars
-    from engine.render.site import render_site
+    from engine.render.ics import OrganisationCalendars
+    from engine.render.site import SiteIndex
 
-    renderers: list[RepositoryRenderer] = [render_organisation_calendars, render_site]
-    return renderers
+    return [OrganisationCalendars, SiteIndex]

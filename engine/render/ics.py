@@ -14,16 +14,17 @@ RRULE — docs/calendars.md explains why. SEQUENCE and LAST-MODIFIED come from t
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, replace
+from typing import Iterator
 
 from icalendar import Alarm, Calendar, Event
 from icalendar.prop import vDuration
 
 from engine.history import CALENDAR_HISTORY, CalendarHistory
 from engine.model.build import ProgrammeModel
-from engine.model.spec import Organisation
-from engine.render import BuildOptions, RenderedProgramme
-from engine.render.ics_events import CalendarEvent, ProgrammeCalendar, programme_calendar
+from engine.render import BuildOptions
+from engine.render.ics_events import CalendarEvent, programme_calendar
 
 PRODID = "-//prikaz//calendar feeds//RU"
 # Roadmaps change a few times a year; twice a day is often enough and gentle on the host.
@@ -52,7 +53,7 @@ def render_programme_calendars(model: ProgrammeModel, options: BuildOptions) -> 
         info.title,
         f"Сроки мероприятий и поручений программы «{info.title}» ({info.region}, {period}), "
         f"по утверждённым документам. Обновляется при каждом изменении спецификации.",
-        info.timezone, calendar.events), options, {model.id: history}, serialized)}
+        info.timezone, calendar.events), options, history, serialized)}
     for org_id, org in model.programme.organisations.items():
         # Every organisation gets a feed, even an empty one: a subscribed URL must not vanish
         # when the organisation's last item goes, or subscribers would keep the stale events.
@@ -60,7 +61,7 @@ def render_programme_calendars(model: ProgrammeModel, options: BuildOptions) -> 
         files[f"calendars/{org_id}.ics"] = _ical(_Feed(
             f"{org.short} — {info.title}",
             f"Сроки, за которые отвечает {org.short}, в программе «{info.title}».",
-            info.timezone, org_events), options, {model.id: history}, serialized)
+            info.timezone, org_events), options, history, serialized)
     return files
 
 
@@ -80,28 +81,77 @@ def render_build_report(model: ProgrammeModel, options: BuildOptions) -> dict[st
     return {REPORT: "\n".join(lines).encode("utf-8")}
 
 
-def render_organisation_calendars(programmes: list[RenderedProgramme], options: BuildOptions) -> dict[str, bytes]:
-    """calendars/<org>.ics at the outputs root: one organisation's items from every programme."""
-    ordered = sorted((p.model for p in programmes), key=lambda model: model.id)
-    calendars: dict[str, ProgrammeCalendar] = {model.id: programme_calendar(model) for model in ordered}
-    histories = {model.id: _history(options, model) for model in ordered}
-    members: dict[str, list[ProgrammeModel]] = {}
-    for model in ordered:
-        for org_id in model.programme.organisations:
-            members.setdefault(org_id, []).append(model)
-    files = {}
-    serialized: dict[CalendarEvent, bytes] = {}     # an event of several organisations is serialized once
-    for org_id, programmes in sorted(members.items()):
-        org: Organisation = programmes[0].programme.organisations[org_id]
-        titles = "; ".join(f"«{model.programme.programme.title}»" for model in programmes)
-        events = sorted((event for model in programmes for event in calendars[model.id].events
-                         if org_id in event.organisations), key=CalendarEvent.order)
-        zones = {model.programme.programme.timezone for model in programmes}
-        files[f"calendars/{org_id}.ics"] = _ical(_Feed(
-            f"{org.short} — сроки всех программ",
-            f"Сроки, за которые отвечает {org.short}, во всех программах: {titles}.",
-            zones.pop() if len(zones) == 1 else None, events), options, histories, serialized)
-    return files
+@dataclass(frozen=True)
+class ProgrammeEvents:
+    """One programme's part of the feeds across programmes: its organisations and their events, serialized."""
+
+    programme: str
+    title: str
+    timezone: str
+    organisations: dict[str, str]                 # id → short name
+    events: tuple[tuple[str, tuple[str, ...], bytes], ...]   # (order key, organisation ids, VEVENT lines)
+
+
+class OrganisationCalendars:
+    """calendars/<org>.ics at the outputs root: one organisation's items from every programme.
+
+    Gathered programme by programme (`part` runs where the programme is rendered, `add` in the
+    build): the events go to a temporary spool file as they come, and only their order stays in
+    memory, so a thousand programmes' feeds are written without holding them.
+    """
+
+    def __init__(self) -> None:
+        self._spool = tempfile.TemporaryFile(prefix="prikaz-feeds-")
+        self._programmes: list[ProgrammeEvents] = []
+        self._events: dict[str, list[tuple[str, int, int]]] = {}   # org id → (order key, offset, length)
+
+    @staticmethod
+    def part(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> ProgrammeEvents:
+        """The programme's events as the feeds across programmes show them (stamped with their build time)."""
+        info = model.programme.programme
+        history = _history(options, model)
+        stamp = options.build_time.astimezone(dt.timezone.utc)
+        events = []
+        for event in programme_calendar(model).events:
+            revision = history.revision(event.uid, stamp)
+            lines = _vevent(event, stamp, revision.sequence, revision.last_modified).to_ical()
+            start, end, uid = event.order()
+            events.append((f"{start.isoformat()}{end.isoformat()}{uid}", event.organisations, lines))
+        return ProgrammeEvents(model.id, info.title, info.timezone,
+                               {org_id: org.short for org_id, org in model.programme.organisations.items()},
+                               tuple(events))
+
+    def add(self, part: ProgrammeEvents) -> None:
+        self._programmes.append(replace(part, events=()))
+        for key, organisations, lines in part.events:
+            offset = self._spool.tell()
+            self._spool.write(lines)
+            entry = (key, offset, len(lines))
+            for org_id in organisations:
+                if org_id in part.organisations:
+                    self._events.setdefault(org_id, []).append(entry)
+
+    def files(self, options: BuildOptions) -> Iterator[tuple[str, Iterator[bytes]]]:
+        """(path under outputs/, the feed's bytes piece by piece), one organisation at a time, by id."""
+        members: dict[str, list[ProgrammeEvents]] = {}
+        for programme in sorted(self._programmes, key=lambda programme: programme.programme):
+            for org_id in programme.organisations:
+                members.setdefault(org_id, []).append(programme)
+        for org_id, programmes in sorted(members.items()):
+            short = programmes[0].organisations[org_id]
+            titles = "; ".join(f"«{programme.title}»" for programme in programmes)
+            zones = {programme.timezone for programme in programmes}
+            head = _head(_Feed(f"{short} — сроки всех программ",
+                               f"Сроки, за которые отвечает {short}, во всех программах: {titles}.",
+                               zones.pop() if len(zones) == 1 else None, []))
+            yield f"calendars/{org_id}.ics", self._feed(head, sorted(self._events.get(org_id, ())))
+
+    def _feed(self, head: bytes, entries: list[tuple[str, int, int]]) -> Iterator[bytes]:
+        yield head[:-len(_END)]
+        for _, offset, length in entries:
+            self._spool.seek(offset)
+            yield self._spool.read(length)
+        yield _END
 
 
 def _history(options: BuildOptions, model: ProgrammeModel) -> CalendarHistory:
@@ -111,10 +161,8 @@ def _history(options: BuildOptions, model: ProgrammeModel) -> CalendarHistory:
 _END = b"END:VCALENDAR\r\n"
 
 
-def _ical(feed: _Feed, options: BuildOptions, histories: dict[str, CalendarHistory],
-          serialized: dict[CalendarEvent, bytes]) -> bytes:
-    """The feed's bytes: what Calendar.to_ical() gives with every event added to it, each event's lines
-    taken from `serialized` (filled here) — a calendar's lines are its own, then each component's in turn."""
+def _head(feed: _Feed) -> bytes:
+    """The feed's calendar without events: what Calendar.to_ical() gives for it, ending with END:VCALENDAR."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -128,18 +176,25 @@ def _ical(feed: _Feed, options: BuildOptions, histories: dict[str, CalendarHisto
     # RFC 7986 requires VALUE=DURATION on REFRESH-INTERVAL; X-PUBLISHED-TTL is Outlook's twin.
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
-    stamp = options.build_time.astimezone(dt.timezone.utc)
     head = calendar.to_ical()
     if not head.endswith(_END):  # pragma: no cover - icalendar always closes the calendar last
         raise RuntimeError("icalendar: a calendar that does not end with END:VCALENDAR")
+    return head
+
+
+def _ical(feed: _Feed, options: BuildOptions, history: CalendarHistory,
+          serialized: dict[CalendarEvent, bytes]) -> bytes:
+    """The feed's bytes: what Calendar.to_ical() gives with every event added to it, each event's lines
+    taken from `serialized` (filled here) — a calendar's lines are its own, then each component's in turn."""
+    stamp = options.build_time.astimezone(dt.timezone.utc)
     body = []
     for event in feed.events:
         lines = serialized.get(event)
         if lines is None:
-            revision = histories[event.programme].revision(event.uid, stamp)
+            revision = history.revision(event.uid, stamp)
             lines = serialized[event] = _vevent(event, stamp, revision.sequence, revision.last_modified).to_ical()
         body.append(lines)
-    return head[:-len(_END)] + b"".join(body) + _END
+    return _head(feed)[:-len(_END)] + b"".join(body) + _END
 
 
 def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modified: dt.datetime) -> Event:

@@ -66,23 +66,30 @@ def rendered(monkeypatch) -> list[str]:
 
 @pytest.fixture
 def shared(monkeypatch) -> list[dict[str, tuple[str, ...]]]:
-    """What each run of the renderers that span programmes was given: {programme id: its files}."""
+    """What each writing of the files that span programmes was given: {programme id: its files}."""
     runs: list[dict[str, tuple[str, ...]]] = []
     renderers = engine.build.repository_renderers
-
-    def recording():
-        runs.append({})
-        return [_recorded(renderer, runs[-1]) for renderer in renderers()]
-
-    monkeypatch.setattr(engine.build, "repository_renderers", recording)
+    monkeypatch.setattr(engine.build, "repository_renderers",
+                        lambda: [_recorded(renderer, runs if first else None)
+                                 for first, renderer in zip((True, False, False), renderers())])
     return runs
 
 
-def _recorded(renderer, given: dict[str, tuple[str, ...]]):
-    def record(programmes, options):
-        given.update({programme.model.id: programme.files for programme in programmes})
-        return renderer(programmes, options)
-    return record
+def _recorded(renderer, runs: list | None):
+    class Recorded(renderer):
+        @staticmethod
+        def part(model, options, files):
+            return model.id, files, renderer.part(model, options, files)
+
+        def add(self, part):
+            self.given = dict(getattr(self, "given", {}), **{part[0]: part[1]})
+            super().add(part[2])
+
+        def files(self, options):
+            if runs is not None:
+                runs.append(getattr(self, "given", {}))
+            yield from super().files(options)
+    return Recorded
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
@@ -103,7 +110,7 @@ def assert_as_built_from_scratch(tree: Path, scratch: Path) -> None:
 
 
 def state(report: BuildReport) -> dict[str, str]:
-    return {item.result.model.id: "rendered" if item.rendered else "unchanged" if item.unchanged else "failed"
+    return {item.result.directory.name: "rendered" if item.rendered else "unchanged" if item.unchanged else "failed"
             for item in report.programmes}
 
 
@@ -151,12 +158,13 @@ def test_force_renders_every_programme(tree, rendered, shared):
     assert len(shared) == 1
 
 
-def test_progress_names_each_programme_to_render(tree):
+def test_progress_counts_every_programme_as_it_is_done(tree, rendered):
     for name in ("lipetsk-2022", "lysva-2021"):
         (tree / "outputs" / name / "calendar.ics").unlink()
     calls = []
     build(tree / "specs", tree / "outputs", progress=lambda *call: calls.append(call))
-    assert calls == [("lipetsk-2022", 0, 2), ("lysva-2021", 1, 2)]
+    assert calls == [("leningrad-2020", 1, 3), ("lipetsk-2022", 2, 3), ("lysva-2021", 3, 3)]
+    assert rendered == ["lipetsk-2022", "lysva-2021"]
 
 
 def _touch_docx(path: Path) -> None:

@@ -16,8 +16,8 @@ from docx_reading import DOCX_BUILD_TIME, REPO, build_with_epoch
 
 from engine.build import TEMPLATES
 from engine.pipeline import check_tree
-from engine.render import BuildOptions, RenderedProgramme, RenderError
-from engine.render.site import render_programme_page, render_site
+from engine.render import BuildOptions, RenderError
+from engine.render.site import SiteIndex, render_programme_page
 from engine.schema import file_schema
 
 NBSP = "\u00a0"
@@ -339,8 +339,10 @@ def test_a_missing_site_file_and_a_renderer_bug_are_diagnostics_not_tracebacks(t
     shutil.copytree(TEMPLATES / "site", templates / "site")
     (templates / "site" / "site.css").unlink()
     options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=templates, outputs=tmp_path / "outputs")
+    index = SiteIndex()
+    index.add(SiteIndex.part(model, options, ()))
     with pytest.raises(RenderError) as missing:
-        render_site([RenderedProgramme(model, ())], options)
+        list(index.files(options))
     assert [d.code for d in missing.value.diagnostics] == ["W101"]
     assert "site.css" in missing.value.diagnostics[0].message
 

@@ -23,6 +23,7 @@ import json
 import traceback
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 
@@ -30,7 +31,7 @@ from engine import formats
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.export import export_programme
 from engine.model.build import ProgrammeModel
-from engine.render import BuildOptions, RenderedProgramme, RenderError
+from engine.render import BuildOptions, RenderError
 from engine.render.site.pages import budget_chart, documents, feeds, organisation_feeds, period_text
 from engine.render.site.timeline import timeline
 from engine.schema import file_schema
@@ -70,16 +71,11 @@ def _template_error(folder: Path, exc: TemplateError) -> RenderError:
                                    _TEMPLATE_HINT, "site-template")])
 
 
-def _index(programmes: list[RenderedProgramme], folder: Path) -> dict[str, bytes]:
+def _index(entries: list[dict], folder: Path) -> dict[str, bytes]:
     environment = _environment(folder)
-    ordered = sorted(programmes, key=lambda rendered: rendered.model.id)
-    exported = {rendered.model.id: export_programme(rendered.model) for rendered in ordered}
+    ordered = sorted(entries, key=lambda entry: entry["id"])
     files = {INDEX: environment.get_template("index.html").render(
-        root="", schema=SCHEMA_FILE, feeds=organisation_feeds(ordered, exported),
-        programmes=[{"id": rendered.model.id, "data": exported[rendered.model.id],
-                     "period": period_text(exported[rendered.model.id]),
-                     "documents": documents(exported[rendered.model.id], rendered.files)}
-                    for rendered in ordered]).encode("utf-8")}
+        root="", schema=SCHEMA_FILE, feeds=organisation_feeds(ordered), programmes=ordered).encode("utf-8")}
     for name in STATIC_FILES:
         files[name] = (folder / name).read_bytes()
     files[SCHEMA_FILE] = (json.dumps(file_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -101,9 +97,30 @@ def render_programme_page(model: ProgrammeModel, options: BuildOptions, files: t
     return _guarded(options, lambda folder: _programme_page(model, files, folder))
 
 
-def render_site(programmes: list[RenderedProgramme], options: BuildOptions) -> dict[str, bytes]:
-    """{path under outputs/: bytes} of the pages that span programmes: the index, the stylesheet, the schema."""
-    return _guarded(options, lambda folder: _index(programmes, folder))
+class SiteIndex:
+    """The pages that span programmes: the index, the stylesheet, the schema.
+
+    Gathered programme by programme: `part` (where the programme is rendered) keeps what the index
+    shows of it — its id, decree, programme, organisations and documents — and `add` collects it.
+    """
+
+    def __init__(self) -> None:
+        self._entries: list[dict] = []
+
+    @staticmethod
+    def part(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> dict:
+        data = export_programme(model)
+        decree = {key: data["decree"][key] for key in ("kind", "number", "date", "title")}
+        shown = {"programme": data["programme"], "decree": decree, "organisations": data["organisations"]}
+        return {"id": model.id, "data": shown, "period": period_text(data), "documents": documents(data, files)}
+
+    def add(self, part: dict) -> None:
+        self._entries.append(part)
+
+    def files(self, options: BuildOptions) -> Iterator[tuple[str, Iterator[bytes]]]:
+        """(path under outputs/, its bytes as one piece), once every programme is added."""
+        for relative, data in _guarded(options, lambda folder: _index(self._entries, folder)).items():
+            yield relative, iter((data,))
 
 
 def _guarded(options: BuildOptions, render) -> dict[str, bytes]:

@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from engine.formats import money
-from engine.render import RenderedProgramme
 from engine.render.docx.names import appendix_file, decree_file
 from engine.render.ics import FEED
 
@@ -89,15 +88,15 @@ def feeds(data: dict, files: tuple[str, ...]) -> list[Feed]:
     return result
 
 
-def organisation_feeds(programmes: list[RenderedProgramme], exported: dict[str, dict]) -> list[Feed]:
+def organisation_feeds(entries: list[dict]) -> list[Feed]:
     """outputs/calendars/<org>.ics for the index: one per organisation id met in any programme, by name."""
     names: dict[str, dict] = {}
     members: dict[str, list[str]] = {}
-    for rendered in programmes:
-        data = exported[rendered.model.id]
+    for entry in entries:
+        data = entry["data"]
         for org_id, org in data["organisations"].items():
             names.setdefault(org_id, org)   # the same id in two programmes is the same organisation
-            members.setdefault(org_id, []).append(f"{data['programme']['region']}, {period_text(data)}")
+            members.setdefault(org_id, []).append(f"{data['programme']['region']}, {entry['period']}")
     return [Feed(names[org_id]["short"], names[org_id]["full"], f"{ORGANISATION_FEEDS}/{org_id}.ics", None,
                  tuple(members[org_id]))
             for org_id in sorted(names, key=lambda org_id: (names[org_id]["short"].casefold(), org_id))]
