@@ -16,11 +16,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import Section
 from docx.shared import Cm, Length
+from docx.text.parfmt import ParagraphFormat
 
 from engine.model.spec import ProgrammeInfo
 from engine.render.docx import styles as S
 
 CORNER_WIDTH = {"gost-2016": Cm(7.5), "gost-2025": Cm(8)}
+_STYLE, _STYLE_ID, _TYPE, _PARAGRAPH = qn("w:style"), qn("w:styleId"), qn("w:type"), qn("w:p")
 
 
 def text_width(section: Section) -> Length:
@@ -29,18 +31,21 @@ def text_width(section: Section) -> Length:
 
 def _place_corner_requisites(document: Document, profile: str) -> None:
     indent = Length(max(text_width(document.sections[-1]) - CORNER_WIDTH[profile], 0))
-    styles = document.styles
-    corner_styles = {styles[name].style_id for name in S.CORNER_STYLES if name in styles}
-    # a paragraph's style as paragraph.style resolves it (its own paragraph style, else the default),
-    # from the ids: paragraph.style builds the style objects anew for every paragraph
-    paragraph_styles = {style.style_id for style in styles if style.type == WD_STYLE_TYPE.PARAGRAPH}
-    default = styles.default(WD_STYLE_TYPE.PARAGRAPH)
-    default_id = default.style_id if default is not None else None
-    for paragraph in document.paragraphs:
-        own = paragraph._p.style
+    # Read from the style elements: python-docx's style objects, built anew for every lookup, cost more than
+    # the rest of the rendering. Names and ids as python-docx resolves them: a name is the first style so
+    # named; a paragraph's style is its own paragraph style, else the document's default one.
+    styles = document.styles.element
+    corner_styles = {style.styleId for style in map(styles.get_by_name, S.CORNER_STYLES) if style is not None}
+    paragraph_styles = {style.get(_STYLE_ID) for style in styles.iterchildren(_STYLE)
+                        if style.get(_TYPE, "paragraph") == "paragraph"}
+    default = styles.default_for(WD_STYLE_TYPE.PARAGRAPH)
+    default_id = default.styleId if default is not None else None
+    for paragraph in document.element.body.iterchildren(_PARAGRAPH):
+        own = paragraph.style
         if (own if own in paragraph_styles else default_id) in corner_styles:
-            paragraph.paragraph_format.left_indent = indent
-            paragraph.paragraph_format.first_line_indent = Cm(0)
+            paragraph_format = ParagraphFormat(paragraph)
+            paragraph_format.left_indent = indent
+            paragraph_format.first_line_indent = Cm(0)
 
 
 def name_font(run_properties, font: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import sys
 import traceback
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,75 +110,79 @@ def _template_line() -> int:
     return 0
 
 
-def _recording_undefined(found: list[_Missing]) -> type[Undefined]:
+# The values the skeleton being linted lacks: the Undefined below records into the list of the lint under way,
+# so one environment (and its compiled skeletons) serves every lint of the process.
+_FOUND: ContextVar[list[_Missing]] = ContextVar("lint_found")
+
+
+class _RecordingUndefined(Undefined):
     """An Undefined that notes where it was looked up and reports itself wherever StrictUndefined would fail."""
 
-    class RecordingUndefined(Undefined):
-        __slots__ = ("_line",)
+    __slots__ = ("_line",)
 
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._line = _template_line()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._line = _template_line()
 
-        def _report(self) -> None:
-            found.append(_Missing(self._line, self._undefined_name or "?"))
+    def _report(self) -> None:
+        _FOUND.get().append(_Missing(self._line, self._undefined_name or "?"))
 
-        def _fail_with_undefined_error(self, *args, **kwargs):
-            self._report()
-            return self
+    def _fail_with_undefined_error(self, *args, **kwargs):
+        self._report()
+        return self
 
-        def __str__(self) -> str:
-            self._report()
-            return ""
+    def __str__(self) -> str:
+        self._report()
+        return ""
 
-        def __iter__(self):
-            self._report()
-            return iter(())
+    def __iter__(self):
+        self._report()
+        return iter(())
 
-        def __bool__(self) -> bool:
-            self._report()
-            return False
+    def __bool__(self) -> bool:
+        self._report()
+        return False
 
-        def __len__(self) -> int:
-            self._report()
-            return 0
+    def __len__(self) -> int:
+        self._report()
+        return 0
 
-        def __eq__(self, other) -> bool:
-            self._report()
-            return False
+    def __eq__(self, other) -> bool:
+        self._report()
+        return False
 
-        def __ne__(self, other) -> bool:
-            self._report()
-            return True
+    def __ne__(self, other) -> bool:
+        self._report()
+        return True
 
-        def __hash__(self) -> int:
-            return id(self)
+    def __hash__(self) -> int:
+        return id(self)
 
-        def __contains__(self, item) -> bool:
-            self._report()
-            return False
-
-    return RecordingUndefined
+    def __contains__(self, item) -> bool:
+        self._report()
+        return False
 
 
 def lint_template(document: Document, path: Path, context: dict) -> list[Diagnostic]:
     """D102 for a tag Jinja cannot read, D101 for each value the template shows that the context lacks."""
     places = template_places(document)
-    found: list[_Missing] = []
-    environment = template_environment(_recording_undefined(found))
     span = Span.whole_file(path)
     try:
-        skeleton = environment.from_string(_skeleton(places))
+        skeleton = template_environment(_RecordingUndefined).from_string(_skeleton(places))
     except TemplateSyntaxError as exc:
         place = places[exc.lineno - 1] if 0 < exc.lineno <= len(places) else None
         where = f", {place.where}: «{' '.join(place.tags)}»" if place else ""
         return [Diagnostic("D102", Severity.ERROR, f"шаблон {path.name}{where}: ошибка в теге — {exc.message}", span,
                            "теги пишутся так: {{ decree.title }}, {%p for clause in decree.clauses %} … {%p endfor %}",
                            "template-syntax")]
+    found: list[_Missing] = []
+    token = _FOUND.set(found)
     try:
         skeleton.render(context)
     except Exception as exc:        # a template may fail in any way Python code can; it is the template's error
         return [_failure(exc, places, path)]
+    finally:
+        _FOUND.reset(token)
     diagnostics, seen = [], set()
     for item in found:
         place = places[item.line - 1] if 0 < item.line <= len(places) else None

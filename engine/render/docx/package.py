@@ -9,8 +9,10 @@ members are written in a fixed order with fixed timestamps and permissions.
 from __future__ import annotations
 
 import datetime as dt
-import io
+import hashlib
+import struct
 import zipfile
+import zlib
 
 from docx.document import Document
 from docx.opc.pkgwriter import PackageWriter
@@ -18,6 +20,7 @@ from docx.opc.pkgwriter import PackageWriter
 # [Content_Types].xml first, as Word writes it; some readers sniff the start of the zip.
 _FIRST_MEMBERS = ("[Content_Types].xml", "_rels/.rels")
 _ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the earliest date a zip entry can hold
+_UTF8_NAME = 0x800  # general purpose flag: the member's name is UTF-8
 
 
 def save_reproducibly(document: Document, when: dt.datetime, title: str = "") -> bytes:
@@ -55,22 +58,60 @@ def _members(document: Document) -> dict[str, bytes]:
     return writer.members
 
 
-def normalise_zip(data: bytes, moment: dt.datetime) -> bytes:
-    """Rewrite a zip with members in a stable order, each stamped `moment`, deflated, mode 0644."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        members = {info.filename: source.read(info) for info in source.infolist()}
-    return _zip(members, moment)
+# Deflating is most of saving, and most of what is deflated is the same for every document of a template
+# (styles.xml and stylesWithEffects.xml are 90 % of a bundled template's bytes): each distinct member is
+# deflated once per process, found again by its digest, and the zip is written around the compressed bytes.
+# The cache holds digests and compressed bytes, not the members themselves, and forgets the least recently used.
+_DEFLATED_MEMBERS = 64
+_deflated_by_digest: dict[bytes, tuple[int, bytes]] = {}
+
+
+def _deflated(data: bytes) -> tuple[int, bytes]:
+    """(CRC-32, raw deflate stream) exactly as zipfile writes a ZIP_DEFLATED member at the default level."""
+    digest = hashlib.sha256(data).digest()
+    found = _deflated_by_digest.pop(digest, None)       # put back below: the dict's order is the order of use
+    if found is None:
+        compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        found = zlib.crc32(data), compressor.compress(data) + compressor.flush()
+        if len(_deflated_by_digest) >= _DEFLATED_MEMBERS:
+            _deflated_by_digest.pop(next(iter(_deflated_by_digest)), None)
+    _deflated_by_digest[digest] = found
+    return found
 
 
 def _zip(members: dict[str, bytes], moment: dt.datetime) -> bytes:
+    """The bytes zipfile.ZipFile would write for these members (deflated, `moment`, mode 0644, in a stable order)."""
     order = [name for name in _FIRST_MEMBERS if name in members]
     order += sorted(name for name in members if name not in _FIRST_MEMBERS)
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w") as target:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o100644 << 16
-            info.create_system = 3  # unix, so the mode above is read the same everywhere
-            target.writestr(info, members[name])
-    return output.getvalue()
+    entries, directory, offset = [], [], 0
+    for name in order:
+        data = members[name]
+        info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o100644 << 16
+        info.create_system = 3  # unix, so the mode above is read the same everywhere
+        info.CRC, compressed = _deflated(data)
+        info.compress_size, info.file_size = len(compressed), len(data)
+        header = info.FileHeader(zip64=False)
+        entries += [header, compressed]
+        directory.append(_directory_entry(info, offset))
+        offset += len(header) + len(compressed)
+    size = sum(map(len, directory))
+    end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(order), len(order), size,
+                      offset, 0)
+    return b"".join(entries + directory + [end])
+
+
+def _directory_entry(info: zipfile.ZipInfo, offset: int) -> bytes:
+    """A central directory record, field for field as ZipFile.close() writes it for a member without extras."""
+    try:
+        name, flags = info.filename.encode("ascii"), info.flag_bits
+    except UnicodeEncodeError:
+        name, flags = info.filename.encode("utf-8"), info.flag_bits | _UTF8_NAME
+    date, time = info.date_time[:3], info.date_time[3:]
+    dos_date = (date[0] - 1980) << 9 | date[1] << 5 | date[2]
+    dos_time = time[0] << 11 | time[1] << 5 | time[2] // 2
+    return struct.pack(zipfile.structCentralDir, zipfile.stringCentralDir, info.create_version, info.create_system,
+                       info.extract_version, info.reserved, flags, info.compress_type, dos_time, dos_date, info.CRC,
+                       info.compress_size, info.file_size, len(name), 0, 0, 0, info.internal_attr,
+                       info.external_attr, offset) + name
