@@ -163,8 +163,7 @@ _WRITE_FAILURES = {
 }
 
 
-def _write_failed(directory: Path, outputs: Path, exc: OSError) -> Diagnostic:
-    span = Span.whole_file(directory)
+def _write_failed(span: Span, outputs: Path, exc: OSError) -> Diagnostic:
     reason = _WRITE_FAILURES.get(exc.errno, exc.strerror or type(exc).__name__)
     return Diagnostic("E902", Severity.ERROR, f"документы программы не записаны в {outputs}: {reason}", span,
                       "прежние документы программы сохранены без изменений; устраните причину и запустите сборку снова",
@@ -232,6 +231,8 @@ class _Built:
     files: dict[str, bytes] | None = None                         # rendered
     record: Record | None = None                                  # of the files rendered or still in outputs/
     parts: tuple | None = None                                    # for the files that span programmes
+    anchor: Span | None = None                                    # the programme's first line: where a failure to
+                                                                  # write its folder is reported
 
 
 def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Built:
@@ -241,6 +242,7 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
     if not result.ok:
         return built
     model, at = result.model, plan.times[directory]
+    built.anchor = model.sources.span(())
     known = len(plan.cache.added)
     history = calendar_history(model, at, plan.cache)
     built.fingerprints = dict(list(plan.cache.added.items())[known:])
@@ -264,7 +266,7 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
         built.diagnostics.extend(exc.diagnostics)
         return built
     except Exception as exc:  # a renderer bug must not cost the previous good documents
-        built.diagnostics.append(_internal_error(model.sources.span(()) or Span.whole_file(directory), exc))
+        built.diagnostics.append(_internal_error(built.anchor or Span.whole_file(directory), exc))
         return built
     built.files, built.record = files, Record.of(_programme_digest(inputs, templates), files, templates)
     return built
@@ -328,7 +330,7 @@ def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_B
         try:
             replace_folder(plan.outputs, directory.name, built.files)
         except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
-            report.diagnostics.append(_write_failed(directory, plan.outputs, exc))
+            report.diagnostics.append(_write_failed(built.anchor or Span.whole_file(directory), plan.outputs, exc))
             return
         item.rendered = True
     else:
