@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
 from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
 from engine.diagnostics import Diagnostic, Related, Severity
+from engine.loading import collector_paused
 from engine.model.build import ProgrammeModel, refine
 from engine.model.spec import Decree, SpecModel
 
@@ -82,6 +83,7 @@ def _related(model: ProgrammeModel, finding: Finding):
             yield Related(span, label)
 
 
+@collector_paused()
 def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | None] | None = None) -> list[Diagnostic]:
     """Every registered check of one programme; `decree_of` finds the decrees of the others it refers to."""
     ctx = CheckContext(model, decree_of or (lambda programme_id: model.programme.decree if programme_id == model.id

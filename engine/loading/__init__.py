@@ -8,7 +8,9 @@ merges them into one mapping and remembers where every value came from.
 from __future__ import annotations
 
 import errno
+import gc
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +27,26 @@ class LoadedProgramme:
     sources: SourceMap
     files: list[Path]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@contextmanager
+def collector_paused():
+    """Run a stage of checking a programme (load, model, checks) without Python's cyclic garbage collector.
+
+    Each stage allocates thousands of objects that live on (nodes, spans, models) and makes no
+    reference cycles that need the collector: refcounting frees the rest. Left running, the
+    collector scans everything the process holds whenever enough objects have been allocated,
+    and with every checked programme kept that was ≈ 40% of the check of 200 programmes. It
+    runs again as soon as a stage returns; if it was already off, it stays off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _error(code: str, name: str, message: str, span: Span, hint: str) -> Diagnostic:
@@ -66,6 +88,7 @@ def _not_a_file(path: Path) -> str | None:
     return "папка" if stat.S_ISDIR(mode) else "не обычный файл (канал, сокет или устройство)"
 
 
+@collector_paused()
 def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedProgramme:
     """Read every YAML file of a programme folder. Never raises; problems are diagnostics."""
     root = specs_root or directory.parent
@@ -116,6 +139,7 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
                 "на верхнем уровне пишутся разделы: programme:, decree:, roadmap: …",
             ))
             continue
+        taken: set[str] = set()
         for key, value in loaded.data.items():
             if key in merged:
                 first = sources.keys.get((key,))
@@ -126,13 +150,9 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
                 ))
                 continue
             merged[key] = value
-            sources.keys[(key,)] = loaded.sources.keys[(key,)]
-            for path, span in loaded.sources.values.items():
-                if path[:1] == (key,):
-                    sources.values[path] = span
-            for path, span in loaded.sources.keys.items():
-                if path[:1] == (key,):
-                    sources.keys[path] = span
+            taken.add(key)
+        sources.values.take(loaded.sources.values, taken)
+        sources.keys.take(loaded.sources.keys, taken)
     if files:
         # what is missing from the whole programme is reported at its main file
         main = next((f for f in files if f.stem == "programme"), files[0])

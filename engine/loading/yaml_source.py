@@ -10,6 +10,7 @@ explicit empty value (`~`, `null`, nothing) becomes None.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,11 +22,26 @@ from engine.diagnostics import Diagnostic, Severity, Span
 
 try:  # libyaml through PyYAML: the same node graph as ruamel's, composed in C (see _compose_in_c)
     import yaml as _libyaml
+    from yaml.cyaml import CParser
 
-    _C_LOADER = _libyaml.CSafeLoader if _libyaml.__with_libyaml__ else None
+    class _Composer(CParser):
+        """libyaml's composer without PyYAML's tag resolution, which runs in Python for every node
+        (a third of the composing time): the spec language reads every scalar as text, and a file with
+        an explicit tag never takes this path, so the node's tag is never looked at."""
+
+        def descend_resolver(self, parent, index):
+            pass
+
+        def ascend_resolver(self):
+            pass
+
+        def resolve(self, kind, value, implicit):
+            return None
+
+    _C_LOADER = _Composer
     _SCALAR, _SEQUENCE, _MAPPING = ((ScalarNode, _libyaml.ScalarNode), (SequenceNode, _libyaml.SequenceNode),
                                     (MappingNode, _libyaml.MappingNode))
-except ImportError:  # pragma: no cover - PyYAML is a dependency; without it every file takes ruamel's path
+except ImportError:  # pragma: no cover - PyYAML with libyaml is a dependency; without it every file takes ruamel's path
     _C_LOADER = None
     _SCALAR, _SEQUENCE, _MAPPING = ScalarNode, SequenceNode, MappingNode
 
@@ -43,6 +59,44 @@ _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
     "str", "int", "float", "bool", "null", "timestamp", "value", "merge", "seq", "map"))
 
 
+Where_ = tuple[Path, int, int, int, int]   # the fields of a Span, in order
+
+
+class Spans(Mapping):
+    """Path → Span, kept as plain tuples and made a Span only when asked for.
+
+    A programme has thousands of positioned values and keys and a check asks for a handful:
+    building a frozen dataclass for each cost more than composing the YAML.
+    """
+
+    __slots__ = ("where",)
+
+    def __init__(self, where: dict[Path_, Where_] | None = None):
+        self.where = {} if where is None else where
+
+    def __getitem__(self, path: Path_) -> Span:
+        return Span(*self.where[path])
+
+    def __setitem__(self, path: Path_, span: Span) -> None:
+        self.where[path] = (span.file, span.line, span.column, span.end_line, span.end_column)
+
+    def __contains__(self, path) -> bool:
+        return path in self.where
+
+    def __iter__(self):
+        return iter(self.where)
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    def __eq__(self, other) -> bool:
+        return self.where == other.where if isinstance(other, Spans) else super().__eq__(other)
+
+    def take(self, other: "Spans", keys: set[str]) -> None:
+        """Copy `other`'s spans of the values under these top-level keys."""
+        self.where.update({path: where for path, where in other.where.items() if path and path[0] in keys})
+
+
 @dataclass
 class SourceMap:
     """Where each value of the merged programme data was written.
@@ -51,8 +105,8 @@ class SourceMap:
     `values` holds the span of the value, `keys` the span of the mapping key.
     """
 
-    values: dict[Path_, Span] = field(default_factory=dict)
-    keys: dict[Path_, Span] = field(default_factory=dict)
+    values: Spans = field(default_factory=Spans)
+    keys: Spans = field(default_factory=Spans)
     texts: dict[Path, str] = field(default_factory=dict)
 
     def span(self, path: Path_) -> Span | None:
@@ -67,11 +121,6 @@ class SourceMap:
     def key_span(self, path: Path_) -> Span | None:
         return self.keys.get(tuple(path)) or self.span(path)
 
-    def update(self, other: "SourceMap") -> None:
-        self.values.update(other.values)
-        self.keys.update(other.keys)
-        self.texts.update(other.texts)
-
 
 @dataclass
 class LoadedFile:
@@ -81,12 +130,13 @@ class LoadedFile:
     diagnostics: list[Diagnostic]
 
 
-def _span(file: Path, node: Node) -> Span:
+def _where(file: Path, node: Node) -> Where_:
+    """The node's span as the fields of a Span; an empty node covers one character."""
     start, end = node.start_mark, node.end_mark
-    end_line, end_col = end.line + 1, end.column + 1
-    if (end_line, end_col) <= (start.line + 1, start.column + 1):
-        end_line, end_col = start.line + 1, start.column + 2
-    return Span(file, start.line + 1, start.column + 1, end_line, end_col)
+    line, column, end_line, end_column = start.line + 1, start.column + 1, end.line + 1, end.column + 1
+    if end_line < line or (end_line == line and end_column <= column):
+        end_line, end_column = line, column + 1
+    return file, line, column, end_line, end_column
 
 
 def _diag(code: str, name: str, message: str, span: Span, hint: str) -> Diagnostic:
@@ -132,84 +182,103 @@ class _ReadWithRuamel(Exception):
 
 
 class _Builder:
-    def __init__(self, file: Path):
+    """Composed nodes → plain data, with the span of every value and key.
+
+    `plain`: libyaml's nodes of a text `_compose_in_c` let through, which has no anchors,
+    aliases or tags to look for; and no value can hold a control character unless the text
+    has a backslash (an escape) or a zero-width space (the pre-scan refuses the others raw).
+    """
+
+    def __init__(self, file: Path, text: str, plain: bool):
         self.file = file
-        self.sources = SourceMap()
+        self.plain = plain
+        self.controls = not plain or "\\" in text or "\u200b" in text
+        self.values: dict[Path_, Where_] = {}
+        self.keys: dict[Path_, Where_] = {}
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[int] = set()
 
     def build(self, node: Node, path: Path_, depth: int = 0):
-        if getattr(node, "style", None) == "" == node.value:
+        scalar = isinstance(node, _SCALAR)
+        if scalar and node.style == "" == node.value:
             raise _ReadWithRuamel  # libyaml places an empty value elsewhere than ruamel does
-        span = _span(self.file, node)
-        self.sources.values[path] = span
+        where = _where(self.file, node)
+        self.values[path] = where
         if depth > MAX_DEPTH:
             self.diagnostics.append(_diag(
-                "Y006", "too-deep", f"вложенность глубже {MAX_DEPTH} уровней", span,
+                "Y006", "too-deep", f"вложенность глубже {MAX_DEPTH} уровней", Span(*where),
                 "спецификация не бывает такой глубокой: проверьте отступы",
             ))
             return None
-        if id(node) in self._seen:  # an alias: the anchor was reported where it was defined
+        if not self.plain and self.unsupported(node, where):
             return None
-        self._seen.add(id(node))
-        if getattr(node, "anchor", None):
-            self.diagnostics.append(_diag(
-                "Y005", "alias", f"якоря и ссылки YAML (&{node.anchor} / *{node.anchor}) не поддерживаются", span,
-                "напишите значение один раз и сошлитесь на него по id (например, owner: iro)",
-            ))
-            return None
-        if node.tag not in _PLAIN_TAGS:  # on a mapping or a list too: «budget: !include …»
-            shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
-            self.diagnostics.append(_diag(
-                "Y007", "tag", f"теги YAML не поддерживаются: {shown}", span, "уберите тег, начинающийся с «!»",
-            ))
-        if isinstance(node, _SCALAR):
+        if scalar:
             if not node.style and node.value in _NULLS:  # plain: None in ruamel, '' in libyaml
                 return None
-            return self.text(node, span)
+            return self.text(node, where)
         if isinstance(node, _SEQUENCE):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, _MAPPING):
             return self.mapping(node, path, depth)
         return None
 
-    def text(self, node: ScalarNode, span: Span) -> str | None:
+    def unsupported(self, node: Node, where: Where_) -> bool:
+        """An alias, an anchor (reported) — not read; a tag is reported and the value read."""
+        if id(node) in self._seen:  # an alias: the anchor was reported where it was defined
+            return True
+        self._seen.add(id(node))
+        if getattr(node, "anchor", None):
+            self.diagnostics.append(_diag(
+                "Y005", "alias", f"якоря и ссылки YAML (&{node.anchor} / *{node.anchor}) не поддерживаются", Span(*where),
+                "напишите значение один раз и сошлитесь на него по id (например, owner: iro)",
+            ))
+            return True
+        if node.tag not in _PLAIN_TAGS:  # on a mapping or a list too: «budget: !include …»
+            shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
+            self.diagnostics.append(_diag(
+                "Y007", "tag", f"теги YAML не поддерживаются: {shown}", Span(*where), "уберите тег, начинающийся с «!»",
+            ))
+        return False
+
+    def text(self, node: ScalarNode, where: Where_) -> str | None:
         """A scalar's text; an invisible control character (written raw or as an escape) is a diagnostic."""
         value = _scalar_text(node)
-        control = _CONTROL.search(value)
-        if control:
-            self.diagnostics.append(_control_character(span, control.group()))
-            return None
+        if self.controls:
+            control = _CONTROL.search(value)
+            if control:
+                self.diagnostics.append(_control_character(Span(*where), control.group()))
+                return None
         return value
 
     def mapping(self, node: MappingNode, path: Path_, depth: int) -> dict:
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
-            key_span = _span(self.file, key_node)
+            key_where = _where(self.file, key_node)
             if not isinstance(key_node, _SCALAR):
                 self.diagnostics.append(_diag(
-                    "Y004", "complex-key", "ключ должен быть простым словом", key_span,
+                    "Y004", "complex-key", "ключ должен быть простым словом", Span(*key_where),
                     "ключи пишутся как «title:», без списков и словарей",
                 ))
                 continue
-            key = self.text(key_node, key_span)
+            key = self.text(key_node, key_where)
             if key is None:
                 continue
             if key == "<<":
                 self.diagnostics.append(_diag(
-                    "Y005", "alias", "слияние словарей YAML («<<:») не поддерживается", key_span,
+                    "Y005", "alias", "слияние словарей YAML («<<:») не поддерживается", Span(*key_where),
                     "напишите ключи явно или сошлитесь на значение по id",
                 ))
                 continue
+            key_path = path + (key,)
             if key in result:
-                first = self.sources.keys[path + (key,)]
+                first_line = self.keys[key_path][1]
                 self.diagnostics.append(Diagnostic(
-                    "Y002", Severity.ERROR, f"ключ «{key}» повторяется (впервые в строке {first.line})",
-                    key_span, "оставьте один из двух ключей: второй молча заменил бы первый", "duplicate-key",
+                    "Y002", Severity.ERROR, f"ключ «{key}» повторяется (впервые в строке {first_line})",
+                    Span(*key_where), "оставьте один из двух ключей: второй молча заменил бы первый", "duplicate-key",
                 ))
                 continue
-            self.sources.keys[path + (key,)] = key_span
-            result[key] = self.build(value_node, path + (key,), depth + 1)
+            self.keys[key_path] = key_where
+            result[key] = self.build(value_node, key_path, depth + 1)
         return result
 
 
@@ -221,11 +290,16 @@ def _control_character(span: Span, char: str) -> Diagnostic:
     )
 
 
+# the only characters the bracket walk reacts to: visiting just these is ten times faster than every character
+_NESTING = re.compile(r"[\"'\[\]{}\n]")
+
+
 def _nesting_depth(text: str) -> tuple[int, int]:
     """Deepest bracket nesting and its offset — checked before parsing, whose scanner is quadratic in it."""
     depth = deepest = where = 0
     quote = ""
-    for offset, char in enumerate(text):
+    for match in _NESTING.finditer(text):
+        char = match.group()
         if quote:
             if char == quote or char == "\n":
                 quote = ""
@@ -234,7 +308,7 @@ def _nesting_depth(text: str) -> tuple[int, int]:
         elif char in "[{":
             depth += 1
             if depth > deepest:
-                deepest, where = depth, offset
+                deepest, where = depth, match.start()
         elif char in "]}":
             depth = max(0, depth - 1)
     return deepest, where
@@ -250,7 +324,7 @@ def _prescan(file: Path, text: str) -> list[Diagnostic]:
     control = _UNREADABLE.search(text)
     if control:
         return [_control_character(Span.point(file, *_position(text, control.start())), control.group())]
-    # the character walk costs 3 ms on a 50 KB file: only worth it where the brackets could nest that deep
+    # only worth walking where the brackets could nest that deep
     deepest, where = _nesting_depth(text) if text.count("[") + text.count("{") > MAX_DEPTH else (0, 0)
     if deepest > MAX_DEPTH:
         return [_diag(
@@ -264,8 +338,14 @@ def _prescan(file: Path, text: str) -> list[Diagnostic]:
 # differently: anchors and tags, directives and document end markers, the line breaks 1.1 knows
 # and 1.2 does not, a BOM; block scalars whose header has a comment glued to it or is followed
 # by a blank line (libyaml takes some that ruamel refuses).
-_RUAMEL_ONLY = re.compile(r"[&!\x85\u2028\u2029\ufeff]|^%|^\.\.\.|[|>][-+0-9]*(#|( +#[^\n]*)?\n *\n)",
-                          re.MULTILINE)
+# (Two patterns and substring tests: one alternation of them all took twice as long.)
+_RUAMEL_CHARS = re.compile(r"[&!\x85\u2028\u2029\ufeff]")
+_RUAMEL_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*(#|( +#[^\n]*)?\n *\n)")
+
+
+def _ruamel_only(text: str) -> bool:
+    return bool(_RUAMEL_CHARS.search(text) or text.startswith(("%", "...")) or "\n%" in text or "\n..." in text
+                or _RUAMEL_BLOCK_HEADER.search(text))
 
 
 def _compose_in_c(text: str) -> list | None:
@@ -276,7 +356,7 @@ def _compose_in_c(text: str) -> list | None:
     its errors are the ones the diagnostics translate. For a plain valid file both give
     the same values, styles and positions (tests/bench/test_yaml_fast_path.py).
     """
-    if _C_LOADER is None or not text.endswith("\n") or _RUAMEL_ONLY.search(text):
+    if _C_LOADER is None or not text.endswith("\n") or _ruamel_only(text):
         return None
     try:
         nodes = list(_libyaml.compose_all(text, Loader=_C_LOADER))
@@ -295,7 +375,7 @@ def parse_yaml(file: Path, text: str, root: Path_ = ()) -> LoadedFile:
     nodes = _compose_in_c(text)
     if nodes is not None:
         try:
-            return _built(file, nodes, root, sources)
+            return _built(file, text, nodes, root, plain=True)
         except _ReadWithRuamel:
             pass
     try:
@@ -318,19 +398,18 @@ def parse_yaml(file: Path, text: str, root: Path_ = ()) -> LoadedFile:
             "Y001", "syntax", "файл не читается как YAML: нарушена структура", Span.whole_file(file),
             "проверьте отступы, кавычки и комментарии (строки с «#»)",
         )])
-    return _built(file, nodes, root, sources)
+    return _built(file, text, nodes, root, plain=False)
 
 
-def _built(file: Path, nodes: list, root: Path_, sources: SourceMap) -> LoadedFile:
+def _built(file: Path, text: str, nodes: list, root: Path_, plain: bool) -> LoadedFile:
     """Composed nodes → positioned plain data."""
     if len(nodes) > 1:
         second = nodes[1]
-        return LoadedFile(file, None, sources, [_diag(
+        return LoadedFile(file, None, SourceMap(texts={file: text}), [_diag(
             "Y008", "multi-document", "в файле несколько документов YAML (разделитель «---»)",
-            _span(file, second), "оставьте в файле один документ: остальное вынесите в отдельный файл",
+            Span(*_where(file, second)), "оставьте в файле один документ: остальное вынесите в отдельный файл",
         )])
-    builder = _Builder(file)
-    builder.sources.texts = sources.texts
+    builder = _Builder(file, text, plain)
     data = None
     if nodes and nodes[0] is not None:
         try:
@@ -340,7 +419,8 @@ def _built(file: Path, nodes: list, root: Path_, sources: SourceMap) -> LoadedFi
                 "Y006", "too-deep", "слишком глубокая вложенность", Span.whole_file(file), "проверьте отступы",
             ))
             data = None
-    return LoadedFile(file, data, builder.sources, builder.diagnostics)
+    sources = SourceMap(Spans(builder.values), Spans(builder.keys), {file: text})
+    return LoadedFile(file, data, sources, builder.diagnostics)
 
 
 _PROBLEMS = {

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
-from engine.loading import LoadedProgramme
+from engine.loading import LoadedProgramme, collector_paused
 from engine.loading.yaml_source import SourceMap
 from engine.model.spec import Clause, Programme, SpecModel
 
@@ -201,6 +201,7 @@ def _number(programme: Programme) -> None:
             item._number = f"2.{index}"
 
 
+@collector_paused()
 def build_model(loaded: LoadedProgramme) -> tuple[ProgrammeModel | None, list[Diagnostic]]:
     """Validate merged data against the spec language. Never raises."""
     try:
