@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NoReturn
@@ -303,7 +304,14 @@ class TimeExpr:
 
 def parse_time(text: str) -> TimeExpr:
     """Parse a deadline as the document writes it; raises DiagnosticError (P101, P102)."""
-    parser = _Parser(_as_text(text, "срок"))
+    return _parsed_time(_as_text(text, "срок"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_time(text: str) -> TimeExpr:
+    """Cached: a TimeExpr is immutable, and a programme writes the same few deadlines again and
+    again («ежегодно», «по запросу»), as do the programmes of a tree (errors are not cached)."""
+    parser = _Parser(text)
     expr = parser.time()
     parser.finish("срока")
     return expr

@@ -5,14 +5,14 @@ Checks never write files and never raise: what they find are Diagnostics.
 
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from typing import Callable
 
 from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
 from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
 from engine.diagnostics import Diagnostic, Related, Severity
 from engine.loading import collector_paused
 from engine.model.build import ProgrammeModel, refine
-from engine.model.spec import Decree, SpecModel
+from engine.model.spec import Decree
 
 __all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "run_checks", "resolve_check"]
 
@@ -39,23 +39,10 @@ def _silenced(finding: Finding, checked: Check) -> bool:
     return any(resolve_check(key) is checked for key in silence)
 
 
-def _spec_objects(value) -> Iterator[SpecModel]:
-    if isinstance(value, SpecModel):
-        yield value
-        for name in type(value).model_fields:
-            yield from _spec_objects(getattr(value, name))
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _spec_objects(item)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _spec_objects(item)
-
-
 def _silence_problems(model: ProgrammeModel) -> list[Diagnostic]:
     """Every `silence:` names a known check and says why — whether or not the check fires today."""
     problems = []
-    for target in _spec_objects(model.programme):
+    for target in model.objects:
         for key, reason in (getattr(target, "silence", None) or {}).items():
             path = target.path + ("silence", key)
             if resolve_check(key) is None:

@@ -7,6 +7,7 @@ and the path of each model object in the YAML (so checks can point at it).
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import types
 import typing
@@ -28,6 +29,7 @@ class ProgrammeModel:
     programme: Programme
     sources: SourceMap
     directory: Path
+    objects: list[SpecModel]  # every spec object of the programme, parents before children, in document order
 
     def span(self, obj: SpecModel | None = None, field: str | int | None = None) -> Span | None:
         path = obj.path if obj is not None else ()
@@ -165,17 +167,31 @@ def _diagnostic_from_error(error: dict, sources: SourceMap) -> Diagnostic:
                       "wrong-type")
 
 
-def _attach_paths(value, path: tuple) -> None:
+def _holds_models(annotation) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, SpecModel):
+        return True
+    return any(_holds_models(argument) for argument in typing.get_args(annotation))
+
+
+@functools.cache
+def _nested_fields(model: type[SpecModel]) -> tuple[tuple[str, str], ...]:
+    """(attribute, YAML key) of the fields that can hold spec objects: the walk skips texts, sums, times."""
+    return tuple((name, field.alias or name) for name, field in model.model_fields.items()
+                 if _holds_models(field.annotation))
+
+
+def _attach_paths(value, path: tuple, found: list[SpecModel]) -> None:
     if isinstance(value, SpecModel):
         value._path = path
-        for name, field in type(value).model_fields.items():
-            _attach_paths(getattr(value, name), path + (field.alias or name,))
+        found.append(value)
+        for name, key in _nested_fields(type(value)):
+            _attach_paths(getattr(value, name), path + (key,), found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _attach_paths(item, path + (index,))
+            _attach_paths(item, path + (index,), found)
     elif isinstance(value, dict):
         for key, item in value.items():
-            _attach_paths(item, path + (key,))
+            _attach_paths(item, path + (key,), found)
 
 
 def _number_clauses(clauses: list[Clause], prefix: str = "") -> None:
@@ -213,6 +229,7 @@ def build_model(loaded: LoadedProgramme) -> tuple[ProgrammeModel | None, list[Di
             # (an empty file is only a warning: then the missing section is the error that stops the build)
             errors = [e for e in errors if not (e["type"] == "missing" and len(e["loc"]) == 1)]
         return None, [_diagnostic_from_error(e, loaded.sources) for e in errors]
-    _attach_paths(programme, ())
+    objects: list[SpecModel] = []
+    _attach_paths(programme, (), objects)
     _number(programme)
-    return ProgrammeModel(programme, loaded.sources, loaded.directory), []
+    return ProgrammeModel(programme, loaded.sources, loaded.directory, objects), []
