@@ -50,6 +50,7 @@ def measure(runs: int = 15) -> list[dict]:
     from engine.render import BuildOptions
     from engine.render.docx import _render
     from engine.render.docx.context import document_context
+    from engine.render.docx.package import save_reproducibly
     from engine.render.docx.roadmap_table import roadmap_table
     from engine.render.docx.templates import template_path
 
@@ -68,7 +69,7 @@ def measure(runs: int = 15) -> list[dict]:
             path = template_path(model, options, kind)
 
             def engine(kind=kind, part=part) -> bytes:
-                return _render(model, options, kind, part, "title")
+                return save_reproducibly(_render(model, options, kind, part), options.build_time, "title")
 
             def bare(kind=kind, part=part, path=path) -> bytes:
                 template = DocxTemplate(str(path))

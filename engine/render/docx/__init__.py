@@ -19,6 +19,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from docx.document import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, UndefinedError
@@ -48,8 +49,8 @@ def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
     return template
 
 
-def _render(model: ProgrammeModel, options: BuildOptions, kind: str, context: dict, title: str) -> bytes:
-    """One document from its template: lint, render in the sandbox, set the form, save reproducibly."""
+def _render(model: ProgrammeModel, options: BuildOptions, kind: str, context: dict) -> Document:
+    """One document from its template: lint, render in the sandbox, set the form."""
     path = template_path(model, options, kind)
     template = _load(model, kind, path)
     if kind == "roadmap":
@@ -65,7 +66,7 @@ def _render(model: ProgrammeModel, options: BuildOptions, kind: str, context: di
         raise RenderError([Diagnostic("D102", Severity.ERROR, f"шаблон {path.name}: {exc}", Span.whole_file(path),
                                       "проверьте теги шаблона", "template-syntax")]) from None
     apply_form(template.docx, model.programme.programme)
-    return save_reproducibly(template.docx, options.build_time, title)
+    return template.docx
 
 
 def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
@@ -74,22 +75,25 @@ def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes
     decree = context["decree"]
     decree_title = f"{decree['kind'].capitalize()} № {decree['number']}"
     problems: list[Diagnostic] = []
-    rendered: dict[str, bytes] = {}
-    parts = [("decree", context, decree_title)] + [
-        (appendix["kind"], dict(context, appendix=appendix), f"{appendix['label']}: {appendix['title']}")
-        for appendix in context["appendices"]]
-    for kind, part_context, title in parts:
+    rendered: dict[str, Document] = {}
+    parts = [("decree", context)] + [(appendix["kind"], dict(context, appendix=appendix))
+                                     for appendix in context["appendices"]]
+    for kind, part_context in parts:
         try:
-            rendered[kind] = _render(model, options, kind, part_context, title)
+            rendered[kind] = _render(model, options, kind, part_context)
         except RenderError as exc:       # collect every template's problems, not just the first
             problems.extend(exc.diagnostics)
     if problems:
         raise RenderError(problems)
+    # each appendix is saved before composing, which appends its body to the decree's
+    appendices = {appendix_file(appendix["number"], appendix["title"]):
+                  save_reproducibly(rendered[appendix["kind"]], options.build_time,
+                                    f"{appendix['label']}: {appendix['title']}")
+                  for appendix in context["appendices"]}
     with_appendices = compose(rendered["decree"], [rendered[a["kind"]] for a in context["appendices"]])
     files = {decree_file(decree["kind"].lower(), decree["number"]):
              save_reproducibly(with_appendices, options.build_time, decree_title)}
-    for appendix in context["appendices"]:
-        files[appendix_file(appendix["number"], appendix["title"])] = rendered[appendix["kind"]]
+    files.update(appendices)
     if options.pdf:
         files.update(to_pdf(files, options.build_time))
     return files

@@ -13,13 +13,12 @@ header, so one header part serves the whole document.
 from __future__ import annotations
 
 import copy
-import io
 
-from docx import Document
 from docx.document import Document as DocumentObject
-from docx.oxml import OxmlElement
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.styles.style import StyleFactory
 from docxcompose.composer import Composer
 
 _STYLE, _STYLE_ID = qn("w:style"), qn("w:styleId")
@@ -53,44 +52,41 @@ def _appendix_page_setup(document: DocumentObject, appendix: DocumentObject) -> 
     body.replace(body.find(qn("w:sectPr")), setup)
 
 
-class _StyleRef:
-    """One <w:style> as docxcompose reads it while adding styles: its id (and, if ever asked, the rest)."""
+class _StyleId:
+    """One <w:style> as docxcompose's add_styles reads it: its id."""
 
-    __slots__ = ("_element",)
+    __slots__ = ("style_id",)
 
-    def __init__(self, element):
-        self._element = element
-
-    @property
-    def style_id(self):
-        return self._element.get(_STYLE_ID)
-
-    def __getattr__(self, name):
-        return getattr(StyleFactory(self._element), name)
+    def __init__(self, style_id: str | None):
+        self.style_id = style_id
 
 
 class _Styles:
-    """A document's styles, iterated without building a python-docx style object per <w:style>."""
+    """A document's styles as add_styles lists them, after every style it handles: by their ids alone, listed
+    again only when a style was added (it only ever appends styles, so the count tells)."""
 
     def __init__(self, styles):
         self._styles = styles
+        self._listed: tuple[int, list[_StyleId]] = (-1, [])
 
     def __iter__(self):
-        return (_StyleRef(element) for element in self._styles.element.iterchildren(_STYLE))
+        element = self._styles.element
+        count, listed = self._listed
+        if count != len(element):
+            listed = [_StyleId(style.get(_STYLE_ID)) for style in element.iterchildren(_STYLE)]
+            self._listed = (len(element), listed)
+        return iter(listed)
 
     def __getattr__(self, name):
         return getattr(self._styles, name)
 
 
 class _Document:
-    """The composed document with cheap style iteration; everything else is the document itself."""
+    """The composed document with cheap style listing; everything else is the document itself."""
 
     def __init__(self, document: DocumentObject):
         self._document = document
-
-    @property
-    def styles(self) -> _Styles:
-        return _Styles(self._document.styles)
+        self.styles = _Styles(document.styles)
 
     def __getattr__(self, name):
         return getattr(self._document, name)
@@ -98,22 +94,36 @@ class _Document:
 
 class _Composer(Composer):
     """docxcompose's Composer. Its add_styles, run for every appended body element, lists the ids of all
-    the document's styles through python-docx style objects once per style used: two thirds of composing
-    a decree with four appendices. The same lists come from the style elements directly."""
+    the document's styles through python-docx style objects once per style used: most of composing a
+    decree with four appendices. The same lists come from the style elements directly."""
+
+    def __init__(self, document: DocumentObject):
+        super().__init__(document)
+        self._cheap = _Document(document)
 
     def add_styles(self, doc, element):
-        document, self.doc = self.doc, _Document(self.doc)
+        document, self.doc = self.doc, self._cheap
         try:
             super().add_styles(doc, element)
         finally:
             self.doc = document
 
 
-def compose(decree: bytes, appendices: list[bytes]) -> DocumentObject:
-    document = Document(io.BytesIO(decree))
+def _as_read_back(document: DocumentObject) -> DocumentObject:
+    """The rendered document as reading its saved bytes would give it, without reading them: the parts that
+    rendering rewrote are parsed again — the body (docxtpl's own parse keeps whitespace between elements that
+    reading drops) and the core properties (an empty property set to "" reads back as no text at all). The
+    others were parsed from the template by python-docx and changed only through it, as reading gives them."""
+    for part in (document.part, document.part.package.part_related_by(RT.CORE_PROPERTIES)):
+        part._element = parse_xml(serialize_part_xml(part.element))
+    return document.part.document
+
+
+def compose(decree: DocumentObject, appendices: list[DocumentObject]) -> DocumentObject:
+    """The decree with the appendices appended (all rendered in this process; the appendices already saved)."""
+    document = _as_read_back(decree)
     composer = _Composer(document)
-    for data in appendices:
-        appendix = Document(io.BytesIO(data))
+    for appendix in map(_as_read_back, appendices):
         _close_section(document)
         composer.append(appendix)
         _appendix_page_setup(document, appendix)
