@@ -220,20 +220,7 @@ class TimeExpr:
 
     def windows(self, period: Period) -> list[Window]:
         """Every concrete occurrence within the period's years, sorted; [] when undated."""
-        if self.kind in ("day", "windows", "deadline"):
-            found = set(self.days)
-        elif self.kind in ("months", "month_list"):
-            found = {window for span in self.months for window in span.occurrences(period)}
-        elif self.kind in ("monthly", "quarterly"):
-            limits = [window for span in self.months for window in span.occurrences(period)]
-            found = _calendar_units(limits or [Window(period.start, period.end)], 1 if self.kind == "monthly" else 3)
-        elif self.kind == "whole_year":
-            found = {_months_window(year, 1, year, 12) for year in ([self.year] if self.year else period.years)}
-        elif self.kind == "yearly":
-            found = {_months_window(year, 1, year, 12) for year in period.years}
-        else:
-            found = set()
-        return sorted(found)
+        return list(_windows(self, period))
 
     def first_day(self, period: Period) -> dt.date | None:
         windows = self.windows(period)
@@ -297,6 +284,25 @@ class TimeExpr:
             "windows": [window.iso() for window in self.windows(period)],
             "recurrence": recurrence.to_json() if recurrence else None,
         }
+
+
+@functools.lru_cache(maxsize=4096)
+def _windows(expr: TimeExpr, period: Period) -> tuple[Window, ...]:
+    """TimeExpr.windows, cached by meaning: every check of dates and every calendar asks again."""
+    if expr.kind in ("day", "windows", "deadline"):
+        found = set(expr.days)
+    elif expr.kind in ("months", "month_list"):
+        found = {window for span in expr.months for window in span.occurrences(period)}
+    elif expr.kind in ("monthly", "quarterly"):
+        limits = [window for span in expr.months for window in span.occurrences(period)]
+        found = _calendar_units(limits or [Window(period.start, period.end)], 1 if expr.kind == "monthly" else 3)
+    elif expr.kind == "whole_year":
+        found = {_months_window(year, 1, year, 12) for year in ([expr.year] if expr.year else period.years)}
+    elif expr.kind == "yearly":
+        found = {_months_window(year, 1, year, 12) for year in period.years}
+    else:
+        found = set()
+    return tuple(sorted(found))
 
 
 # --- entry points --------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
 from engine.model.spec import Clause, Programme, SpecModel
 from engine.model.text import placeholders
-from engine.model.texts import spec_texts
 
 # (object holding the reference, path of the field, id, what it may name)
 Reference = tuple[SpecModel, tuple, str, tuple[str, ...]]
@@ -23,8 +22,9 @@ def _clause_refs(clauses: list[Clause]) -> Iterator[Reference]:
         yield from _clause_refs(clause.clauses)
 
 
-def references(programme: Programme) -> Iterator[Reference]:
+def references(ctx: CheckContext) -> Iterator[Reference]:
     """Every id the spec uses to name an organisation, a person or a term."""
+    programme = ctx.programme
     decree = programme.decree
     yield decree, ("authority",), decree.authority, (ORGS,)
     yield decree, ("signatory",), decree.signatory, (PEOPLE,)
@@ -49,7 +49,7 @@ def references(programme: Programme) -> Iterator[Reference]:
         for line in programme.budget.lines:
             if line.recipient:
                 yield line, ("recipient",), line.recipient, (ORGS,)
-    for target, field, text in spec_texts(programme):
+    for target, field, text in ctx.texts:
         try:
             names = placeholders(text)
         except DiagnosticError:
@@ -78,7 +78,7 @@ def unknown_reference(ctx: CheckContext):
         owners: [iro, cmoko]
     """
     programme = ctx.programme
-    for target, field, ref, kinds in references(programme):
+    for target, field, ref, kinds in references(ctx):
         if not _defined(programme, kinds, ref):
             where = " или ".join({ORGS: "organisations", PEOPLE: "people", TERMS: "terms"}[k] for k in kinds)
             known = sorted(k for kind in kinds for k in getattr(programme, kind))
@@ -125,9 +125,9 @@ def unused_entry(ctx: CheckContext):
         terms: {}   # или РИП встречается в тексте дорожной карты
     """
     programme = ctx.programme
-    used = {ref for _, _, ref, _ in references(programme)}
+    used = {ref for _, _, ref, _ in references(ctx)}
     in_glossary = set(programme.roadmap.glossary) if programme.roadmap else set()
-    roadmap_text = _roadmap_text(programme)
+    roadmap_text = _roadmap_text(ctx)
     for kind in (ORGS, PEOPLE, TERMS):
         for key, entry in getattr(programme, kind).items():
             if key in in_glossary:
@@ -142,13 +142,14 @@ def unused_entry(ctx: CheckContext):
                               field="short" if kind != PEOPLE else "surname")
 
 
-def _roadmap_text(programme: Programme) -> str:
+def _roadmap_text(ctx: CheckContext) -> str:
+    programme = ctx.programme
     if programme.roadmap is None:
         return ""
     roadmap = programme.roadmap
     # by identity: `target in a.owners` compared every text's object field by field with every owner
     in_table = {id(a) for a in roadmap.all_activities()} | {id(o) for a in roadmap.all_activities() for o in a.owners}
-    sites = [text for target, _, text in spec_texts(programme) if id(target) in in_table]
+    sites = [text for target, _, text in ctx.texts if id(target) in in_table]
     return "\n".join(sites)
 
 

@@ -9,6 +9,7 @@ settings (off / severity) and per-item silences.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -16,6 +17,7 @@ from typing import Callable, Iterable
 from engine.diagnostics import Severity
 from engine.model.build import ProgrammeModel
 from engine.model.spec import Decree, SpecModel
+from engine.model.texts import TextSite, spec_texts
 
 
 @dataclass
@@ -46,6 +48,11 @@ class CheckContext:
     @property
     def period(self):
         return self.model.programme.programme.period
+
+    @functools.cached_property
+    def texts(self) -> list[TextSite]:
+        """Every text of the programme (`spec_texts`), listed once for all the checks that read them."""
+        return list(spec_texts(self.model.programme))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from engine.diagnostics import DiagnosticError, Severity
 from engine.model.grammar import nominative_only
 from engine.model.spec import ActRef, Clause, SpecItem
 from engine.model.text import TextContext, appendix_numbers, render_text
-from engine.model.texts import spec_texts
 
 APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
 # folders at the outputs root shared by all programmes (organisation feeds, the editor schema)
@@ -207,7 +206,7 @@ def _text_errors(ctx: CheckContext) -> list[tuple[object, tuple, DiagnosticError
         programme = ctx.programme
         numbers = appendix_numbers(programme)
         with nominative_only():
-            for target, field, text in spec_texts(programme):
+            for target, field, text in ctx.texts:
                 context = TextContext(
                     programme, numbers,
                     deadline=getattr(target, "deadline", None) if isinstance(target, Clause) else None,

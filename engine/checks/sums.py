@@ -8,7 +8,6 @@ from decimal import Decimal
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
-from engine.model.texts import spec_texts
 from engine.model.values import format_number, parse_money
 
 # a figure reads as money when it has kopecks or is followed by «руб…»; «1 000 экземпляров» is a count
@@ -127,7 +126,7 @@ def amount_in_text(ctx: CheckContext):
     if budget is not None:
         known = {budget.total} | {line.effective_amount for line in budget.lines} | {
             sub.amount for line in budget.lines for sub in line.of_which}
-    for target, field, text in spec_texts(ctx.programme):
+    for target, field, text in ctx.texts:
         for match in _AMOUNT_IN_TEXT.finditer(text):
             try:
                 value = parse_money(match.group())

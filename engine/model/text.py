@@ -51,6 +51,8 @@ class TextContext:
 
 def placeholders(text: str) -> list[tuple[str, int, int]]:
     """Every `{{ name }}` in text as (name, offset, length); raises on template syntax that is not ours."""
+    if "{" not in text and "}" not in text:  # most texts: nothing to look for (every construct has a brace)
+        return []
     found = []
     cleaned = text
     for match in _PLACEHOLDER.finditer(text):
