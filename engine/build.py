@@ -30,7 +30,7 @@ from engine.history import CALENDAR_HISTORY, CalendarHistory, FingerprintCache, 
 from engine.loading import spec_files
 from engine.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
 from engine.model.build import ProgrammeModel
-from engine.parallel import Outcome, WorkerFailed, map_ordered
+from engine.parallel import Outcome, WorkerFailed, map_ordered, workers
 from engine.pipeline import CheckResult, OtherDecrees, ProgrammeResult, check_programme, pointed_at, programme_folders
 from engine.render import (BuildOptions, RenderError, programme_index_renderers, programme_renderers,
                            repository_renderers)
@@ -297,9 +297,11 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
                  {"engine": engine_digest(), "bundled_templates": str(TEMPLATES), "pdf": pdf and no_libreoffice is None},
                  force, OtherDecrees(specs_root))
     gatherers = [renderer() for renderer in repository_renderers()]
+    if workers(len(directories), pdf):
+        programme_renderers()   # imported before the workers fork, so that they share its pages
     without_parts: list[Path] = []
     for done, (directory, outcome) in enumerate(zip(directories, map_ordered(
-            lambda directory: _build_programme(plan, directory), directories, pdf=pdf))):
+            lambda directory: _build_programme(plan, directory), directories, pdf=pdf, largest_chunk=1))):
         _take(plan, report, directory, outcome, gatherers, without_parts)
         if progress is not None:
             progress(directory.name, done + 1, len(directories))

@@ -19,6 +19,7 @@ Otherwise the jobs run in the calling process, one by one.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -70,7 +71,29 @@ _TASK: list[Callable] = []
 
 
 def _run_chunk(indices: range) -> list[Outcome]:
-    return [_outcome(_TASK[0], _JOBS[index]) for index in indices]
+    outcomes = []
+    for index in indices:
+        outcomes.append(_outcome(_TASK[0], _JOBS[index]))
+        _give_back_memory()
+    return outcomes
+
+
+def _release_function() -> Callable[[], object] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim   # glibc
+    except (OSError, AttributeError):
+        return None
+
+
+_MALLOC_TRIM = _release_function()
+
+
+def _give_back_memory() -> None:
+    """Return the memory freed by a job to the system: glibc keeps the pages that lxml's large
+    document trees took (≈ 60 MB per programme in a worker otherwise), and each worker's would add up."""
+    gc.collect()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def workers(count: int, pdf: bool = False) -> int:
@@ -87,15 +110,20 @@ def workers(count: int, pdf: bool = False) -> int:
     return min(cores, count) if usable else 0
 
 
-def map_ordered(task: Callable[[Job], Result], jobs: list[Job], pdf: bool = False) -> Iterator[Outcome[Result]]:
-    """`task(job)` of every job, yielded in the jobs' order, on every usable core."""
+def map_ordered(task: Callable[[Job], Result], jobs: list[Job], pdf: bool = False,
+                largest_chunk: int = 8) -> Iterator[Outcome[Result]]:
+    """`task(job)` of every job, yielded in the jobs' order, on every usable core.
+
+    Jobs go to the workers `largest_chunk` at most at a time: fewer where each result is large
+    (a programme's rendered files), since the finished chunks wait in memory for their turn.
+    """
     pool_size = workers(len(jobs), pdf)
     if not pool_size:
         for job in jobs:
             yield _outcome(task, job)
         return
     # chunks small enough to keep every core busy to the end, large enough to cost little to hand out
-    size = max(1, min(8, len(jobs) // (pool_size * 6)))
+    size = max(1, min(largest_chunk, len(jobs) // (pool_size * 6)))
     chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     _JOBS[:], _TASK[:] = jobs, [task]
     # the collector of a worker would touch every inherited object and so copy its pages;
