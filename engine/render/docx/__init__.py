@@ -4,7 +4,7 @@
     templates.py      bundled template or the programme's own, path checked
     environment.py    the Jinja sandbox: autoescape, StrictUndefined
     lint.py           every value a template shows must exist — checked, with its place, before rendering
-    roadmap_table.py  the roadmap table (columns from the spec) as a subdocument
+    roadmap_table.py  the roadmap table (columns from the spec), written as WordprocessingML
     form.py           corner requisites' position by profile, the programme's font
     compose.py        decree + appendices in one document, a section per appendix
     package.py        reproducible bytes (fixed dates, zip order)
