@@ -19,12 +19,12 @@ from dataclasses import dataclass, replace
 from typing import Iterator
 
 from icalendar import Alarm, Calendar, Event
-from icalendar.prop import vDuration
+from icalendar.prop import vDatetime, vDuration
 
 from engine.history import CALENDAR_HISTORY, CalendarHistory
 from engine.model.build import ProgrammeModel
 from engine.render import BuildOptions
-from engine.render.ics_events import CalendarEvent, programme_calendar
+from engine.render.ics_events import CalendarEvent, ProgrammeCalendar, programme_calendar
 
 PRODID = "-//prikaz//calendar feeds//RU"
 # Roadmaps change a few times a year; twice a day is often enough and gentle on the host.
@@ -44,16 +44,14 @@ class _Feed:
 def render_programme_calendars(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
     """calendar.ics and calendars/<org>.ics of one programme."""
     info = model.programme.programme
-    calendar = programme_calendar(model)
-    history = _history(options, model)
-    serialized: dict[CalendarEvent, bytes] = {}  # each event serialized once for all the feeds it is in
+    calendar, serialized = _serialized_events(model, options)
     years = info.period.years
     period = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     files = {FEED: _ical(_Feed(
         info.title,
         f"Сроки мероприятий и поручений программы «{info.title}» ({info.region}, {period}), "
         f"по утверждённым документам. Обновляется при каждом изменении спецификации.",
-        info.timezone, calendar.events), options, history, serialized)}
+        info.timezone, calendar.events), serialized)}
     for org_id, org in model.programme.organisations.items():
         # Every organisation gets a feed, even an empty one: a subscribed URL must not vanish
         # when the organisation's last item goes, or subscribers would keep the stale events.
@@ -61,13 +59,57 @@ def render_programme_calendars(model: ProgrammeModel, options: BuildOptions) -> 
         files[f"calendars/{org_id}.ics"] = _ical(_Feed(
             f"{org.short} — {info.title}",
             f"Сроки, за которые отвечает {org.short}, в программе «{info.title}».",
-            info.timezone, org_events), options, history, serialized)
+            info.timezone, org_events), serialized)
     return files
+
+
+# The last programme's events as serialized: its feeds, its build report and its part of the feeds
+# across programmes all show the same events, and icalendar's serialization is most of their cost.
+_LAST_SERIALIZED: list[tuple[ProgrammeModel, CalendarHistory, dt.datetime, ProgrammeCalendar,
+                             dict[CalendarEvent, bytes]]] = []
+
+
+def _serialized_events(model: ProgrammeModel, options: BuildOptions) -> tuple[ProgrammeCalendar,
+                                                                                dict[CalendarEvent, bytes]]:
+    """The programme's events and each one's VEVENT lines (icalendar's), stamped with the build time.
+
+    Serialized once per programme: for another build time (the feeds across programmes carry the
+    latest of all programmes') only DTSTAMP, and LAST-MODIFIED where the history does not know the
+    event, differ — those lines are swapped in the bytes icalendar gave.
+    """
+    history = _history(options, model)
+    stamp = options.build_time.astimezone(dt.timezone.utc)
+    if _LAST_SERIALIZED and _LAST_SERIALIZED[0][0] is model and _LAST_SERIALIZED[0][1] == history:
+        _, _, serialized_at, calendar, serialized = _LAST_SERIALIZED[0]
+        if serialized_at == stamp:
+            return calendar, serialized
+        return calendar, {event: _restamped(lines, serialized_at, stamp, event.uid not in history.revisions)
+                          for event, lines in serialized.items()}
+    calendar = programme_calendar(model)
+    serialized = {}
+    for event in calendar.events:
+        revision = history.revision(event.uid, stamp)
+        serialized[event] = _vevent(event, stamp, revision.sequence, revision.last_modified).to_ical()
+    _LAST_SERIALIZED[:] = [(model, history, stamp, calendar, serialized)]
+    return calendar, serialized
+
+
+def _restamped(lines: bytes, old: dt.datetime, new: dt.datetime, modified_at_build: bool) -> bytes:
+    """A VEVENT's lines with DTSTAMP (and LAST-MODIFIED, when it is the build time) moved from `old` to `new`.
+
+    Every property line follows a CRLF, and a folded TEXT line continues after CRLF + space, so
+    «CRLF DTSTAMP:» starts nothing but the DTSTAMP line.
+    """
+    before, after = vDatetime(old).to_ical(), vDatetime(new).to_ical()
+    names = (b"DTSTAMP", b"LAST-MODIFIED") if modified_at_build else (b"DTSTAMP",)
+    for name in names:
+        lines = lines.replace(b"\r\n" + name + b":" + before + b"\r\n", b"\r\n" + name + b":" + after + b"\r\n", 1)
+    return lines
 
 
 def render_build_report(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
     """build-report.txt: what the feeds hold, what they cannot hold (undated items), and why SEQUENCE is what it is."""
-    calendar = programme_calendar(model)
+    calendar, _ = _serialized_events(model, options)
     lines = [f"Программа {model.id}: отчёт о сборке календарей", "", "Календари:",
              f"  {FEED} — событий: {len(calendar.events)}"]
     for org_id, org in model.programme.organisations.items():
@@ -109,12 +151,10 @@ class OrganisationCalendars:
     def part(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> ProgrammeEvents:
         """The programme's events as the feeds across programmes show them (stamped with their build time)."""
         info = model.programme.programme
-        history = _history(options, model)
-        stamp = options.build_time.astimezone(dt.timezone.utc)
+        calendar, serialized = _serialized_events(model, options)
         events = []
-        for event in programme_calendar(model).events:
-            revision = history.revision(event.uid, stamp)
-            lines = _vevent(event, stamp, revision.sequence, revision.last_modified).to_ical()
+        for event in calendar.events:
+            lines = serialized[event]
             start, end, uid = event.order()
             events.append((f"{start.isoformat()}{end.isoformat()}{uid}", event.organisations, lines))
         return ProgrammeEvents(model.id, info.title, info.timezone,
@@ -182,19 +222,10 @@ def _head(feed: _Feed) -> bytes:
     return head
 
 
-def _ical(feed: _Feed, options: BuildOptions, history: CalendarHistory,
-          serialized: dict[CalendarEvent, bytes]) -> bytes:
-    """The feed's bytes: what Calendar.to_ical() gives with every event added to it, each event's lines
-    taken from `serialized` (filled here) — a calendar's lines are its own, then each component's in turn."""
-    stamp = options.build_time.astimezone(dt.timezone.utc)
-    body = []
-    for event in feed.events:
-        lines = serialized.get(event)
-        if lines is None:
-            revision = history.revision(event.uid, stamp)
-            lines = serialized[event] = _vevent(event, stamp, revision.sequence, revision.last_modified).to_ical()
-        body.append(lines)
-    return _head(feed)[:-len(_END)] + b"".join(body) + _END
+def _ical(feed: _Feed, serialized: dict[CalendarEvent, bytes]) -> bytes:
+    """The feed's bytes: what Calendar.to_ical() gives with every event added to it — a calendar's
+    lines are its own, then each component's in turn (`serialized`)."""
+    return _head(feed)[:-len(_END)] + b"".join(serialized[event] for event in feed.events) + _END
 
 
 def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modified: dt.datetime) -> Event:

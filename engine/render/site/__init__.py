@@ -19,6 +19,7 @@ script from `data-` attributes, and a page without JavaScript still works (relat
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import traceback
 from decimal import Decimal
@@ -43,7 +44,10 @@ INDEX = "index.html"
 _TEMPLATE_HINT = "исправьте шаблон в templates/site/ или верните его из git"
 
 
+@functools.lru_cache(maxsize=4)
 def _environment(folder: Path) -> Environment:
+    """One per templates folder and process: its compiled templates are reused from page to page, and
+    Jinja compiles a template again when its file changes (auto_reload), as in `prikaz serve`."""
     environment = Environment(loader=FileSystemLoader(folder), autoescape=True, undefined=StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     environment.filters.update(
