@@ -177,3 +177,18 @@ def test_percent_baseline_above_100(tmp_path):
     found = check(tmp_path, ("indicators.yaml", 'baseline: "40"', 'baseline: "140"'),
                   ("indicators.yaml", "direction: increase", "direction: decrease"))
     assert [(c, l) for c, _, l, _ in found] == [("I403", line_of(tmp_path, "indicators.yaml", 'baseline: "140"'))]
+
+
+@pytest.mark.parametrize("text, found", [
+    ("в размере 2 000 000,00 рублей", ["2 000 000,00"]),
+    ("1234567 руб.", ["1234567"]),
+    ("1\u00a0500 рублей и 300 000,00", ["1\u00a0500", "300 000,00"]),
+    ("1 000 экземпляров", []),
+    ("12.2 000,00 и 3,1 000 руб", []),   # a figure glued to a point or a comma is not an amount
+    ("от 01.06.2022 на 15 000,005", []),
+    ("51 2 000,00", ["2 000,00"]),
+])
+def test_amounts_in_text_are_found_where_a_figure_starts(text, found):
+    from engine.checks.sums import _AMOUNT_IN_TEXT
+
+    assert [m.group() for m in _AMOUNT_IN_TEXT.finditer(text)] == found

@@ -616,3 +616,36 @@ def test_yaml_like_files_load_as_a_programme_without_raising(tmp_path_factory, t
     assert isinstance(loaded.data, dict)
     for d in loaded.diagnostics:
         assert d.span is not None and d.span.line >= 1
+
+
+# --- spans on demand, collector paused ---------------------------------------------------------
+
+
+def test_spans_are_made_when_asked_for_and_compare_by_position(positions):
+    values = positions.sources.values
+    span = values[("programme", "id")]
+    assert isinstance(span, Span) and span == values[("programme", "id")]
+    assert ("programme", "id") in values and ("nowhere",) not in values
+    assert values.get(("nowhere",)) is None
+    assert dict(values.items()) == {path: values[path] for path in values}
+    assert values == parse_yaml(FIXTURES / "positions.yaml", positions.sources.texts[FIXTURES / "positions.yaml"]).sources.values
+
+
+def test_loading_pauses_the_garbage_collector_and_restores_it(tmp_path, monkeypatch):
+    import gc
+
+    import engine.loading as loading
+
+    folder = write(tmp_path / "p" / "programme.yaml", "programme: {id: p}\n").parent
+    during = []
+    original = loading.read_yaml_file
+    monkeypatch.setattr(loading, "read_yaml_file", lambda file: during.append(gc.isenabled()) or original(file))
+    assert gc.isenabled()
+    load_programme(folder)
+    assert during == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        load_programme(folder)
+        assert not gc.isenabled()  # off before: stays off
+    finally:
+        gc.enable()

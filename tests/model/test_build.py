@@ -10,6 +10,7 @@ import pytest
 from engine.diagnostics import Severity
 from engine.loading import load_programme
 from engine.model.build import ProgrammeModel, build_model
+from engine.model.spec import SpecModel
 
 # A small valid programme: every section the model knows, one file.
 MINIMAL = """\
@@ -400,3 +401,21 @@ def test_build_model_never_raises_on_odd_data(tmp_path):
         model, diagnostics = build_model(load_programme(directory))
         assert model is None
         assert diagnostics and all(d.code[0] in "MP" for d in diagnostics)
+
+
+def test_objects_are_every_spec_object_parents_first(minimal):
+    """ProgrammeModel.objects is the full walk of every field, in document order (the silence check reads it)."""
+    def walk(value):
+        if isinstance(value, SpecModel):
+            yield value
+            for name in type(value).model_fields:
+                yield from walk(getattr(value, name))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                yield from walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from walk(item)
+
+    assert [id(o) for o in minimal.objects] == [id(o) for o in walk(minimal.programme)]
+    assert minimal.objects[0] is minimal.programme

@@ -456,3 +456,21 @@ def test_render_parses_back_to_the_same_windows(text, period):
     rule = expr.recurrence(period)
     if rule is not None:
         assert rule.starts() == [window.start for window in expr.windows(period)]
+
+
+def test_parsed_deadlines_and_their_windows_are_shared_but_never_changed_by_a_caller():
+    """parse_time and windows are cached: the same text gives the same expression, a caller's list is its own."""
+    first, again = parse_time("Июнь-июль"), parse_time("Июнь-июль")
+    assert first is again
+    windows = first.windows(LIPETSK)
+    windows.clear()
+    assert first.windows(LIPETSK) == again.windows(LIPETSK) != []
+    # equal meaning, other wording: windows are shared, the text is each one's own
+    assert parse_time("июнь - июль").text == "июнь - июль"
+    assert parse_time("июнь - июль").windows(LIPETSK) == first.windows(LIPETSK)
+    for _ in range(2):  # an error is raised every time, with its position
+        with pytest.raises(DiagnosticError) as caught:
+            parse_time("Июнь-июлб")
+        assert caught.value.code == "P101"
+    with pytest.raises(DiagnosticError):  # not text: still a diagnostic, not a TypeError of the cache
+        parse_time(["Июнь"])
