@@ -19,9 +19,10 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.styles import BabelFish
 from docxcompose.composer import Composer
 
-_STYLE, _STYLE_ID = qn("w:style"), qn("w:styleId")
+_STYLE, _STYLE_ID, _NAME, _VAL = qn("w:style"), qn("w:styleId"), qn("w:name"), qn("w:val")
 
 # Elements a section's properties may hold after <w:pgNumType>, in schema order.
 _AFTER_PAGE_NUMBERING = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
@@ -53,7 +54,7 @@ def _appendix_page_setup(document: DocumentObject, appendix: DocumentObject) -> 
 
 
 class _StyleId:
-    """One <w:style> as docxcompose's add_styles reads it: its id."""
+    """One <w:style> as docxcompose lists the ids of a document's styles: `[s.style_id for s in doc.styles]`."""
 
     __slots__ = ("style_id",)
 
@@ -61,52 +62,94 @@ class _StyleId:
         self.style_id = style_id
 
 
-class _Styles:
-    """A document's styles as add_styles lists them, after every style it handles: by their ids alone, listed
-    again only when a style was added (it only ever appends styles, so the count tells)."""
+class _StyleIndex:
+    """A document's <w:styles> as docxcompose reads it, indexed: the ids in order, `get_by_id` a dict look-up
+    (python-docx runs an XPath query over every style for it). docxcompose only ever appends styles, so the
+    index is built again when the number of children changed."""
 
-    def __init__(self, styles):
-        self._styles = styles
-        self._listed: tuple[int, list[_StyleId]] = (-1, [])
+    def __init__(self, element):
+        self._element = element
+        self._count = -1
+
+    def _indexed(self) -> None:
+        if self._count != len(self._element):
+            styles = list(self._element.iterchildren(_STYLE))
+            self._ids = [_StyleId(style.get(_STYLE_ID)) for style in styles]
+            self._by_id = {}
+            for style in styles:
+                self._by_id.setdefault(style.get(_STYLE_ID), style)     # the first, as the XPath query finds
+            self._count = len(self._element)
 
     def __iter__(self):
-        element = self._styles.element
-        count, listed = self._listed
-        if count != len(element):
-            listed = [_StyleId(style.get(_STYLE_ID)) for style in element.iterchildren(_STYLE)]
-            self._listed = (len(element), listed)
-        return iter(listed)
+        self._indexed()
+        return iter(self._ids)
+
+    def get_by_id(self, style_id: str):
+        self._indexed()
+        return self._by_id.get(style_id)
+
+    @property
+    def element(self) -> _StyleIndex:
+        return self
 
     def __getattr__(self, name):
-        return getattr(self._styles, name)
+        return getattr(self._element, name)
 
 
-class _Document:
-    """The composed document with cheap style listing; everything else is the document itself."""
+class _Indexed:
+    """A document whose `styles` (and `styles.element`) is a _StyleIndex; everything else is the document itself."""
 
     def __init__(self, document: DocumentObject):
         self._document = document
-        self.styles = _Styles(document.styles)
+        self.styles = _StyleIndex(document.styles.element)
 
     def __getattr__(self, name):
         return getattr(self._document, name)
 
 
 class _Composer(Composer):
-    """docxcompose's Composer. Its add_styles, run for every appended body element, lists the ids of all
-    the document's styles through python-docx style objects once per style used: most of composing a
-    decree with four appendices. The same lists come from the style elements directly."""
+    """docxcompose's Composer, reading styles from indexed style elements rather than through python-docx's
+    style objects and XPath queries (most of composing a decree with four appendices): add_styles, run for
+    every appended body element, lists the composed document's style ids after every style it handles and
+    looks styles up by id in both documents; restart_first_numbering looks the first paragraph style up;
+    each append maps the appended document's style ids to the composed one's by style name."""
 
     def __init__(self, document: DocumentObject):
         super().__init__(document)
-        self._cheap = _Document(document)
+        self._indexed_doc = _Indexed(document)
+        self._appended: tuple[DocumentObject | None, _Indexed | None] = (None, None)
+
+    def _indexed(self, doc: DocumentObject) -> _Indexed:
+        """The appended document indexed, once per append."""
+        if self._appended[0] is not doc:
+            self._appended = (doc, _Indexed(doc))
+        return self._appended[1]
 
     def add_styles(self, doc, element):
-        document, self.doc = self.doc, self._cheap
+        document, self.doc = self.doc, self._indexed_doc
         try:
-            super().add_styles(doc, element)
+            super().add_styles(self._indexed(doc), element)
         finally:
             self.doc = document
+
+    def restart_first_numbering(self, doc, element):
+        document, self.doc = self.doc, self._indexed_doc
+        try:
+            super().restart_first_numbering(doc, element)
+        finally:
+            self.doc = document
+
+    def _create_style_id_mapping(self, doc):
+        self._style_id2name = {style_id: name for style_id, name in _ids_and_names(doc)}
+        self._style_name2id = {name: style_id for style_id, name in _ids_and_names(self.doc)}
+
+
+def _ids_and_names(document: DocumentObject):
+    """(id, name) of each style, the name as python-docx's style.name gives it (UI names of built-in styles)."""
+    for style in document.styles.element.iterchildren(_STYLE):
+        name = style.find(_NAME)
+        name = None if name is None else name.get(_VAL)
+        yield style.get(_STYLE_ID), None if name is None else BabelFish.internal2ui(name)
 
 
 def _as_read_back(document: DocumentObject) -> DocumentObject:
