@@ -8,6 +8,7 @@
     form.py           corner requisites' position by profile, the programme's font
     compose.py        decree + appendices in one document, a section per appendix
     package.py        reproducible bytes (fixed dates, zip order)
+    package_cache.py  templates opened from a per-process cache, their styles parsed once
     names.py          file names
 
 Outputs per programme: `prikaz-266.docx` (decree with appendices),
@@ -20,7 +21,6 @@ import zipfile
 from pathlib import Path
 
 from docx.document import Document
-from docx.opc.exceptions import PackageNotFoundError
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, UndefinedError
 
@@ -34,6 +34,7 @@ from engine.render.docx.form import apply_form
 from engine.render.docx.lint import lint_template, missing_at_render
 from engine.render.docx.names import appendix_file, decree_file
 from engine.render.docx.package import save_reproducibly
+from engine.render.docx.package_cache import open_document
 from engine.render.docx.roadmap_table import roadmap_table
 from engine.render.docx.templates import template_path, unreadable_template
 from engine.render.pdf import to_pdf
@@ -42,8 +43,8 @@ from engine.render.pdf import to_pdf
 def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
     template = DocxTemplate(str(path))
     try:
-        template.init_docx()
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError):
+        template.docx = open_document(path.read_bytes())
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
         reason = "файл не является документом Word (.docx) или повреждён"
         raise unreadable_template(model, kind, path, reason) from None
     return template

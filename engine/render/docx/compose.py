@@ -22,6 +22,8 @@ from docx.oxml.ns import qn
 from docx.styles import BabelFish
 from docxcompose.composer import Composer
 
+from engine.render.docx.package_cache import styles_to_read
+
 _STYLE, _STYLE_ID, _NAME, _VAL = qn("w:style"), qn("w:styleId"), qn("w:name"), qn("w:val")
 
 # Elements a section's properties may hold after <w:pgNumType>, in schema order.
@@ -92,16 +94,20 @@ class _StyleIndex:
     def element(self) -> _StyleIndex:
         return self
 
+    def xpath(self, query: str, namespaces=None):
+        """As docxcompose's xpath() queries python-docx's elements (it passes namespaces to any other kind)."""
+        return self._element.xpath(query)
+
     def __getattr__(self, name):
         return getattr(self._element, name)
 
 
 class _Indexed:
-    """A document whose `styles` (and `styles.element`) is a _StyleIndex; everything else is the document itself."""
+    """A document whose `styles` (and `styles.element`) is a _StyleIndex of `styles`; the rest is the document."""
 
-    def __init__(self, document: DocumentObject):
+    def __init__(self, document: DocumentObject, styles):
         self._document = document
-        self.styles = _StyleIndex(document.styles.element)
+        self.styles = _StyleIndex(styles)
 
     def __getattr__(self, name):
         return getattr(self._document, name)
@@ -116,19 +122,16 @@ class _Composer(Composer):
 
     def __init__(self, document: DocumentObject):
         super().__init__(document)
-        self._indexed_doc = _Indexed(document)
-        self._appended: tuple[DocumentObject | None, _Indexed | None] = (None, None)
+        self._indexed_doc = _Indexed(document, document.styles.element)    # its own styles: added to
 
-    def _indexed(self, doc: DocumentObject) -> _Indexed:
-        """The appended document indexed, once per append."""
-        if self._appended[0] is not doc:
-            self._appended = (doc, _Indexed(doc))
-        return self._appended[1]
+    def append(self, doc: DocumentObject, remove_property_fields: bool = True) -> None:
+        """Append `doc`, its styles only read (package_cache: the process's shared parse if it has none of its own)."""
+        super().append(_Indexed(doc, styles_to_read(doc)), remove_property_fields)
 
     def add_styles(self, doc, element):
         document, self.doc = self.doc, self._indexed_doc
         try:
-            super().add_styles(self._indexed(doc), element)
+            super().add_styles(doc, element)
         finally:
             self.doc = document
 

@@ -20,6 +20,7 @@ from docx.text.parfmt import ParagraphFormat
 
 from engine.model.spec import ProgrammeInfo
 from engine.render.docx import styles as S
+from engine.render.docx.package_cache import styles_to_read
 
 CORNER_WIDTH = {"gost-2016": Cm(7.5), "gost-2025": Cm(8)}
 _STYLE, _STYLE_ID, _TYPE, _PARAGRAPH = qn("w:style"), qn("w:styleId"), qn("w:type"), qn("w:p")
@@ -34,7 +35,7 @@ def _place_corner_requisites(document: Document, profile: str) -> None:
     # Read from the style elements: python-docx's style objects, built anew for every lookup, cost more than
     # the rest of the rendering. Names and ids as python-docx resolves them: a name is the first style so
     # named; a paragraph's style is its own paragraph style, else the document's default one.
-    styles = document.styles.element
+    styles = styles_to_read(document)
     corner_styles = {style.styleId for style in map(styles.get_by_name, S.CORNER_STYLES) if style is not None}
     paragraph_styles = {style.get(_STYLE_ID) for style in styles.iterchildren(_STYLE)
                         if style.get(_TYPE, "paragraph") == "paragraph"}

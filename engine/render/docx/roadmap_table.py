@@ -24,6 +24,7 @@ from engine.diagnostics import Diagnostic, Severity, Span
 from engine.render import RenderError
 from engine.render.docx import styles as S
 from engine.render.docx.form import text_width
+from engine.render.docx.package_cache import styles_to_read
 
 # Proportions of a landscape A4 table (25.7 cm of text width), as the sources lay them out.
 _DEFAULT_WIDTHS_CM = {"number": 1.3, "time": 3.4, "activity": 8.0, "owners": 4.0, "result": 9.0}
@@ -118,6 +119,15 @@ def _row(table, header: bool = False):
     return row
 
 
+def _style_id(styles, name: str, style_type: WD_STYLE_TYPE, default) -> str | None:
+    """The id python-docx's `get_style_id(name, style_type)` gives an existing style: none for the default
+    style of its type (`default`, looked up once), an error for a style of another type."""
+    style = styles.get_by_name(name)
+    if style.type != style_type:
+        raise ValueError(f"assigned style is type {style.type}, need type {style_type}")
+    return None if style is default else style.styleId
+
+
 def _merged_width(widths: list[int]) -> int:
     """A merged cell's width as python-docx's merge adds it up: a cell of no width stops the sum."""
     total = widths[0]
@@ -132,19 +142,21 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path) -> Markup:
     be — written with lxml directly: python-docx's object model took most of the time of rendering a roadmap."""
     template.init_docx()
     document = template.docx
-    missing = [name for name in S.ROADMAP_TABLE_STYLES if document.styles.element.get_by_name(name) is None]
+    styles = styles_to_read(document)
+    missing = [name for name in S.ROADMAP_TABLE_STYLES if styles.get_by_name(name) is None]
     if missing:
         raise _missing_styles(missing, path)
     columns = roadmap["columns"]
     emu = _widths(columns, text_width(document.sections[-1]))
     widths = [Emu(width).twips for width in emu]          # twips, as python-docx writes an EMU width
-    style_id = {name: document.part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+    paragraph_default = styles.default_for(WD_STYLE_TYPE.PARAGRAPH)
+    style_id = {name: _style_id(styles, name, WD_STYLE_TYPE.PARAGRAPH, paragraph_default)
                 for name in (S.TABLE_HEADING, S.TABLE_TEXT, S.TABLE_CENTERED, S.TABLE_SECTION)}
     # the body element declares the namespace, so the table's own elements need not: its XML is cut out of it
     body = etree.Element(_BODY, nsmap={"w": nsmap["w"]})
     table = etree.SubElement(body, _TBL)
     properties = etree.SubElement(table, _TBLPR)
-    table_style = document.part.get_style_id(S.TABLE, WD_STYLE_TYPE.TABLE)
+    table_style = _style_id(styles, S.TABLE, WD_STYLE_TYPE.TABLE, styles.default_for(WD_STYLE_TYPE.TABLE))
     if table_style is not None:
         etree.SubElement(properties, _TBL_STYLE, {_VAL: table_style})
     etree.SubElement(properties, _TBLW, {_TYPE: "dxa", _W: str(round(sum(emu) / 635))})
