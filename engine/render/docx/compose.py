@@ -80,11 +80,19 @@ class _StyleIndex:
             self._by_id = {}
             for style in styles:
                 self._by_id.setdefault(style.get(_STYLE_ID), style)     # the first, as the XPath query finds
+            names = [None if name is None else name.get(_VAL) for name in (style.find(_NAME) for style in styles)]
+            self._ids_and_names = [(style_id.style_id, None if name is None else BabelFish.internal2ui(name))
+                                   for style_id, name in zip(self._ids, names)]
             self._count = len(self._element)
 
     def __iter__(self):
         self._indexed()
         return iter(self._ids)
+
+    def ids_and_names(self) -> list[tuple[str | None, str | None]]:
+        """(id, name) of each style, the name as python-docx's style.name gives it (UI names of built-in styles)."""
+        self._indexed()
+        return self._ids_and_names
 
     def get_by_id(self, style_id: str):
         self._indexed()
@@ -143,16 +151,8 @@ class _Composer(Composer):
             self.doc = document
 
     def _create_style_id_mapping(self, doc):
-        self._style_id2name = {style_id: name for style_id, name in _ids_and_names(doc)}
-        self._style_name2id = {name: style_id for style_id, name in _ids_and_names(self.doc)}
-
-
-def _ids_and_names(document: DocumentObject):
-    """(id, name) of each style, the name as python-docx's style.name gives it (UI names of built-in styles)."""
-    for style in document.styles.element.iterchildren(_STYLE):
-        name = style.find(_NAME)
-        name = None if name is None else name.get(_VAL)
-        yield style.get(_STYLE_ID), None if name is None else BabelFish.internal2ui(name)
+        self._style_id2name = dict(doc.styles.ids_and_names())
+        self._style_name2id = {name: style_id for style_id, name in self._indexed_doc.styles.ids_and_names()}
 
 
 def _as_read_back(document: DocumentObject) -> DocumentObject:

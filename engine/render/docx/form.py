@@ -23,11 +23,21 @@ from engine.render.docx import styles as S
 from engine.render.docx.package_cache import styles_to_read
 
 CORNER_WIDTH = {"gost-2016": Cm(7.5), "gost-2025": Cm(8)}
-_STYLE, _STYLE_ID, _TYPE, _PARAGRAPH = qn("w:style"), qn("w:styleId"), qn("w:type"), qn("w:p")
+_STYLE, _STYLE_ID, _TYPE, _DEFAULT = qn("w:style"), qn("w:styleId"), qn("w:type"), qn("w:default")
+_PARAGRAPH = qn("w:p")
+_ON = ("1", "true", "on")       # the on/off values python-docx reads as on
 
 
 def text_width(section: Section) -> Length:
     return Length(section.page_width - section.left_margin - section.right_margin)
+
+
+def default_style(styles, style_type: WD_STYLE_TYPE):
+    """python-docx's `styles.default_for(style_type)` (the last style of the type marked default), read from the
+    attributes: python-docx converts every style's type and flag through its enumerations, a millisecond a call."""
+    defaults = [style for style in styles.iterchildren(_STYLE)
+                if style.get(_TYPE) == style_type.xml_value and style.get(_DEFAULT) in _ON]
+    return defaults[-1] if defaults else None
 
 
 def _place_corner_requisites(document: Document, profile: str) -> None:
@@ -39,7 +49,7 @@ def _place_corner_requisites(document: Document, profile: str) -> None:
     corner_styles = {style.styleId for style in map(styles.get_by_name, S.CORNER_STYLES) if style is not None}
     paragraph_styles = {style.get(_STYLE_ID) for style in styles.iterchildren(_STYLE)
                         if style.get(_TYPE, "paragraph") == "paragraph"}
-    default = styles.default_for(WD_STYLE_TYPE.PARAGRAPH)
+    default = default_style(styles, WD_STYLE_TYPE.PARAGRAPH)
     default_id = default.styleId if default is not None else None
     for paragraph in document.element.body.iterchildren(_PARAGRAPH):
         own = paragraph.style

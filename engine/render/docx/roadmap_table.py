@@ -23,7 +23,7 @@ from markupsafe import Markup
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.render import RenderError
 from engine.render.docx import styles as S
-from engine.render.docx.form import text_width
+from engine.render.docx.form import default_style, text_width
 from engine.render.docx.package_cache import styles_to_read
 
 # Proportions of a landscape A4 table (25.7 cm of text width), as the sources lay them out.
@@ -149,14 +149,14 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path) -> Markup:
     columns = roadmap["columns"]
     emu = _widths(columns, text_width(document.sections[-1]))
     widths = [Emu(width).twips for width in emu]          # twips, as python-docx writes an EMU width
-    paragraph_default = styles.default_for(WD_STYLE_TYPE.PARAGRAPH)
+    paragraph_default = default_style(styles, WD_STYLE_TYPE.PARAGRAPH)
     style_id = {name: _style_id(styles, name, WD_STYLE_TYPE.PARAGRAPH, paragraph_default)
                 for name in (S.TABLE_HEADING, S.TABLE_TEXT, S.TABLE_CENTERED, S.TABLE_SECTION)}
     # the body element declares the namespace, so the table's own elements need not: its XML is cut out of it
     body = etree.Element(_BODY, nsmap={"w": nsmap["w"]})
     table = etree.SubElement(body, _TBL)
     properties = etree.SubElement(table, _TBLPR)
-    table_style = _style_id(styles, S.TABLE, WD_STYLE_TYPE.TABLE, styles.default_for(WD_STYLE_TYPE.TABLE))
+    table_style = _style_id(styles, S.TABLE, WD_STYLE_TYPE.TABLE, default_style(styles, WD_STYLE_TYPE.TABLE))
     if table_style is not None:
         etree.SubElement(properties, _TBL_STYLE, {_VAL: table_style})
     etree.SubElement(properties, _TBLW, {_TYPE: "dxa", _W: str(round(sum(emu) / 635))})
