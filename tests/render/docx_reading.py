@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from engine.build import build
 
 REPO = Path(__file__).resolve().parents[2]
+TEMPLATES = REPO / "templates"
 NBSP = "\u00a0"
 DOCX_BUILD_EPOCH = 1_700_000_000
 DOCX_BUILD_TIME = dt.datetime.fromtimestamp(DOCX_BUILD_EPOCH, dt.timezone.utc)
@@ -33,6 +34,23 @@ def build_with_epoch(specs: Path, outputs: Path, pdf: bool = False):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", str(DOCX_BUILD_EPOCH))
         return build(specs, outputs, pdf=pdf)
+
+
+def own_template(folder: Path, bundled: str, name: str, edit) -> None:
+    """A programme's own template: a bundled one as staff would change it in Word."""
+    document = docx.Document(str(TEMPLATES / bundled))
+    edit(document)
+    document.save(str(folder / name))
+
+
+def use_template(folder: Path, kind: str, path: str) -> int:
+    """Point the programme at its own template (programme.templates); returns the line of the path."""
+    spec = folder / "programme.yaml"
+    lines = spec.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("  timezone:")) + 1
+    lines[at:at] = ["  templates:", f"    {kind}: {path}"]
+    spec.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at + 2
 
 
 def open_docx(path: Path) -> Document:

@@ -3,31 +3,10 @@
 from __future__ import annotations
 
 import zipfile
-from pathlib import Path
 
-import docx
-from docx_reading import APPENDIX_FILES, DECREE_FILES, REPO, build_with_epoch, open_docx, plain
+from docx_reading import (APPENDIX_FILES, DECREE_FILES, TEMPLATES, build_with_epoch, open_docx, own_template,
+                          plain, use_template)
 from lxml import etree
-
-TEMPLATES = REPO / "templates"
-
-
-def _own_template(folder: Path, bundled: str, name: str, edit) -> None:
-    """A programme's own template: a bundled one as staff would change it in Word."""
-    document = docx.Document(str(TEMPLATES / bundled))
-    edit(document)
-    document.save(str(folder / name))
-
-
-def _use_template(folder: Path, kind: str, path: str) -> int:
-    """Point the programme at its own template (programme.templates); returns the line of the path."""
-    spec = folder / "programme.yaml"
-    lines = spec.read_text(encoding="utf-8").splitlines()
-    at = next(i for i, line in enumerate(lines) if line.startswith("  timezone:")) + 1
-    lines[at:at] = ["  templates:", f"    {kind}: {path}"]
-    spec.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return at + 2
-
 
 def _errors(report, code: str) -> list:
     return [d for d in report.all_diagnostics if d.code == code]
@@ -57,8 +36,8 @@ def test_a_missing_value_names_the_template_and_the_cell(tmp_path, copy_programm
         document.tables[0].rows[2].cells[1].paragraphs[0].add_run(" {{ line.price }}")
         document.add_paragraph("Всего: {{ budget.grand_total }}")
 
-    _own_template(folder, "budget.docx", "my-budget.docx", add_missing_values)
-    _use_template(folder, "budget", "my-budget.docx")
+    own_template(folder, "budget.docx", "my-budget.docx", add_missing_values)
+    use_template(folder, "budget", "my-budget.docx")
     report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
     assert report.failed
     messages = sorted(d.message for d in _errors(report, "D101"))
@@ -80,16 +59,16 @@ def test_a_value_under_a_false_condition_is_not_required(tmp_path, copy_programm
         document.add_paragraph("{{ decree.place_in_words }}")
         document.add_paragraph("{%p endif %}")
 
-    _own_template(folder, "decree-prikaz.docx", "decree.docx", add_conditional)
-    _use_template(folder, "decree", "decree.docx")
+    own_template(folder, "decree-prikaz.docx", "decree.docx", add_conditional)
+    use_template(folder, "decree", "decree.docx")
     report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
     assert not report.failed, [d.message for d in report.all_diagnostics]
 
 
 def test_template_syntax_error_is_located(tmp_path, copy_programme):
     folder = copy_programme(tmp_path, "lysva-2021")
-    _own_template(folder, "roadmap.docx", "roadmap.docx", lambda d: d.add_paragraph("{%p if roadmap.glossary %}"))
-    _use_template(folder, "roadmap", "roadmap.docx")
+    own_template(folder, "roadmap.docx", "roadmap.docx", lambda d: d.add_paragraph("{%p if roadmap.glossary %}"))
+    use_template(folder, "roadmap", "roadmap.docx")
     report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
     [error] = _errors(report, "D102")
     assert error.message.startswith("шаблон roadmap.docx") and "ошибка в теге" in error.message
@@ -97,9 +76,9 @@ def test_template_syntax_error_is_located(tmp_path, copy_programme):
 
 def test_sandbox_refuses_python_internals(tmp_path, copy_programme):
     folder = copy_programme(tmp_path, "lysva-2021")
-    _own_template(folder, "decree-prikaz.docx", "decree.docx",
+    own_template(folder, "decree-prikaz.docx", "decree.docx",
                   lambda d: d.add_paragraph("{{ decree.title.__class__.__mro__ }}"))
-    _use_template(folder, "decree", "decree.docx")
+    use_template(folder, "decree", "decree.docx")
     report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
     [error] = _errors(report, "D102")
     assert "абзац 20: «{{ decree.title.__class__.__mro__ }}»" in error.message
@@ -109,7 +88,7 @@ def test_sandbox_refuses_python_internals(tmp_path, copy_programme):
 def test_template_outside_the_specs_folder_is_refused(tmp_path, copy_programme):
     folder = copy_programme(tmp_path, "lysva-2021")
     (tmp_path / "elsewhere.docx").write_bytes((TEMPLATES / "roadmap.docx").read_bytes())
-    line = _use_template(folder, "roadmap", "../../elsewhere.docx")
+    line = use_template(folder, "roadmap", "../../elsewhere.docx")
     report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
     [error] = _errors(report, "D103")
     assert "за пределами папки спецификаций" in error.message
@@ -118,7 +97,7 @@ def test_template_outside_the_specs_folder_is_refused(tmp_path, copy_programme):
 
 def test_missing_and_unreadable_templates(tmp_path, copy_programme):
     folder = copy_programme(tmp_path, "lysva-2021")
-    _use_template(folder, "roadmap", "no-such.docx")
+    use_template(folder, "roadmap", "no-such.docx")
     report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
     assert "не найден" in _errors(report, "D103")[0].message
     (folder / "no-such.docx").write_text("не документ", encoding="utf-8")
@@ -133,8 +112,8 @@ def test_own_template_restyled_in_word_is_used(tmp_path, copy_programme):
         document.styles["Текст таблицы"].font.italic = True
         document.add_paragraph("Дорожная карта размещена на сайте {{ programme.title }}", style="Текст документа")
 
-    _own_template(folder, "roadmap.docx", "roadmap.docx", restyle)
-    _use_template(folder, "roadmap", "roadmap.docx")
+    own_template(folder, "roadmap.docx", "roadmap.docx", restyle)
+    use_template(folder, "roadmap", "roadmap.docx")
     report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
     assert not report.failed, [d.message for d in report.all_diagnostics]
     document = open_docx(tmp_path / "out" / "lysva-2021" / APPENDIX_FILES["lysva-2021"]["roadmap"])

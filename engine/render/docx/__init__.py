@@ -28,6 +28,7 @@ from jinja2 import TemplateError, UndefinedError
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.model.build import ProgrammeModel
 from engine.render import BuildOptions, RenderError
+from engine.render.docx import package, package_cache
 from engine.render.docx.compose import compose
 from engine.render.docx.context import document_context
 from engine.render.docx.environment import template_environment
@@ -85,6 +86,15 @@ def _render(model: ProgrammeModel, options: BuildOptions, kind: str, context: di
                                       "проверьте теги шаблона", "template-syntax")]) from None
     apply_form(template.docx, model.programme.programme)
     return template.docx
+
+
+def clear_caches() -> None:
+    """Forget what rendering keeps per process (templates, styles, patched and compiled template parts,
+    deflated members): the state of a new process. bench/render_ratio.py measures first renders with it."""
+    template_environment.cache_clear()
+    _patched.cache_clear()
+    package_cache.clear()
+    package.clear()
 
 
 def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:

@@ -66,6 +66,10 @@ _DEFLATED_MEMBERS = 64
 _deflated_by_digest: dict[bytes, tuple[int, bytes]] = {}
 
 
+def clear() -> None:
+    _deflated_by_digest.clear()
+
+
 def _deflated(data: bytes) -> tuple[int, bytes]:
     """(CRC-32, raw deflate stream) exactly as zipfile writes a ZIP_DEFLATED member at the default level."""
     digest = hashlib.sha256(data).digest()

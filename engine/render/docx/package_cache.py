@@ -18,7 +18,7 @@ rendering only reads it. So:
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -56,17 +56,25 @@ def styles_to_read(document: Document):
     return part.element
 
 
+def clear() -> None:
+    _reader.cache_clear()
+    _shared.cache_clear()
+
+
 @lru_cache(maxsize=_TEMPLATES)
 def _reader(data: bytes) -> PackageReader:
     return PackageReader.from_file(io.BytesIO(data))
 
 
 class _Shared:
-    """One styles.xml parsed, and that parse serialized, for the whole process. Never to be changed."""
+    """One styles.xml parsed, and that parse serialized when first saved, for the whole process. Never to be changed."""
 
     def __init__(self, blob: bytes):
         self.element = parse_xml(blob)
-        self.blob = serialize_part_xml(self.element)
+
+    @cached_property
+    def blob(self) -> bytes:
+        return serialize_part_xml(self.element)
 
 
 @lru_cache(maxsize=_TEMPLATES)
