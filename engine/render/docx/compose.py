@@ -13,18 +13,25 @@ header, so one header part serves the whole document.
 from __future__ import annotations
 
 import copy
+from contextlib import contextmanager
+from functools import lru_cache
 
 from docx.document import Document as DocumentObject
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docx.styles import BabelFish
+from docxcompose import composer as docxcompose_composer
 from docxcompose.composer import Composer
+from docxcompose.utils import xpath
+from lxml import etree
 
 from engine.render.docx.package_cache import styles_to_read
 
 _STYLE, _STYLE_ID, _NAME, _VAL = qn("w:style"), qn("w:styleId"), qn("w:name"), qn("w:val")
+# docxcompose's queries: a few dozen, some naming a style or numbering id
+_QUERIES = 256
 
 # Elements a section's properties may hold after <w:pgNumType>, in schema order.
 _AFTER_PAGE_NUMBERING = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
@@ -165,12 +172,37 @@ def _as_read_back(document: DocumentObject) -> DocumentObject:
     return document.part.document
 
 
+@lru_cache(maxsize=_QUERIES)
+def _compiled(query: str) -> etree.XPath:
+    return etree.XPath(query, namespaces=nsmap)
+
+
+def _xpath(element, query: str) -> list:
+    """docxcompose.utils.xpath, each query compiled once: the same query, namespaces and results."""
+    if isinstance(element, etree._Element):
+        return _compiled(query)(element)
+    return xpath(element, query)                  # a _StyleIndex: queried through its element
+
+
+@contextmanager
+def _queries_compiled_once():
+    """docxcompose runs a dozen XPath queries on every appended element through its module's `xpath`, and lxml
+    compiles a query at every call: that compiling was a third of composing. For the time of a composition,
+    that module's `xpath` compiles each query once (docxcompose is used nowhere else in the process)."""
+    original, docxcompose_composer.xpath = docxcompose_composer.xpath, _xpath
+    try:
+        yield
+    finally:
+        docxcompose_composer.xpath = original
+
+
 def compose(decree: DocumentObject, appendices: list[DocumentObject]) -> DocumentObject:
     """The decree with the appendices appended (all rendered in this process; the appendices already saved)."""
     document = _as_read_back(decree)
     composer = _Composer(document)
-    for appendix in map(_as_read_back, appendices):
-        _close_section(document)
-        composer.append(appendix)
-        _appendix_page_setup(document, appendix)
+    with _queries_compiled_once():
+        for appendix in map(_as_read_back, appendices):
+            _close_section(document)
+            composer.append(appendix)
+            _appendix_page_setup(document, appendix)
     return document

@@ -62,25 +62,41 @@ def _members(document: Document) -> dict[str, bytes]:
 # (styles.xml and stylesWithEffects.xml are 90 % of a bundled template's bytes): each distinct member is
 # deflated once per process, found again by its digest, and the zip is written around the compressed bytes.
 # The cache holds digests and compressed bytes, not the members themselves, and forgets the least recently used.
+# The biggest members come back as the very same bytes object (the shared parse of a template's styles, a part
+# python-docx keeps as read: package_cache): a member seen again is also remembered by identity — holding it, so
+# its id names no other object — and found without hashing it.
 _DEFLATED_MEMBERS = 64
 _deflated_by_digest: dict[bytes, tuple[int, bytes]] = {}
+_deflated_by_object: dict[int, tuple[bytes, tuple[int, bytes]]] = {}
 
 
 def clear() -> None:
     _deflated_by_digest.clear()
+    _deflated_by_object.clear()
 
 
 def _deflated(data: bytes) -> tuple[int, bytes]:
     """(CRC-32, raw deflate stream) exactly as zipfile writes a ZIP_DEFLATED member at the default level."""
+    same = _deflated_by_object.pop(id(data), None)      # put back below: the dict's order is the order of use
+    if same is not None and same[0] is data:
+        _deflated_by_object[id(data)] = same
+        return same[1]
     digest = hashlib.sha256(data).digest()
-    found = _deflated_by_digest.pop(digest, None)       # put back below: the dict's order is the order of use
+    found = _deflated_by_digest.pop(digest, None)
     if found is None:
         compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
         found = zlib.crc32(data), compressor.compress(data) + compressor.flush()
-        if len(_deflated_by_digest) >= _DEFLATED_MEMBERS:
-            _deflated_by_digest.pop(next(iter(_deflated_by_digest)), None)
-    _deflated_by_digest[digest] = found
+    else:
+        _remember(_deflated_by_object, id(data), (data, found))
+    _remember(_deflated_by_digest, digest, found)
     return found
+
+
+def _remember(cache: dict, key, value) -> None:
+    """`value` as the most recently used, the least recently used forgotten beyond _DEFLATED_MEMBERS."""
+    if len(cache) >= _DEFLATED_MEMBERS:
+        cache.pop(next(iter(cache)), None)
+    cache[key] = value
 
 
 def _zip(members: dict[str, bytes], moment: dt.datetime) -> bytes:
