@@ -118,11 +118,11 @@ class _StyleIndex:
 
 
 class _Indexed:
-    """A document whose `styles` (and `styles.element`) is a _StyleIndex of `styles`; the rest is the document."""
+    """A document whose `styles` (and `styles.element`) is a _StyleIndex; the rest is the document itself."""
 
-    def __init__(self, document: DocumentObject, styles):
+    def __init__(self, document: DocumentObject, styles: _StyleIndex):
         self._document = document
-        self.styles = _StyleIndex(styles)
+        self.styles = styles
 
     def __getattr__(self, name):
         return getattr(self._document, name)
@@ -137,11 +137,16 @@ class _Composer(Composer):
 
     def __init__(self, document: DocumentObject):
         super().__init__(document)
-        self._indexed_doc = _Indexed(document, document.styles.element)    # its own styles: added to
+        self._indexed_doc = _Indexed(document, _StyleIndex(document.styles.element))    # its own styles: added to
+        self._indexes: dict[int, _StyleIndex] = {}
 
     def append(self, doc: DocumentObject, remove_property_fields: bool = True) -> None:
-        """Append `doc`, its styles only read (package_cache: the process's shared parse if it has none of its own)."""
-        super().append(_Indexed(doc, styles_to_read(doc)), remove_property_fields)
+        """Append `doc`, its styles only read (package_cache: the process's shared parse if it has none of its own,
+        one for the appendices of templates with the same styles, indexed once)."""
+        styles = styles_to_read(doc)
+        if id(styles) not in self._indexes:       # the index holds `styles`: meanwhile its id names nothing else
+            self._indexes[id(styles)] = _StyleIndex(styles)
+        super().append(_Indexed(doc, self._indexes[id(styles)]), remove_property_fields)
 
     def add_styles(self, doc, element):
         document, self.doc = self.doc, self._indexed_doc
