@@ -14,8 +14,10 @@ from pathlib import Path
 import docx
 import pytest
 from docx.opc.oxml import serialize_part_xml
+from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Pt
-from docx_reading import APPENDIX_FILES, DOCX_BUILD_TIME, TEMPLATES, all_paragraphs, use_template
+from docx_reading import (APPENDIX_FILES, DECREE_FILES, DOCX_BUILD_TIME, TEMPLATES, all_paragraphs, own_template,
+                          use_template)
 
 from engine.pipeline import check_tree
 from engine.render import BuildOptions, RenderError
@@ -76,6 +78,27 @@ def test_one_programmes_font_does_not_reach_the_next(tmp_path, copy_programme, r
         with zipfile.ZipFile(TEMPLATES / name) as template:
             shared = package_cache._shared(template.read("word/styles.xml"))
         assert serialize_part_xml(shared.element) == shared.blob, name
+
+
+def test_a_style_an_appendix_brings_is_added_to_its_decree_alone(tmp_path, copy_programme, docx_outputs):
+    """Composing adds the appendix's style to the decree's own styles, not to the parse the process shares."""
+    folder = copy_programme(tmp_path, "lipetsk-2022")
+
+    def add_style(document):
+        document.styles.add_style("Особый стиль", WD_STYLE_TYPE.PARAGRAPH).font.size = Pt(11)
+        document.add_paragraph("Итого: {{ budget.total }}", style="Особый стиль")
+
+    own_template(folder, "budget.docx", "my-budget.docx", add_style)
+    use_template(folder, "budget", "my-budget.docx")
+    decree = DECREE_FILES["lipetsk-2022"]
+    with_style = docx.Document(io.BytesIO(_render(tmp_path / "specs", "lipetsk-2022")[decree]))
+    assert "Особый стиль" in [style.name for style in with_style.styles]
+    bundled = copy_programme(tmp_path / "again", "lipetsk-2022")
+    again = _render(bundled.parent, "lipetsk-2022")
+    assert again == {name: (docx_outputs / "lipetsk-2022" / name).read_bytes() for name in again}
+    with zipfile.ZipFile(TEMPLATES / "decree-prikaz.docx") as template:
+        shared = package_cache._shared(template.read("word/styles.xml"))
+    assert serialize_part_xml(shared.element) == shared.blob
 
 
 def test_zip_is_written_as_zipfile_writes_it():

@@ -74,11 +74,22 @@ class _StyleId:
 class _StyleIndex:
     """A document's <w:styles> as docxcompose reads it, indexed: the ids in order, `get_by_id` a dict look-up
     (python-docx runs an XPath query over every style for it). docxcompose only ever appends styles, so the
-    index is built again when the number of children changed."""
+    index is built again when the number of children changed.
 
-    def __init__(self, element):
+    `own_styles`, for the composed document: where the styles docxcompose adds go. Until it adds one, the
+    document's styles are read from the process's shared parse of its template's (package_cache); the
+    first added makes it parse its own (what `own_styles` returns), and the index follows. docxcompose
+    only reads the styles it looks up in the composed document, so nothing it holds from before changes."""
+
+    def __init__(self, element, own_styles=None):
         self._element = element
+        self._own_styles = own_styles
         self._count = -1
+
+    def append(self, style) -> None:
+        if self._own_styles is not None:
+            self._element, self._own_styles = self._own_styles(), None
+        self._element.append(style)
 
     def _indexed(self) -> None:
         if self._count != len(self._element):
@@ -137,7 +148,7 @@ class _Composer(Composer):
 
     def __init__(self, document: DocumentObject):
         super().__init__(document)
-        self._indexed_doc = _Indexed(document, _StyleIndex(document.styles.element))    # its own styles: added to
+        self._indexed_doc = _Indexed(document, _StyleIndex(styles_to_read(document), lambda: document.styles.element))
         self._indexes: dict[int, _StyleIndex] = {}
 
     def append(self, doc: DocumentObject, remove_property_fields: bool = True) -> None:
