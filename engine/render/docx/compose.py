@@ -148,7 +148,9 @@ class _Composer(Composer):
 
     def __init__(self, document: DocumentObject):
         super().__init__(document)
-        self._indexed_doc = _Indexed(document, _StyleIndex(styles_to_read(document), lambda: document.styles.element))
+        # read from the shared parse until docxcompose adds a style, then from the document's own
+        own_styles = _StyleIndex(styles_to_read(document), lambda: document.styles.element)
+        self._indexed_doc = _Indexed(document, own_styles)
         self._indexes: dict[int, _StyleIndex] = {}
 
     def append(self, doc: DocumentObject, remove_property_fields: bool = True) -> None:
