@@ -10,7 +10,7 @@ from typing import Callable
 from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
 from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
 from engine.diagnostics import Diagnostic, Related, Severity
-from engine.loading import collector_paused
+from engine.collector import collector_paused
 from engine.model.build import ProgrammeModel, refine
 from engine.model.spec import Decree
 

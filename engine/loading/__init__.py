@@ -8,12 +8,11 @@ merges them into one mapping and remembers where every value came from.
 from __future__ import annotations
 
 import errno
-import gc
 import stat
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.collector import collector_paused
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.loading.yaml_source import LoadedFile, SourceMap, read_yaml_file
 
@@ -27,26 +26,6 @@ class LoadedProgramme:
     sources: SourceMap
     files: list[Path]
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-@contextmanager
-def collector_paused():
-    """Run a stage of checking a programme (load, model, checks) without Python's cyclic garbage collector.
-
-    Each stage allocates thousands of objects that live on (nodes, spans, models) and makes no
-    reference cycles that need the collector: refcounting frees the rest. Left running, the
-    collector scans everything the process holds whenever enough objects have been allocated,
-    and with every checked programme kept that was ≈ 40% of the check of 200 programmes. It
-    runs again as soon as a stage returns; if it was already off, it stays off.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _error(code: str, name: str, message: str, span: Span, hint: str) -> Diagnostic:

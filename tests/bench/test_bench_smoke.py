@@ -55,3 +55,12 @@ def test_table_goes_between_the_markers(tmp_path):
     text = target.read_text(encoding="utf-8")
     assert "kept" in text and "second" in text and table not in text
     assert text.count(bench_run.BEGIN) == 1 and text.count(bench_run.END) == 1
+
+
+def test_stage_breakdown_covers_every_stage_a_worker_runs():
+    from bench.stages import measure
+
+    first, steady = measure(2)
+    assert list(first) == list(steady) == ["load, model, checks", "DOCX", "calendars", "build report", "site page",
+                                           "part of the shared feeds", "part of the site index"]
+    assert all(ms > 0 for ms in steady.values())
