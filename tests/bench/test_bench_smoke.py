@@ -42,12 +42,12 @@ def test_table_goes_between_the_markers(tmp_path):
     results = {"date": "2025-01-01", "commit": "abc", "command": "python bench/run.py", "machine": bench_run.machine(),
                "bundled_check": {"runs": 5, "wall_median": 0.3, "wall_min": 0.29, "cpu_median": 0.28, "max_rss": 70000},
                "render_ratio": [{"document": "budget", "template": "budget.docx", "engine_ms": 20.0, "bare_ms": 18.0,
-                                 "ratio": 1.11}],
+                                 "ratio": 1.11, "cold_ms": 27.0, "cold_ratio": 1.5}],
                "sizes": [{"size": 2, "check": {"wall": 0.4, "cpu": 0.4, "max_rss": 70000, "peak_rss_sum": 70000},
                           "build": {"wall": 2.0, "cpu": 1.9, "max_rss": 150000, "peak_rss_sum": 150000},
                           "output_files": 30, "output_mb": 2.0}]}
     table = bench_run.markdown(results, before=results)
-    assert "| 2 |" in table and "1.11" in table
+    assert "| 2 |" in table and "| budget | budget.docx | 20.0 | 27.0 | 18.0 | **1.11** | **1.50** |" in table
     target = tmp_path / "BENCHMARKS.md"
     target.write_text("# Benchmarks\n\n## Someone else's section\n\nkept\n", encoding="utf-8")
     bench_run.write_section(target, table)
