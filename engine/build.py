@@ -126,24 +126,36 @@ def _recover(outputs: Path, name: str) -> None:
     shutil.rmtree(outputs / f"{_STAGING}{name}", ignore_errors=True)
 
 
-def replace_folder(outputs: Path, name: str, files: dict[str, bytes]) -> None:
-    """Write `files` into outputs/<name>/ so that readers see the old folder or the new one, never a mix.
+def stage_folder(outputs: Path, name: str, files: dict[str, bytes]) -> None:
+    """Write `files` into outputs/.staging-<name>/, beside the programme's folder, for `swap_in`.
 
-    The new folder is written beside the old one and swapped in with one atomic exchange where the
-    system has it (a crash never finds outputs/<name> missing), else with two renames whose
-    interruption `_recover` finishes. A failure while writing (a full disk) leaves the old folder
-    in place and no staging folder behind; the OSError goes to the caller.
+    Written where the programme is rendered (a worker process): only the swap is left to the build.
+    A failure while writing (a full disk) leaves no staging folder behind; the OSError goes to the caller.
     """
     outputs.mkdir(parents=True, exist_ok=True)
     _recover(outputs, name)
     staging = outputs / f"{_STAGING}{name}"
-    final, retired = outputs / name, outputs / f"{_RETIRED}{name}"
     try:
         staging.mkdir()
         for relative, data in sorted(files.items()):
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def swap_in(outputs: Path, name: str) -> None:
+    """Make the staged folder outputs/<name>/ so that readers see the old folder or the new one, never a mix.
+
+    Swapped with one atomic exchange where the system has it (a crash never finds outputs/<name>
+    missing), else with two renames whose interruption `_recover` finishes. On failure the old
+    folder is back in place, the staging folder gone, and the OSError goes to the caller.
+    """
+    staging = outputs / f"{_STAGING}{name}"
+    final, retired = outputs / name, outputs / f"{_RETIRED}{name}"
+    try:
         if final.exists() and exchange(staging, final):
             shutil.rmtree(staging, ignore_errors=True)   # it holds the old folder now
             return
@@ -151,7 +163,7 @@ def replace_folder(outputs: Path, name: str, files: dict[str, bytes]) -> None:
             os.replace(final, retired)
         os.replace(staging, final)
     except BaseException:
-        _recover(outputs, name)   # the old folder back in its place, the staging folder gone
+        _recover(outputs, name)
         raise
     shutil.rmtree(retired, ignore_errors=True)
 
@@ -228,7 +240,7 @@ class _Built:
     texts: dict[Path, str]                                        # that the diagnostics point into
     diagnostics: list[Diagnostic] = field(default_factory=list)   # of rendering (and the calendar history)
     fingerprints: dict = field(default_factory=dict)              # calendar history computed: for the cache
-    files: dict[str, bytes] | None = None                         # rendered
+    staged: bool = False                                          # rendered into outputs/.staging-<programme>
     record: Record | None = None                                  # of the files rendered or still in outputs/
     parts: tuple | None = None                                    # for the files that span programmes
     anchor: Span | None = None                                    # the programme's first line: where a failure to
@@ -268,7 +280,12 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
     except Exception as exc:  # a renderer bug must not cost the previous good documents
         built.diagnostics.append(_internal_error(built.anchor or Span.whole_file(directory), exc))
         return built
-    built.files, built.record = files, Record.of(_programme_digest(inputs, templates), files, templates)
+    try:
+        stage_folder(plan.outputs, model.id, files)
+    except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
+        built.diagnostics.append(_write_failed(built.anchor, plan.outputs, exc))
+        return built
+    built.staged, built.record = True, Record.of(_programme_digest(inputs, templates), files, templates)
     return built
 
 
@@ -328,9 +345,9 @@ def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_B
     plan.cache.merge(built.fingerprints)
     if built.record is None or has_errors(built.diagnostics):
         return
-    if built.files is not None:
+    if built.staged:
         try:
-            replace_folder(plan.outputs, directory.name, built.files)
+            swap_in(plan.outputs, directory.name)
         except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
             report.diagnostics.append(_write_failed(built.anchor or Span.whole_file(directory), plan.outputs, exc))
             return
