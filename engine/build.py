@@ -26,7 +26,7 @@ from typing import Callable
 
 from engine.atomic import exchange, write_chunks_if_changed
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
-from engine.history import CALENDAR_HISTORY, CalendarHistory, FingerprintCache, calendar_history
+from engine.history import CALENDAR_HISTORY, CalendarHistory, FingerprintCache, calendar_history, forget_repositories
 from engine.loading import spec_files
 from engine.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
 from engine.model.build import ProgrammeModel
@@ -301,6 +301,7 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
     but its diagnostics, its manifest record and what the files that span programmes need of it.
     """
     directories, specs_root, problems = programme_folders(specs)
+    forget_repositories()
     times = build_times(specs, directories)
     # files that span programmes change whenever one of them does: they carry the latest time
     options = BuildOptions(build_time=max(times.values(), default=EPOCH_1980), templates=TEMPLATES, outputs=outputs,

@@ -150,5 +150,16 @@ class _Exporter:
         return result
 
 
+# The last programme's export: its documents, its site page and its entry on the site index all start
+# from it, one after another, and only read it — so a programme is exported once, not three times.
+_LAST_EXPORT: list[tuple[ProgrammeModel, dict]] = []
+
+
 def export_programme(model: ProgrammeModel) -> dict:
-    return _Exporter(model).export()
+    """The resolved programme as JSON-compatible data (docs/export.md). Never change what it returns: the
+    same dict is handed to the next caller asking for the same model."""
+    if _LAST_EXPORT and _LAST_EXPORT[0][0] is model:
+        return _LAST_EXPORT[0][1]
+    exported = _Exporter(model).export()
+    _LAST_EXPORT[:] = [(model, exported)]
+    return exported

@@ -22,6 +22,7 @@ folder's git tree id, so a build only loads the versions it has not seen.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import subprocess
@@ -132,18 +133,30 @@ class _Repository:
 
     @classmethod
     def containing(cls, directory: Path) -> _Repository | None:
+        """The repository of a programme folder. Asked of git once per specs folder, not once per programme
+        (a thousand programmes are a thousand git processes): a programme folder is its parent's repository
+        one level down, unless it is a repository itself."""
+        if (directory / ".git").exists():
+            return cls._asked_git(directory)
+        parent = cls._asked_git(directory.parent)
+        if parent is None:
+            return None
+        return cls(parent.root, f"{parent.prefix}/{directory.name}".lstrip("/"), parent.shallow)
+
+    @staticmethod
+    @functools.lru_cache(maxsize=16)
+    def _asked_git(directory: Path) -> _Repository | None:
         out = _git(directory, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository")
         if out is None:
             return None
         root, prefix, shallow = out.decode().split("\n")[:3]
-        return cls(Path(root), prefix.rstrip("/"), shallow == "true")
+        return _Repository(Path(root), prefix.rstrip("/"), shallow == "true")
 
     def versions(self) -> list[tuple[str | None, dt.datetime]]:
         """(tree id of the folder, or None where it did not exist; commit time) per change, oldest first."""
-        log = _git(self.root, "log", "--first-parent", "--reverse", "--format=%H %ct", "HEAD")
-        if not log:
+        commits = _first_parent_commits(self.root)
+        if not commits:
             return []  # no commits yet
-        commits = [line.split() for line in log.decode().splitlines()]
         query = "".join(f"{commit}:{self.prefix}\n" for commit, _ in commits).encode()
         found = _git(self.root, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=query) or b""
         versions: list[tuple[str | None, dt.datetime]] = []
@@ -178,6 +191,21 @@ class _Repository:
                 return _fingerprints(model)
             except RenderError:
                 return None
+
+
+def forget_repositories() -> None:
+    """What git said is remembered for one build: a process that builds again (`prikaz serve`, tests) may see
+    new commits, or a folder become a repository."""
+    _Repository._asked_git.cache_clear()
+    _first_parent_commits.cache_clear()
+
+
+@functools.lru_cache(maxsize=4)
+def _first_parent_commits(root: Path) -> tuple[tuple[str, str], ...]:
+    """(commit id, commit time) of HEAD's first-parent history, oldest first: the same for every programme
+    of the repository, so read once per build process."""
+    log = _git(root, "log", "--first-parent", "--reverse", "--format=%H %ct", "HEAD")
+    return tuple(tuple(line.split()) for line in log.decode().splitlines()) if log else ()
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
