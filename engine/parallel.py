@@ -90,8 +90,13 @@ _MALLOC_TRIM = _release_function()
 
 def _give_back_memory() -> None:
     """Return the memory freed by a job to the system: glibc keeps the pages that lxml's large
-    document trees took (≈ 60 MB per programme in a worker otherwise), and each worker's would add up."""
+    document trees took (≈ 60 MB per programme in a worker otherwise), and each worker's would add up.
+
+    What survives the collection (the per-process caches, growing as jobs come) is frozen, so that the
+    collection after the next job looks only at what that job made, not at everything before it.
+    """
     gc.collect()
+    gc.freeze()
     if _MALLOC_TRIM is not None:
         _MALLOC_TRIM(0)
 
