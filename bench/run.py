@@ -16,7 +16,9 @@ folder written). Each is measured from outside:
     max RSS     the largest resident set of the process or any of its children (os.wait4's
                 ru_maxrss, as /usr/bin/time -v reports it)
     peak Σ      the largest sum of the proportional set sizes (PSS) of the process and all its
-                descendants at once, sampled every 20 ms from /proc: what a pool of forked workers
+                descendants at once, sampled from /proc every 20 ms in the first second, then every
+                100 ms (reading smaps takes CPU the measured build would otherwise have on a 2-core
+                machine; a build's memory is flat after its start): what a pool of forked workers
                 costs together, pages they share with the build process counted once
 
 Also measured: `check` of the bundled specs as a new process each time (interpreter start and
@@ -109,7 +111,7 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> Measurement:
         def sample() -> None:
             while not done.is_set():
                 peak[0] = max(peak[0], _tree_pss(process.pid))
-                done.wait(0.02)
+                done.wait(0.02 if time.perf_counter() - start < 1 else 0.1)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()

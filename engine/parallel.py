@@ -19,7 +19,6 @@ Otherwise the jobs run in the calling process, one by one.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import multiprocessing
 import os
@@ -74,31 +73,19 @@ def _run_chunk(indices: range) -> list[Outcome]:
     outcomes = []
     for index in indices:
         outcomes.append(_outcome(_TASK[0], _JOBS[index]))
-        _give_back_memory()
+        _collect_garbage()
     return outcomes
 
 
-def _release_function() -> Callable[[], object] | None:
-    try:
-        return ctypes.CDLL("libc.so.6").malloc_trim   # glibc
-    except (OSError, AttributeError):
-        return None
+def _collect_garbage() -> None:
+    """Free what a job left in reference cycles (python-docx and lxml objects) before the next job: left to
+    the collector's own schedule, they pile up to ≈ 150 MB more per worker.
 
-
-_MALLOC_TRIM = _release_function()
-
-
-def _give_back_memory() -> None:
-    """Return the memory freed by a job to the system: glibc keeps the pages that lxml's large
-    document trees took (≈ 60 MB per programme in a worker otherwise), and each worker's would add up.
-
-    What survives the collection (the per-process caches, growing as jobs come) is frozen, so that the
-    collection after the next job looks only at what that job made, not at everything before it.
+    What survives (the per-process caches, growing as jobs come) is frozen, so that the collection after
+    the next job looks only at what that job made, not at everything before it.
     """
     gc.collect()
     gc.freeze()
-    if _MALLOC_TRIM is not None:
-        _MALLOC_TRIM(0)
 
 
 def workers(count: int, pdf: bool = False) -> int:
