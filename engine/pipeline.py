@@ -33,7 +33,7 @@ class ProgrammeResult:
 @dataclass
 class CheckResult:
     programmes: list[ProgrammeResult]
-    texts: dict[Path, str]      # the files the diagnostics point into, for the reporter's snippets
+    texts: dict[Path, str]      # for the reporter's snippets: the files the diagnostics point into (or all)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
