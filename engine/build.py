@@ -402,5 +402,14 @@ def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_pa
         except RenderError as exc:
             report.diagnostics.extend(exc.diagnostics)
             complete = False
-    if complete:
-        manifest.shared = Record(digest, written)
+    if not complete:
+        return
+    for relative in sorted(set(manifest.shared.files if manifest.shared else ()) - set(written)):
+        for gatherer in gatherers:    # written before, not now: its renderer says what it becomes
+            chunks = gatherer.retired(relative, plan.options)
+            if chunks is not None:
+                changed, written[relative] = write_chunks_if_changed(outputs / relative, chunks)
+                if changed:
+                    report.shared_files.append(relative)
+                break
+    manifest.shared = Record(digest, written)

@@ -55,6 +55,10 @@ class RepositoryRenderer(Protocol):
 
     def files(self, options: BuildOptions) -> Iterator[tuple[str, Iterator[bytes]]]: ...
 
+    def retired(self, relative: str, options: BuildOptions) -> Iterator[bytes] | None:
+        """What to publish at `relative`, a file this renderer wrote in an earlier build and `files` no
+        longer gives; None: not a file of this renderer (the build then leaves it as it is)."""
+
 
 def programme_renderers() -> list[ProgrammeRenderer]:
     """Renderers of one programme's folder `outputs/<programme>/`, in order."""

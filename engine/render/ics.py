@@ -14,6 +14,7 @@ RRULE — docs/calendars.md explains why. SEQUENCE and LAST-MODIFIED come from t
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from dataclasses import dataclass, replace
 from typing import Iterator
@@ -185,6 +186,16 @@ class OrganisationCalendars:
                                f"Сроки, за которые отвечает {short}, во всех программах: {titles}.",
                                zones.pop() if len(zones) == 1 else None, []))
             yield f"calendars/{org_id}.ics", self._feed(head, sorted(self._events.get(org_id, ())))
+
+    def retired(self, relative: str, options: BuildOptions) -> Iterator[bytes] | None:
+        """The feed of an organisation no programme names any more: empty, not deleted — a subscribed URL must
+        not vanish, or subscribers would keep its events forever; emptied, their calendars drop them."""
+        match = re.fullmatch(r"calendars/([^/]+)\.ics", relative)
+        if match is None:
+            return None
+        return iter((_head(_Feed(f"{match.group(1)} — сроки всех программ",
+                                 "Ни одна программа больше не называет эту организацию ответственной: сроков нет.",
+                                 None, [])),))
 
     def _feed(self, head: bytes, entries: list[tuple[str, int, int]]) -> Iterator[bytes]:
         yield head[:-len(_END)]

@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 
 import engine.build
 from engine.build import BuildReport, build
@@ -264,6 +265,26 @@ def test_a_deleted_shared_feed_is_written_again_without_rendering_any_programme(
     assert rendered == []
     assert report.shared_files == ["calendars/uo.ics"]  # the others have the same bytes: left as they are
     assert_as_built_from_scratch(tree, tmp_path / "scratch")
+
+
+def test_the_feed_of_an_organisation_no_programme_names_is_emptied_not_left_stale(tree, rendered):
+    """lysva-2021 alone names «uo» and «cnmo»: with it gone, their subscribers' calendars must drop its events."""
+    shutil.rmtree(tree / "specs" / "lysva-2021")
+    assert "BEGIN:VEVENT" in (tree / "outputs" / "calendars" / "uo.ics").read_text(encoding="utf-8")
+    report = build(tree / "specs", tree / "outputs")
+    assert not report.failed, report.all_diagnostics
+    assert rendered == []
+    for org in ("cnmo", "uo"):
+        feed = (tree / "outputs" / "calendars" / f"{org}.ics").read_bytes().decode("utf-8")
+        assert "BEGIN:VEVENT" not in feed and feed.startswith("BEGIN:VCALENDAR") and feed.endswith("END:VCALENDAR\r\n")
+        assert f"X-WR-CALNAME:{org} — сроки всех программ" in feed
+        assert not Calendar.from_ical(feed).walk("VEVENT")
+        assert f'calendars/{org}.ics"' not in (tree / "outputs" / "index.html").read_text(encoding="utf-8")
+    oo = (tree / "outputs" / "calendars" / "oo.ics").read_text(encoding="utf-8")   # still named by lipetsk-2022
+    assert "lipetsk-2022." in oo and "lysva-2021." not in oo
+    assert set(report.shared_files) >= {"calendars/cnmo.ics", "calendars/uo.ics", "calendars/oo.ics", "index.html"}
+    again = build(tree / "specs", tree / "outputs")     # nothing changed: the emptied feeds stay as they are
+    assert again.shared_files == [] and "calendars/uo.ics" in Manifest.load(tree / "outputs").shared.files
 
 
 def test_errors_are_reported_even_when_nothing_is_rendered(tree, rendered):

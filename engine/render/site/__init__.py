@@ -126,6 +126,10 @@ class SiteIndex:
         for relative, data in _guarded(options, lambda folder: _index(self._entries, folder)).items():
             yield relative, iter((data,))
 
+    def retired(self, relative: str, options: BuildOptions) -> None:
+        """The site's files are the same in every build: none is ever retired."""
+        return None
+
 
 def _guarded(options: BuildOptions, render) -> dict[str, bytes]:
     """Template and site failures as diagnostics, never a traceback."""
