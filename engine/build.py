@@ -22,7 +22,7 @@ import subprocess
 import sysconfig
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from engine.atomic import exchange, write_chunks_if_changed
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
@@ -31,7 +31,7 @@ from engine.loading import spec_files
 from engine.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
 from engine.model.build import ProgrammeModel
 from engine.parallel import Outcome, WorkerFailed, map_ordered, workers
-from engine.pipeline import CheckResult, OtherDecrees, ProgrammeResult, check_programme, pointed_at, programme_folders
+from engine.pipeline import CheckResult, OtherDecrees, ProgrammeResult, check_programme, programme_folders, without_model
 from engine.render import (BuildOptions, RenderError, programme_index_renderers, programme_renderers,
                            repository_renderers)
 from engine.render.pdf import libreoffice_missing
@@ -243,42 +243,43 @@ class _Built:
     staged: bool = False                                          # rendered into outputs/.staging-<programme>
     record: Record | None = None                                  # of the files rendered or still in outputs/
     parts: tuple | None = None                                    # for the files that span programmes
-    anchor: Span | None = None                                    # the programme's first line: where a failure to
-                                                                  # write its folder is reported
+    anchor: Span | None = None                                    # where a failure to render or write its folder
+                                                                  # is reported: its first line (None: not checked ok)
 
 
 def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Built:
     """Check one programme; unless its outputs are of the same inputs, render it (with `render`)."""
     result, texts = check_programme(directory, plan.specs_root, plan.decree_of)
-    built = _Built(ProgrammeResult(directory, None, result.diagnostics), pointed_at(result.diagnostics, texts))
+    built = _Built(*without_model(result, texts))
     if not result.ok:
         return built
     model, at = result.model, plan.times[directory]
-    built.anchor = model.sources.span(())
+    built.anchor = model.sources.span(()) or Span.whole_file(directory)
     known = len(plan.cache.added)
     history = calendar_history(model, at, plan.cache)
     built.fingerprints = dict(list(plan.cache.added.items())[known:])
     built.diagnostics.extend(history.diagnostics)
     options = replace(plan.options, build_time=at, extra={CALENDAR_HISTORY: {model.id: history}})
+    shared = replace(options, build_time=plan.options.build_time)   # what the files spanning programmes carry
     inputs = dict(_programme_inputs(model, history, plan.common), build_time=at.isoformat())
     record = plan.manifest.programmes.get(model.id)
     if (not plan.force and record is not None and record.digest == _programme_digest(inputs, record.templates)
             and record.intact(plan.outputs / model.id)):
         built.record = record
         if not render:   # the files that span programmes are written again: they need its part
-            built.parts = _parts(model, replace(options, build_time=plan.options.build_time), tuple(sorted(record.files)))
+            built.parts = _parts(model, shared, tuple(sorted(record.files)))
         return built
     if not render:
         return built
     try:
         files = render_programme(model, options)
         templates = _templates_used(model, options)
-        built.parts = _parts(model, replace(options, build_time=plan.options.build_time), tuple(sorted(files)))
+        built.parts = _parts(model, shared, tuple(sorted(files)))
     except RenderError as exc:
         built.diagnostics.extend(exc.diagnostics)
         return built
     except Exception as exc:  # a renderer bug must not cost the previous good documents
-        built.diagnostics.append(_internal_error(built.anchor or Span.whole_file(directory), exc))
+        built.diagnostics.append(_internal_error(built.anchor, exc))
         return built
     try:
         stage_folder(plan.outputs, model.id, files)
@@ -350,7 +351,7 @@ def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_B
         try:
             swap_in(plan.outputs, directory.name)
         except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
-            report.diagnostics.append(_write_failed(built.anchor or Span.whole_file(directory), plan.outputs, exc))
+            report.diagnostics.append(_write_failed(built.anchor, plan.outputs, exc))
             return
         item.rendered = True
     else:
@@ -391,14 +392,18 @@ def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_pa
             return
         for gatherer, part in zip(gatherers, parts):
             gatherer.add(part)
-    written: dict[str, str] = {}
+    written: dict[str, str] = {}     # path → digest of its bytes
+
+    def publish(relative: str, chunks: Iterator[bytes]) -> None:
+        changed, written[relative] = write_chunks_if_changed(outputs / relative, chunks)
+        if changed:    # a page of a programme that did not change stays
+            report.shared_files.append(relative)
+
     complete = True
     for gatherer in gatherers:
         try:
             for relative, chunks in gatherer.files(plan.options):
-                changed, written[relative] = write_chunks_if_changed(outputs / relative, chunks)
-                if changed:    # a page of a programme that did not change stays
-                    report.shared_files.append(relative)
+                publish(relative, chunks)
         except RenderError as exc:
             report.diagnostics.extend(exc.diagnostics)
             complete = False
@@ -408,8 +413,6 @@ def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_pa
         for gatherer in gatherers:    # written before, not now: its renderer says what it becomes
             chunks = gatherer.retired(relative, plan.options)
             if chunks is not None:
-                changed, written[relative] = write_chunks_if_changed(outputs / relative, chunks)
-                if changed:
-                    report.shared_files.append(relative)
+                publish(relative, chunks)
                 break
     manifest.shared = Record(digest, written)

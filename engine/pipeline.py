@@ -85,10 +85,13 @@ def programme_folders(specs: Path) -> tuple[list[Path], Path, list[Diagnostic]]:
         Span.whole_file(specs), "создайте программу командой «prikaz new <id>»", "no-spec")]
 
 
-def pointed_at(diagnostics: list[Diagnostic], texts: dict[Path, str]) -> dict[Path, str]:
-    """Only the texts of the files that `diagnostics` point into: what the reporter shows."""
-    files = {span.file for d in diagnostics for span in [d.span, *(r.span for r in d.related)] if span is not None}
-    return {path: text for path, text in texts.items() if path in files}
+def without_model(result: ProgrammeResult, texts: dict[Path, str]) -> tuple[ProgrammeResult, dict[Path, str]]:
+    """What is kept of a checked programme once its model is let go: its diagnostics, and the texts of
+    the files they point into (what the reporter shows)."""
+    files = {span.file for d in result.diagnostics for span in [d.span, *(r.span for r in d.related)]
+             if span is not None}
+    return (ProgrammeResult(result.directory, None, result.diagnostics),
+            {path: text for path, text in texts.items() if path in files})
 
 
 def check_tree(specs: Path, keep_models: bool = True) -> CheckResult:
@@ -101,12 +104,9 @@ def check_tree(specs: Path, keep_models: bool = True) -> CheckResult:
     directories, specs_root, problems = programme_folders(specs)
     decree_of = OtherDecrees(specs_root)
 
-    def diagnostics_only(directory: Path) -> tuple[ProgrammeResult, dict[Path, str]]:
-        result, texts = check_programme(directory, specs_root, decree_of)
-        return ProgrammeResult(directory, None, result.diagnostics), pointed_at(result.diagnostics, texts)
-
     checked = ([check_programme(directory, specs_root, decree_of) for directory in directories] if keep_models
-               else (outcome.result() for outcome in map_ordered(diagnostics_only, directories)))
+               else (outcome.result() for outcome in map_ordered(
+                   lambda directory: without_model(*check_programme(directory, specs_root, decree_of)), directories)))
     results = [ProgrammeResult(specs, None, problems)] if problems else []
     texts: dict[Path, str] = {}
     for result, sources in checked:
