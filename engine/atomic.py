@@ -65,8 +65,11 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def write_bytes_if_changed(path: Path, data: bytes) -> bool:
     """Write atomically unless `path` already holds `data` (its time stays, and so do readers' caches); True if written."""
-    if _sha256(path) == hashlib.sha256(data).hexdigest():
-        return False
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass  # missing or unreadable: write it
     write_bytes_atomic(path, data)
     return True
 

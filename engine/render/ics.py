@@ -84,7 +84,8 @@ def _serialized_events(model: ProgrammeModel, options: BuildOptions) -> tuple[Pr
         _, _, serialized_at, calendar, serialized = _LAST_SERIALIZED[0]
         if serialized_at == stamp:
             return calendar, serialized
-        return calendar, {event: _restamped(lines, serialized_at, stamp, event.uid not in history.revisions)
+        before, after = vDatetime(serialized_at).to_ical(), vDatetime(stamp).to_ical()
+        return calendar, {event: _restamped(lines, before, after, event.uid not in history.revisions)
                           for event, lines in serialized.items()}
     calendar = programme_calendar(model)
     serialized = {}
@@ -95,13 +96,13 @@ def _serialized_events(model: ProgrammeModel, options: BuildOptions) -> tuple[Pr
     return calendar, serialized
 
 
-def _restamped(lines: bytes, old: dt.datetime, new: dt.datetime, modified_at_build: bool) -> bytes:
-    """A VEVENT's lines with DTSTAMP (and LAST-MODIFIED, when it is the build time) moved from `old` to `new`.
+def _restamped(lines: bytes, before: bytes, after: bytes, modified_at_build: bool) -> bytes:
+    """A VEVENT's lines with DTSTAMP (and LAST-MODIFIED, when it is the build time) moved from the time
+    `before` to `after` (both as iCalendar writes them).
 
     Every property line follows a CRLF, and a folded TEXT line continues after CRLF + space, so
     «CRLF DTSTAMP:» starts nothing but the DTSTAMP line.
     """
-    before, after = vDatetime(old).to_ical(), vDatetime(new).to_ical()
     names = (b"DTSTAMP", b"LAST-MODIFIED") if modified_at_build else (b"DTSTAMP",)
     for name in names:
         lines = lines.replace(b"\r\n" + name + b":" + before + b"\r\n", b"\r\n" + name + b":" + after + b"\r\n", 1)
