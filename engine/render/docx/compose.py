@@ -161,19 +161,22 @@ class _Composer(Composer):
             self._indexes[id(styles)] = _StyleIndex(styles)
         super().append(_Indexed(doc, self._indexes[id(styles)]), remove_property_fields)
 
-    def add_styles(self, doc, element):
+    @contextmanager
+    def _reading_indexed_styles(self):
+        """docxcompose's methods that read the composed document's styles see the indexed ones meanwhile."""
         document, self.doc = self.doc, self._indexed_doc
         try:
-            super().add_styles(doc, element)
+            yield
         finally:
             self.doc = document
 
+    def add_styles(self, doc, element):
+        with self._reading_indexed_styles():
+            super().add_styles(doc, element)
+
     def restart_first_numbering(self, doc, element):
-        document, self.doc = self.doc, self._indexed_doc
-        try:
+        with self._reading_indexed_styles():
             super().restart_first_numbering(doc, element)
-        finally:
-            self.doc = document
 
     def _create_style_id_mapping(self, doc):
         self._style_id2name = dict(doc.styles.ids_and_names())
