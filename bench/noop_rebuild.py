@@ -5,9 +5,9 @@
 
 Measured three ways, each after a warm build into a temporary outputs folder:
 
-    in-process   engine.build.build() again and again in one interpreter: the imports are paid once
+    in-process   engine.building.build.build() again and again in one interpreter: the imports are paid once
                  (how a long-running caller such as a preview server sees it)
-    subprocess   `python -m engine.cli build` as a new process each time: interpreter start and
+    subprocess   `python -m engine.commands.cli build` as a new process each time: interpreter start and
                  imports included — what a person typing `prikaz build` waits for
     --force      the same subprocess rendering every programme: what every build cost before
                  the manifest (outputs/.manifest.json) let unchanged programmes be skipped
@@ -31,7 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from engine.build import build  # noqa: E402 — the checkout's engine, wherever the script is run from
+from engine.building.build import build  # noqa: E402 — the checkout's engine, wherever the script is run from
 
 UNCHANGED = "без изменений"
 
@@ -47,7 +47,7 @@ def _in_process(specs: Path, outputs: Path, runs: int) -> list[float]:
 
 
 def _subprocess(specs: Path, outputs: Path, runs: int, *options: str) -> list[float]:
-    command = [sys.executable, "-m", "engine.cli", "build", str(specs), "-o", str(outputs), *options]
+    command = [sys.executable, "-m", "engine.commands.cli", "build", str(specs), "-o", str(outputs), *options]
     env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop("CI", None)  # the output is a pipe: no progress line either way
     times = []

@@ -53,8 +53,8 @@ from bench.generate import write_programme  # noqa: E402
 def measure(runs: int = 15) -> list[dict]:
     from docxtpl import DocxTemplate
 
-    from engine.build import TEMPLATES
-    from engine.pipeline import check_tree
+    from engine.building.build import TEMPLATES
+    from engine.building.pipeline import check_tree
     from engine.render import BuildOptions
     from engine.render.docx import _render, clear_caches
     from engine.render.docx.context import document_context
@@ -68,8 +68,7 @@ def measure(runs: int = 15) -> list[dict]:
         checked = check_tree(specs)
         model = checked.programmes[0].model
         assert checked.programmes[0].ok and not checked.diagnostics, checked.diagnostics
-        options = BuildOptions(build_time=dt.datetime(2025, 1, 20, tzinfo=dt.timezone.utc), templates=TEMPLATES,
-                               outputs=Path(temporary) / "outputs")
+        options = BuildOptions(build_time=dt.datetime(2025, 1, 20, tzinfo=dt.timezone.utc), templates=TEMPLATES)
         context = document_context(model)
         parts = [("decree", context)] + [(a["kind"], dict(context, appendix=a)) for a in context["appendices"]]
         rows = []

@@ -9,8 +9,8 @@
 
 For each size N, bench/generate.py writes N programmes of realistic size into a temporary specs
 folder (outside any git repository), then the real command line runs as a subprocess,
-`python -m engine.cli check SPECS --format json` (asserted: exit 0 and no diagnostic at all) and
-`python -m engine.cli build SPECS -o OUT` into an empty folder (asserted: exit 0, every programme's
+`python -m engine.commands.cli check SPECS --format json` (asserted: exit 0 and no diagnostic at all) and
+`python -m engine.commands.cli build SPECS -o OUT` into an empty folder (asserted: exit 0, every programme's
 folder written). Each is measured from outside:
 
     wall        time.perf_counter around the process
@@ -130,11 +130,11 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> Measurement:
 
 
 def _cli(engine: Path) -> tuple[list[str], dict]:
-    """`python -m engine.cli` of the engine checkout `engine` (its folder first on the path)."""
+    """`python -m engine.commands.cli` of the engine checkout `engine` (its folder first on the path)."""
     env = dict(os.environ, PYTHONPATH=str(engine), PYTHONIOENCODING="utf-8")
     env.pop("SOURCE_DATE_EPOCH", None)
     env.pop("CI", None)
-    return [sys.executable, "-m", "engine.cli"], env
+    return [sys.executable, "-m", "engine.commands.cli"], env
 
 
 def machine() -> dict:

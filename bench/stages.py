@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/stages.py [--programmes 12]
 
-Each programme goes through what a build worker does with it (engine.build._build_programme),
+Each programme goes through what a build worker does with it (engine.building.build._build_programme),
 stage by stage: load + model + checks, the DOCX, the calendars, the build report, the site page,
 and the two parts of the files that span programmes (the organisations' feeds, the site index).
 The first programme fills the per-process caches (templates, Jinja, styles) and is reported
@@ -28,8 +28,8 @@ from bench.generate import write_tree  # noqa: E402
 
 def measure(programmes: int) -> tuple[dict[str, float], dict[str, float]]:
     """({stage: ms} of the first programme, {stage: mean ms} of the others)."""
-    from engine.build import TEMPLATES
-    from engine.pipeline import OtherDecrees, check_programme
+    from engine.building.build import TEMPLATES
+    from engine.building.pipeline import OtherDecrees, check_programme
     from engine.render import BuildOptions
     from engine.render.docx import render_docx
     from engine.render.ics import OrganisationCalendars, render_build_report, render_programme_calendars
@@ -38,8 +38,8 @@ def measure(programmes: int) -> tuple[dict[str, float], dict[str, float]]:
     with tempfile.TemporaryDirectory(prefix="prikaz-stages-") as temporary:
         specs = Path(temporary) / "specs"
         directories = write_tree(specs, programmes)
-        own = BuildOptions(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), TEMPLATES, Path(temporary) / "outputs")
-        latest = BuildOptions(dt.datetime(2025, 2, 1, tzinfo=dt.timezone.utc), TEMPLATES, Path(temporary) / "outputs")
+        own = BuildOptions(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), TEMPLATES)
+        latest = BuildOptions(dt.datetime(2025, 2, 1, tzinfo=dt.timezone.utc), TEMPLATES)
         rows: list[dict[str, float]] = []
         for directory in directories:
             row: dict[str, float] = {}

@@ -62,7 +62,7 @@ class CliResult:
 def _run_subprocess(*args: str, cwd: Path | None = None, timeout: float = 120) -> CliResult:
     env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO))
     completed = subprocess.run(
-        [sys.executable, "-m", "engine.cli", *map(str, args)],
+        [sys.executable, "-m", "engine.commands.cli", *map(str, args)],
         cwd=cwd or REPO, env=env, capture_output=True, text=True, encoding="utf-8", timeout=timeout,
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
@@ -70,14 +70,14 @@ def _run_subprocess(*args: str, cwd: Path | None = None, timeout: float = 120) -
 
 @pytest.fixture
 def run_cli():
-    """Run `prikaz ARGS…` as a subprocess (python -m engine.cli); returns CliResult(code, stdout, stderr)."""
+    """Run `prikaz ARGS…` as a subprocess (python -m engine.commands.cli); returns CliResult(code, stdout, stderr)."""
     return _run_subprocess
 
 
 @pytest.fixture
 def cli_main(capsys, monkeypatch):
-    """Run `engine.cli.main(ARGS)` in-process; usage errors (SystemExit) become the exit code."""
-    from engine import cli
+    """Run `engine.commands.cli.main(ARGS)` in-process; usage errors (SystemExit) become the exit code."""
+    from engine.commands import cli
 
     def run(*args: str, cwd: Path | None = None) -> CliResult:
         monkeypatch.chdir(cwd or REPO)

@@ -22,7 +22,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from engine.model import spec  # noqa: E402
-from engine.timeexpr import parse_period, parse_time  # noqa: E402
+from engine.model.timeexpr import parse_period, parse_time  # noqa: E402
 
 DOC = REPO / "docs" / "spec-language.md"
 

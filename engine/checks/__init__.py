@@ -11,7 +11,7 @@ from engine.checks import indicators, ownership, structure, sums, timing  # noqa
 from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
 from engine.diagnostics import Diagnostic, Related, Severity
 from engine.collector import collector_paused
-from engine.model.build import ProgrammeModel, refine
+from engine.model.validate import ProgrammeModel, refine
 from engine.model.spec import Decree
 
 __all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "run_checks", "resolve_check"]

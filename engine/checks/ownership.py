@@ -9,17 +9,11 @@ from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
 from engine.model.spec import Clause, Programme, SpecModel
 from engine.model.text import placeholders
+from engine.model.walk import all_clauses
 
 # (object holding the reference, path of the field, id, what it may name)
 Reference = tuple[SpecModel, tuple, str, tuple[str, ...]]
 ORGS, PEOPLE, TERMS = "organisations", "people", "terms"
-
-
-def _clause_refs(clauses: list[Clause]) -> Iterator[Reference]:
-    for clause in clauses:
-        for index, ref in enumerate(clause.responsible):
-            yield clause, ("responsible", index), ref, (PEOPLE, ORGS)
-        yield from _clause_refs(clause.clauses)
 
 
 def references(ctx: CheckContext) -> Iterator[Reference]:
@@ -30,7 +24,9 @@ def references(ctx: CheckContext) -> Iterator[Reference]:
     yield decree, ("signatory",), decree.signatory, (PEOPLE,)
     if decree.control:
         yield decree, ("control",), decree.control, (PEOPLE,)
-    yield from _clause_refs(decree.clauses)
+    for clause in all_clauses(decree.clauses):
+        for index, ref in enumerate(clause.responsible):
+            yield clause, ("responsible", index), ref, (PEOPLE, ORGS)
     for act in decree.legal_basis.values():
         if act.issuer in programme.organisations:  # otherwise it is the issuer's name written out
             yield act, ("issuer",), act.issuer, (ORGS,)

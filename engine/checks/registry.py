@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from engine.diagnostics import Severity
-from engine.model.build import ProgrammeModel
+from engine.model.validate import ProgrammeModel
 from engine.model.spec import Decree, SpecModel
-from engine.model.texts import TextSite, spec_texts
+from engine.model.walk import TextSite, spec_texts
 
 
 @dataclass

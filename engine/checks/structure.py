@@ -10,6 +10,7 @@ from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
 from engine.model.grammar import nominative_only
 from engine.model.spec import ActRef, Clause, SpecItem
+from engine.model.walk import all_clauses
 from engine.model.text import TextContext, appendix_numbers, render_text
 
 APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
@@ -17,12 +18,6 @@ APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
 RESERVED_IDS = frozenset({"calendars", "schema"})
 _APPENDIX_WORDS = {"roadmap": "дорожная карта", "budget": "смета", "indicators": "целевые показатели",
                    "specification": "техническое задание"}
-
-
-def _all_clauses(clauses: list[Clause]) -> Iterator[Clause]:
-    for clause in clauses:
-        yield clause
-        yield from _all_clauses(clause.clauses)
 
 
 def _normalised(text: str) -> str:
@@ -45,7 +40,7 @@ def duplicate_clause(ctx: CheckContext):
           - {text: "Утвердить целевые показатели (приложение {{ appendix.indicators }}).", approves: indicators}
     """
     seen: dict[str, Clause] = {}
-    for clause in _all_clauses(ctx.programme.decree.clauses):
+    for clause in all_clauses(ctx.programme.decree.clauses):
         key = _normalised(clause.text)
         if key in seen:
             yield Finding(clause, f"пункт {clause.number} повторяет пункт {seen[key].number}",
@@ -71,7 +66,7 @@ def appendix_reference(ctx: CheckContext):
     programme = ctx.programme
     numbers = appendix_numbers(programme)
     approved: dict[str, Clause] = {}
-    for clause in _all_clauses(programme.decree.clauses):
+    for clause in all_clauses(programme.decree.clauses):
         if clause.approves is None:
             continue
         if getattr(programme, clause.approves) is None:
@@ -157,7 +152,7 @@ def typed_number(ctx: CheckContext):
     Хорошо:
         - text: "Контроль за исполнением приказа возложить на {{ control.acc }}."
     """
-    for clause in _all_clauses(ctx.programme.decree.clauses):
+    for clause in all_clauses(ctx.programme.decree.clauses):
         match = re.match(r"\s*(\d+(?:\.\d+)*)[.)]\s", clause.text)
         if match:
             yield Finding(clause, f"текст пункта {clause.number} начинается с номера «{match.group(1)}»",
@@ -189,7 +184,7 @@ def duplicate_id(ctx: CheckContext):
         groups.append(("показатель", programme.indicators.items))
     if programme.specification:
         groups.append(("пункт ТЗ", programme.specification.items))
-    groups.append(("пункт", [c for c in _all_clauses(programme.decree.clauses) if c.id]))
+    groups.append(("пункт", [c for c in all_clauses(programme.decree.clauses) if c.id]))
     for label, items in groups:
         seen: set[str] = set()
         for item in items:
@@ -268,7 +263,7 @@ def dated_clause_id(ctx: CheckContext):
     Хорошо:
         - {id: application, text: "в срок {{ deadline }} – заявку и смету", deadline: "до 10 февраля 2020 года"}
     """
-    for clause in _all_clauses(ctx.programme.decree.clauses):
+    for clause in all_clauses(ctx.programme.decree.clauses):
         if clause.deadline is not None and not clause.id:
             yield Finding(clause, f"у пункта {clause.number} со сроком нет id",
                           "добавьте «id: …» — латиницей, например application", key=True, field="deadline")

@@ -7,31 +7,9 @@ from typing import Iterator
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import Severity
-from engine.model.spec import Clause, Programme, SpecModel
-from engine.timeexpr import TimeExpr
-
-TimedSite = tuple[SpecModel, str, TimeExpr]
-
-
-def _clause_deadlines(clauses: list[Clause]) -> Iterator[TimedSite]:
-    for clause in clauses:
-        if clause.deadline is not None:
-            yield clause, "deadline", clause.deadline
-        yield from _clause_deadlines(clause.clauses)
-
-
-def timed_items(programme: Programme) -> Iterator[TimedSite]:
-    """Every time expression in the programme with the object that holds it."""
-    yield from _clause_deadlines(programme.decree.clauses)
-    if programme.roadmap:
-        for activity in programme.roadmap.all_activities():
-            yield activity, "time", activity.time
-    if programme.specification:
-        for item in programme.specification.items:
-            if item.time is not None:
-                yield item, "time", item.time
-        yield programme.specification, "service_period", programme.specification.service_period
-
+from engine.model.spec import SpecModel
+from engine.model.walk import clause_deadlines, timed_items
+from engine.model.timeexpr import TimeExpr
 
 def _label(target: SpecModel) -> str:
     number = getattr(target, "number", "")
@@ -84,7 +62,7 @@ def before_legal_basis(ctx: CheckContext):
                           "проверьте дату акта или дату документа", field="date",
                           related=((decree, "date", "дата документа"),))
     latest = max(decree.legal_basis.values(), key=lambda a: a.date)
-    for target, field, expr in _clause_deadlines(decree.clauses):
+    for target, field, expr in clause_deadlines(decree.clauses):
         last = expr.last_day(ctx.period)
         if last is not None and last < latest.date:
             yield Finding(target, f"срок «{expr.text}» раньше акта № {latest.number} от "

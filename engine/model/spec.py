@@ -3,7 +3,7 @@
 The descriptions become the JSON Schema that editors use for autocompletion, so
 they are written for the staff who edit the YAML. Unknown keys are rejected.
 Values with a grammar of their own (time, money, quantities, budget codes) are
-parsed by `engine.timeexpr` and `engine.model.values` and stay typed here.
+parsed by `engine.model.timeexpr` and `engine.model.values` and stay typed here.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from engine.diagnostics import DiagnosticError
 from engine.model.values import Quantity, parse_budget_code, parse_count, parse_money, parse_quantity
-from engine.timeexpr import Period, TimeExpr, parse_period, parse_time
+from engine.model.timeexpr import Period, TimeExpr, parse_period, parse_time
 
 # --- value types -------------------------------------------------------------
 

@@ -31,7 +31,8 @@ from engine import formats
 from engine.diagnostics import DiagnosticError
 from engine.model.grammar import CASES, inflect_phrase, inflect_surname
 from engine.model.spec import ActRef, Organisation, Person, Programme
-from engine.timeexpr import TimeExpr
+from engine.model.timeexpr import TimeExpr
+from engine.model.walk import all_clauses
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}]*?)\s*\}\}")
 _NAME = re.compile(r"[a-z_]+(?:\.[a-z0-9_-]+)*")
@@ -124,15 +125,6 @@ def _person_form(person: Person, parts: list[str]) -> str:
     return person_name(person, _case(parts))
 
 
-def _clause_numbers(clauses, found: dict[str, str] | None = None) -> dict[str, str]:
-    found = {} if found is None else found
-    for clause in clauses:
-        if clause.id:
-            found[clause.id] = clause.number
-        _clause_numbers(clause.clauses, found)
-    return found
-
-
 def _resolve(parts: list[str], ctx: TextContext) -> str:
     p = ctx.programme
     head, rest = parts[0], parts[1:]
@@ -159,7 +151,7 @@ def _resolve(parts: list[str], ctx: TextContext) -> str:
     if head == "people":
         return _person_form(p.people[rest[0]], rest[1:])
     if head == "clauses" and len(rest) == 1:
-        return _clause_numbers(p.decree.clauses)[rest[0]]
+        return {c.id: c.number for c in all_clauses(p.decree.clauses) if c.id}[rest[0]]
     if head == "orgs":
         org = p.organisations[rest[0]]
         if rest[1:2] == ["full"]:
@@ -199,12 +191,7 @@ def render_text(text: str, ctx: TextContext) -> str:
 def appendix_numbers(programme: Programme) -> dict[str, int]:
     """Appendices are numbered in the order the decree's clauses approve them (never typed)."""
     numbers: dict[str, int] = {}
-
-    def walk(clauses):
-        for clause in clauses:
-            if clause.approves and clause.approves not in numbers:
-                numbers[clause.approves] = len(numbers) + 1
-            walk(clause.clauses)
-
-    walk(programme.decree.clauses)
+    for clause in all_clauses(programme.decree.clauses):
+        if clause.approves and clause.approves not in numbers:
+            numbers[clause.approves] = len(numbers) + 1
     return numbers

@@ -2,7 +2,7 @@
 
 A renderer is a pure function: it gets the validated model and the build
 options and returns {relative path: bytes}. It never reads YAML and never
-writes to disk; `engine.build` writes what renderers return, atomically.
+writes to disk; `engine.building.build` writes what renderers return, atomically.
 A renderer that finds a problem it cannot render around raises RenderError
 with diagnostics (a template that names a value the model lacks, say).
 """
@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Protocol
+from typing import Any, Callable, Iterator, Mapping, Protocol
 
 from engine.diagnostics import Diagnostic
-from engine.model.build import ProgrammeModel
+from engine.model.validate import ProgrammeModel
+from engine.render.calendar_history import CalendarHistory
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,9 @@ class BuildOptions:
 
     build_time: dt.datetime          # fixed per build: SOURCE_DATE_EPOCH or the specs' last change
     templates: Path                  # folder of the bundled DOCX templates
-    outputs: Path                    # where the build writes (renderers only read previous state there)
     pdf: bool = False
-    extra: dict = field(default_factory=dict)
+    # {programme id: its events' history}; a programme not in it has an unknown history (SEQUENCE 0)
+    calendar_history: Mapping[str, CalendarHistory] = field(default_factory=dict)
 
 
 class RenderError(Exception):
@@ -67,6 +68,14 @@ def programme_renderers() -> list[ProgrammeRenderer]:
 
     renderers: list[ProgrammeRenderer] = [render_docx, render_programme_calendars, render_build_report]
     return renderers
+
+
+def templates_read(model: ProgrammeModel, options: BuildOptions) -> tuple[str, ...]:
+    """The template files the programme renderers read for this programme: a new version of one means new
+    documents, so the build records them beside the programme's other inputs."""
+    from engine.render.docx.templates import templates_used
+
+    return templates_used(model, options)
 
 
 def programme_index_renderers() -> list[ProgrammeIndexRenderer]:

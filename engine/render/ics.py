@@ -8,7 +8,7 @@ programme (the same organisation id in two programmes is the same organisation).
 Every event is an all-day VEVENT (the time language has no time of day, so there are no
 floating times and no VTIMEZONE is needed); each window of an item is its own event, with no
 RRULE — docs/calendars.md explains why. SEQUENCE and LAST-MODIFIED come from the history stage
-(`engine.history`) through BuildOptions.extra; DTSTAMP is the build time. Same input, same bytes.
+(`engine.building.history`) through BuildOptions.calendar_history; DTSTAMP is the build time. Same input, same bytes.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from typing import Iterator
 from icalendar import Alarm, Calendar, Component, Event
 from icalendar.prop import vDatetime, vDuration
 
-from engine.history import CALENDAR_HISTORY, CalendarHistory
-from engine.model.build import ProgrammeModel
+from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions
+from engine.render.calendar_history import CalendarHistory
 from engine.render.ics_events import CalendarEvent, ProgrammeCalendar, programme_calendar
 
 PRODID = "-//prikaz//calendar feeds//RU"
@@ -207,7 +207,7 @@ class OrganisationCalendars:
 
 
 def _history(options: BuildOptions, model: ProgrammeModel) -> CalendarHistory:
-    return options.extra.get(CALENDAR_HISTORY, {}).get(model.id) or CalendarHistory.unknown()
+    return options.calendar_history.get(model.id) or CalendarHistory.unknown()
 
 
 _END = b"END:VCALENDAR\r\n"

@@ -1,6 +1,6 @@
 """What a calendar shows: every dated item of a programme as all-day events, and the undated rest.
 
-Shared by the calendar writer (`engine.render.ics`) and the history stage (`engine.history`),
+Shared by the calendar writer (`engine.render.ics`) and the history stage (`engine.building.history`),
 which derives the same events from past versions of the spec to count their changes.
 
 Identity (docs/calendars.md): an event's UID is
@@ -23,14 +23,14 @@ from dataclasses import dataclass
 
 from icalendar.prop import vDuration
 
-from engine.checks.timing import timed_items
 from engine.diagnostics import Diagnostic, DiagnosticError, Severity
 from engine.model.appendices import appendices, decree_reference
-from engine.model.build import ProgrammeModel, refine
+from engine.model.validate import ProgrammeModel, refine
 from engine.model.spec import Activity, AppendixDocument, Clause, SpecItem, SpecModel, Specification
+from engine.model.walk import timed_items, walk_clauses
 from engine.model.text import TextContext, appendix_numbers, lower_first, person_name, render_text
 from engine.render import RenderError
-from engine.timeexpr import TimeExpr
+from engine.model.timeexpr import TimeExpr
 
 UID_DOMAIN = "prikaz"
 REMINDER_SYNTAX = "C101"
@@ -107,7 +107,7 @@ class _CalendarBuilder:
         self.numbers = appendix_numbers(self.programme)
         self.marks = {appendix.kind: appendix.mark for appendix in appendices(self.programme)}
         self.reminders = self._reminders()
-        self.parents = _clause_parents(self.programme.decree.clauses)
+        self.enclosing = {id(c): enclosing for c, enclosing in walk_clauses(self.programme.decree.clauses)}
         roadmap = self.programme.roadmap
         self.sections = {id(a): s for s in (roadmap.sections if roadmap else []) for a in s.activities}
 
@@ -172,7 +172,7 @@ class _CalendarBuilder:
         )
 
     def _clause(self, clause: Clause) -> _Item:
-        chain = self.parents.get(id(clause), []) + [clause]
+        chain = self.enclosing.get(id(clause), ()) + (clause,)
         full_text = " ".join(self._text(c.text, c, "text", deadline=c.deadline) for c in chain)
         responsible = next((c.responsible for c in reversed(chain) if c.responsible), [])
         key, identity_note = f"decree.{clause.id}", ""
@@ -269,16 +269,6 @@ class _CalendarBuilder:
                     "calendar-reminder")])
             reminders.append(before)
         return tuple(reminders)
-
-
-def _clause_parents(clauses: list[Clause], chain: list[Clause] | None = None) -> dict[int, list[Clause]]:
-    """Each sub-clause's enclosing clauses: «5.1 в срок до …» reads as the end of clause 5."""
-    chain = chain or []
-    parents: dict[int, list[Clause]] = {}
-    for clause in clauses:
-        parents[id(clause)] = chain
-        parents.update(_clause_parents(clause.clauses, chain + [clause]))
-    return parents
 
 
 def _single_line(text: str) -> str:

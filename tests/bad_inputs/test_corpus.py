@@ -53,7 +53,7 @@ def _unprivileged_prefix() -> tuple[list[str] | None, str]:
     if setpriv is None:
         return None, "чтобы проверить права 000 от имени root, нужен setpriv (util-linux)"
     prefix = [setpriv, f"--reuid={OTHER_USER}", f"--regid={OTHER_USER}", "--clear-groups"]
-    probe = subprocess.run([*prefix, sys.executable, "-c", "import engine.cli"], env=dict(os.environ, PYTHONPATH=str(REPO)),
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import engine.commands.cli"], env=dict(os.environ, PYTHONPATH=str(REPO)),
                            cwd="/", capture_output=True, text=True, timeout=60)
     if probe.returncode != 0:
         return None, f"пользователь {OTHER_USER} не может запустить prikaz из {REPO}: {probe.stderr.strip()[-200:]}"
@@ -71,7 +71,7 @@ def _as_other_user() -> list[str] | None:
 def _build(work: Path, prefix: list[str] | None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO), SOURCE_DATE_EPOCH="1700000000",
                PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([*(prefix or []), sys.executable, "-m", "engine.cli", "build", "specs", "-o", "outputs"],
+    return subprocess.run([*(prefix or []), sys.executable, "-m", "engine.commands.cli", "build", "specs", "-o", "outputs"],
                           cwd=work, env=env, capture_output=True, text=True, encoding="utf-8", errors="replace",
                           timeout=180, stdin=subprocess.DEVNULL)
 

@@ -13,7 +13,7 @@ from bench.generate import ACTIVITIES_PER_SECTION, BUDGET_LINES, INDICATORS, SEC
 
 
 def test_generated_programmes_check_clean_in_process(tmp_path):
-    from engine.pipeline import check_tree
+    from engine.building.pipeline import check_tree
 
     write_tree(tmp_path / "specs", 2)
     checked = check_tree(tmp_path / "specs")

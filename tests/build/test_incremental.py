@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-import engine.build
-from engine.build import BuildReport, build
-from engine.manifest import MANIFEST, Manifest
+import engine.building.build
+from engine.building.build import BuildReport, build
+from engine.building.manifest import MANIFEST, Manifest
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMMES = ("leningrad-2020", "lipetsk-2022", "lysva-2021")
@@ -55,13 +55,13 @@ def tree(warm, tmp_path) -> Path:
 def rendered(monkeypatch) -> list[str]:
     """Ids of the programmes the next builds render, in order."""
     calls: list[str] = []
-    render = engine.build.render_programme
+    render = engine.building.build.render_programme
 
     def counting(model, options):
         calls.append(model.id)
         return render(model, options)
 
-    monkeypatch.setattr(engine.build, "render_programme", counting)
+    monkeypatch.setattr(engine.building.build, "render_programme", counting)
     return calls
 
 
@@ -69,8 +69,8 @@ def rendered(monkeypatch) -> list[str]:
 def shared(monkeypatch) -> list[dict[str, tuple[str, ...]]]:
     """What each writing of the files that span programmes was given: {programme id: its files}."""
     runs: list[dict[str, tuple[str, ...]]] = []
-    renderers = engine.build.repository_renderers
-    monkeypatch.setattr(engine.build, "repository_renderers",
+    renderers = engine.building.build.repository_renderers
+    monkeypatch.setattr(engine.building.build, "repository_renderers",
                         lambda: [_recorded(renderer, runs if first else None)
                                  for first, renderer in zip((True, False, False), renderers())])
     return runs
@@ -177,7 +177,7 @@ def _touch_docx(path: Path) -> None:
 def test_a_bundled_template_change_rebuilds_the_programmes_using_it(tree, rendered, shared, monkeypatch, tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
-    monkeypatch.setattr(engine.build, "TEMPLATES", templates)
+    monkeypatch.setattr(engine.building.build, "TEMPLATES", templates)
     build(tree / "specs", tree / "outputs")
     assert rendered == list(PROGRAMMES)  # another templates folder is another input
     rendered.clear()
@@ -333,7 +333,7 @@ def _run_on_terminal(tree: Path, extra_env: dict[str, str]) -> str:
         pytest.skip("no pseudo-terminal can be opened here")
     env = {key: value for key, value in os.environ.items() if key != "CI"}
     env.update(PYTHONPATH=str(REPO), PYTHONIOENCODING="utf-8", TERM="xterm", COLUMNS="100", **extra_env)
-    with subprocess.Popen([sys.executable, "-m", "engine.cli", "build", "specs", "-o", "outputs", "--force"],
+    with subprocess.Popen([sys.executable, "-m", "engine.commands.cli", "build", "specs", "-o", "outputs", "--force"],
                           cwd=tree, env=env, stdout=follower, stderr=follower) as process:
         os.close(follower)
         received = b""

@@ -1,4 +1,4 @@
-"""Large trees are checked and built programme by programme on every core (engine.parallel), keeping no
+"""Large trees are checked and built programme by programme on every core (engine.building.parallel), keeping no
 model: the results must be those of checking and building one programme after another in one process."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bench.generate import DECREE_DATE, write_tree
-from engine.build import build
-from engine.parallel import MIN_PROGRAMMES, workers
-from engine.pipeline import check_tree
+from engine.building.build import build
+from engine.building.parallel import MIN_PROGRAMMES, workers
+from engine.building.pipeline import check_tree
 from engine.render import BuildOptions
 from engine.render.ics import OrganisationCalendars, _vevent, component_bytes, render_programme_calendars
 from engine.render.ics_events import programme_calendar
@@ -80,8 +80,8 @@ def test_a_shared_feed_restamps_the_events_a_programme_serialized_for_its_own(tm
     specs = tmp_path / "specs"
     write_tree(specs, 1)
     model = check_tree(specs).programmes[0].model
-    own = BuildOptions(dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), tmp_path, tmp_path)
-    latest = BuildOptions(dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc), tmp_path, tmp_path)
+    own = BuildOptions(dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), tmp_path)
+    latest = BuildOptions(dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc), tmp_path)
     render_programme_calendars(model, own)
     part = OrganisationCalendars.part(model, latest, ())
     stamp = latest.build_time

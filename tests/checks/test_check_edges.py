@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.pipeline import check_tree
+from engine.building.pipeline import check_tree
 
 BASE = Path(__file__).parent / "base" / "base-2022"
 

@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 
 from engine.checks import REGISTRY
 from engine.diagnostics import Diagnostic, Severity
-from engine.pipeline import check_tree
+from engine.building.pipeline import check_tree
 
 HERE = Path(__file__).parent
 BASE = HERE / "base" / "base-2022"

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.diagnostics import Severity
-from engine.pipeline import check_tree
+from engine.building.pipeline import check_tree
 
 BASE = Path(__file__).parent / "base" / "base-2022"
 FILES = {p.name: p.read_text(encoding="utf-8") for p in sorted(BASE.glob("*.yaml"))}

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from engine.build import bundled_templates
-from engine.cli import build_parser
+from engine.building.build import bundled_templates
+from engine.commands.cli import build_parser
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "prikaz.yml"

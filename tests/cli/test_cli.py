@@ -366,7 +366,7 @@ def exports() -> dict:
 
     result = {}
     for name in ("lipetsk-2022", "leningrad-2020", "lysva-2021"):
-        completed = subprocess.run([sys.executable, "-m", "engine.cli", "export", f"specs/{name}"], cwd=REPO,
+        completed = subprocess.run([sys.executable, "-m", "engine.commands.cli", "export", f"specs/{name}"], cwd=REPO,
                                    capture_output=True, text=True, encoding="utf-8", timeout=120)
         assert completed.returncode == 0, completed.stderr
         result[name] = json.loads(completed.stdout)

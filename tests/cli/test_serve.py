@@ -45,7 +45,7 @@ class Serve:
         self.temp.mkdir()
         env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO), TMPDIR=str(self.temp))
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "engine.cli", "serve", *args, "--port", str(self.port)],
+            [sys.executable, "-m", "engine.commands.cli", "serve", *args, "--port", str(self.port)],
             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8")
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -136,7 +136,7 @@ def test_a_port_in_use_is_a_usage_error_in_russian(tmp_path, specs):
         taken.listen()
         port = taken.getsockname()[1]
         env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO))
-        result = subprocess.run([sys.executable, "-m", "engine.cli", "serve", "specs", "-o", "outputs",
+        result = subprocess.run([sys.executable, "-m", "engine.commands.cli", "serve", "specs", "-o", "outputs",
                                  "--port", str(port)], cwd=tmp_path, env=env, capture_output=True, text=True,
                                 encoding="utf-8", timeout=START_TIMEOUT_S)
     assert result.returncode == 2

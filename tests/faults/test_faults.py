@@ -29,7 +29,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from engine.build import build
+from engine.building.build import build
 
 REPO = Path(__file__).resolve().parents[2]
 BASE = REPO / "tests" / "bad_inputs" / "_base"
@@ -88,7 +88,7 @@ def _visible(state: dict[str, tuple]) -> dict[str, tuple]:
 
 
 def _prikaz_build(folder: Path, outputs: str) -> None:
-    completed = subprocess.run([sys.executable, "-m", "engine.cli", "build", "specs", "-o", outputs], cwd=folder,
+    completed = subprocess.run([sys.executable, "-m", "engine.commands.cli", "build", "specs", "-o", outputs], cwd=folder,
                                env=_env(), capture_output=True, text=True, encoding="utf-8", timeout=180)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "Traceback" not in completed.stdout + completed.stderr
@@ -158,7 +158,7 @@ def _wrapper(patch: str, parked: Path) -> str:
             Path({parked!r}).write_text(str(os.getpid()))
             time.sleep(600)
     """).format(parked=str(parked)) + textwrap.dedent(patch) + textwrap.dedent("""
-        from engine.cli import main
+        from engine.commands.cli import main
         sys.exit(main(["build", "specs", "-o", "outputs"]))
     """)
 
@@ -213,14 +213,14 @@ def test_kill_after_the_swap_shows_the_new_folder_whole(scene, reference, tree_s
 
 
 def _pool_used() -> bool:
-    from engine.parallel import MIN_PROGRAMMES, workers
+    from engine.building.parallel import MIN_PROGRAMMES, workers
 
     return workers(max(MIN_PROGRAMMES, 10)) > 0
 
 
 @pytest.mark.skipif(not _pool_used(), reason="рендеринг на нескольких ядрах здесь не включается (одно ядро или PRIKAZ_JOBS=1)")
 def test_a_rendering_worker_killed_costs_only_its_programme(tmp_path, tree_state):
-    """A large build renders on a pool of forked workers (engine.parallel); the OOM killer takes one of them."""
+    """A large build renders on a pool of forked workers (engine.building.parallel); the OOM killer takes one of them."""
     specs = tmp_path / "specs"
     names = [f"corpus-{year}" for year in range(2022, 2032)]       # enough programmes for the pool
     for name in names:
@@ -286,17 +286,17 @@ def _fail_staging_write(monkeypatch, at: int) -> None:
 
 
 def _fail_exchange(monkeypatch) -> None:
-    import engine.build
+    import engine.building.build
 
     def exchange(first, second):
         raise _no_space(first)
 
-    monkeypatch.setattr(engine.build, "exchange", exchange)
+    monkeypatch.setattr(engine.building.build, "exchange", exchange)
 
 
 def _fail_second_rename(monkeypatch) -> None:
     """Where the system has no exchange: the old folder is moved away, then moving the new one in fails."""
-    import engine.build
+    import engine.building.build
 
     real = os.replace
     calls = []
@@ -307,8 +307,8 @@ def _fail_second_rename(monkeypatch) -> None:
             raise _no_space(source)
         return real(source, target, *args, **kwargs)
 
-    monkeypatch.setattr(engine.build, "exchange", lambda first, second: False)
-    monkeypatch.setattr(engine.build.os, "replace", replace)
+    monkeypatch.setattr(engine.building.build, "exchange", lambda first, second: False)
+    monkeypatch.setattr(engine.building.build.os, "replace", replace)
 
 
 FULL_DISK = {
@@ -339,18 +339,18 @@ def test_full_disk_is_a_russian_diagnostic_and_keeps_the_previous_outputs(scene,
 def test_full_disk_while_writing_shared_feeds_keeps_each_file_whole(scene, reference, tree_state, cli_main,
                                                                     monkeypatch):
     """A feed that spans programmes is written atomically: a full disk leaves the old file, never a half one."""
-    import engine.atomic
+    import engine.building.atomic
 
     before = tree_state(scene / "outputs")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    real = engine.atomic.os.fsync
+    real = engine.building.atomic.os.fsync
 
     def fsync(handle):
         raise _no_space("calendars")
 
-    monkeypatch.setattr(engine.atomic.os, "fsync", fsync)
+    monkeypatch.setattr(engine.building.atomic.os, "fsync", fsync)
     result = cli_main("build", "specs", "-o", "outputs", cwd=scene)
-    monkeypatch.setattr(engine.atomic.os, "fsync", real)
+    monkeypatch.setattr(engine.building.atomic.os, "fsync", real)
     monkeypatch.undo()
     assert result.code in (1, 2), result.output
     assert "Traceback" not in result.output

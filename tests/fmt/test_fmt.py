@@ -11,10 +11,10 @@ import pytest
 from conftest import PROGRAMMES, SPECS
 from engine.diagnostics import has_errors
 from engine.export import export_programme
-from engine.fmt import comment_texts, format_paths, format_text
+from engine.commands.fmt import comment_texts, format_paths, format_text
 from engine.loading import load_programme
 from engine.loading.yaml_source import parse_yaml
-from engine.model.build import build_model
+from engine.model.validate import build_model
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MESSY = FIXTURES / "messy.yaml"
@@ -235,7 +235,7 @@ def test_broken_file_gets_the_loader_diagnostic_and_stays_byte_identical(name, t
 
 
 def test_result_that_would_change_the_data_is_never_written(monkeypatch, messy_copy):
-    from engine import fmt
+    from engine.commands import fmt
 
     original = fmt._Text.without_trailing_spaces
     monkeypatch.setattr(fmt._Text, "without_trailing_spaces",

@@ -3,7 +3,7 @@
 A generated programme is a `Generated`: the YAML files of one programme folder, plus what a reader
 of the rendered documents must find in them (activity titles, budget lines, indicator names) and the
 calendar windows of every dated item, computed here independently of the engine from the form of
-each deadline (the time language's grammar, engine/timeexpr.py).
+each deadline (the time language's grammar, engine/model/timeexpr.py).
 """
 
 from __future__ import annotations

@@ -30,9 +30,9 @@ from hypothesis import strategies as st
 from icalendar import Calendar
 from programme_strategies import PROGRAMME, Generated, files_of, money, programmes
 
-from engine.build import build
+from engine.building.build import build
 from engine.diagnostics import Severity, has_errors
-from engine.pipeline import check_tree
+from engine.building.pipeline import check_tree
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
 

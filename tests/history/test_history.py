@@ -12,7 +12,7 @@ import icalendar
 import pytest
 from ruamel.yaml import YAML
 
-from engine.build import HISTORY_CACHE, build
+from engine.building.build import HISTORY_CACHE, build
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMME = "lipetsk-2022"

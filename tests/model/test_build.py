@@ -9,7 +9,7 @@ import pytest
 
 from engine.diagnostics import Severity
 from engine.loading import load_programme
-from engine.model.build import ProgrammeModel, build_model
+from engine.model.validate import ProgrammeModel, build_model
 from engine.model.spec import SpecModel
 
 # A small valid programme: every section the model knows, one file.

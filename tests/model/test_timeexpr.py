@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.diagnostics import DiagnosticError
-from engine.timeexpr import Period, Recurrence, Window, parse_period, parse_time
+from engine.model.timeexpr import Period, Recurrence, Window, parse_period, parse_time
 
 LIPETSK = parse_period("2022")
 LENINGRAD = parse_period("2020")

@@ -8,7 +8,7 @@ import pytest
 from docx_reading import REPO, build_with_epoch
 
 from engine.export import export_programme
-from engine.pipeline import check_tree
+from engine.building.pipeline import check_tree
 
 
 @pytest.fixture(scope="session")

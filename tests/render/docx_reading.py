@@ -11,7 +11,7 @@ import pytest
 from docx.document import Document
 from docx.oxml.ns import qn
 
-from engine.build import build
+from engine.building.build import build
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"

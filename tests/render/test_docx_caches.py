@@ -19,7 +19,7 @@ from docx.shared import Pt
 from docx_reading import (APPENDIX_FILES, DECREE_FILES, DOCX_BUILD_TIME, TEMPLATES, all_paragraphs, own_template,
                           use_template)
 
-from engine.pipeline import check_tree
+from engine.building.pipeline import check_tree
 from engine.render import BuildOptions, RenderError
 from engine.render.docx import package, package_cache, render_docx
 
@@ -27,7 +27,7 @@ from engine.render.docx import package, package_cache, render_docx
 def _render(specs: Path, name: str) -> dict[str, bytes]:
     """The programme's documents, rendered in this process."""
     model = next(item.model for item in check_tree(specs).programmes if item.model.id == name)
-    return render_docx(model, BuildOptions(build_time=DOCX_BUILD_TIME, templates=TEMPLATES, outputs=specs.parent))
+    return render_docx(model, BuildOptions(build_time=DOCX_BUILD_TIME, templates=TEMPLATES))
 
 
 def _budget(files: dict[str, bytes]):

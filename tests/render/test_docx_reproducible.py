@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from docx_reading import DOCX_BUILD_TIME, build_with_epoch
 
-from engine.build import build
+from engine.building.build import build
 
 
 def _documents(outputs: Path) -> dict[str, bytes]:

@@ -16,9 +16,9 @@ import pytest
 import recurring_ical_events
 from ruamel.yaml import YAML
 
-from engine.build import build
+from engine.building.build import build
 from engine.checks.timing import timed_items
-from engine.pipeline import check_tree
+from engine.building.pipeline import check_tree
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMMES = ("leningrad-2020", "lipetsk-2022", "lysva-2021")

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from docx_reading import DOCX_BUILD_TIME, REPO, build_with_epoch
 
-from engine.build import TEMPLATES
-from engine.pipeline import check_tree
+from engine.building.build import TEMPLATES
+from engine.building.pipeline import check_tree
 from engine.render import BuildOptions, RenderError
 from engine.render.site import SiteIndex, render_programme_page
 from engine.schema import file_schema
@@ -273,7 +273,7 @@ def test_every_relative_link_of_every_page_resolves_and_nothing_is_external(site
 def test_a_pdf_is_linked_only_when_the_build_made_it(site):
     models = {result.model.id: result.model for result in check_tree(REPO / "specs").programmes}
     files = tuple(sorted(p.name for p in (site / "lipetsk-2022").glob("*.docx"))) + ("prikaz-266.pdf",)
-    options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=TEMPLATES, outputs=site)
+    options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=TEMPLATES)
     html = render_programme_page(models["lipetsk-2022"], options, files)["index.html"].decode("utf-8")
     assert 'href="prikaz-266.pdf"' in html
     assert 'href="prilozhenie-1-plan-grafik.pdf"' not in html
@@ -325,7 +325,7 @@ def _broken_templates(tmp_path: Path, old: str, new: str) -> tuple[Path, int]:
 def test_a_broken_site_template_is_reported_at_its_line(tmp_path, old, new):
     templates, line = _broken_templates(tmp_path, old, new)
     model = check_tree(REPO / "specs" / "lipetsk-2022").programmes[0].model
-    options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=templates, outputs=tmp_path / "outputs")
+    options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=templates)
     with pytest.raises(RenderError) as failure:
         render_programme_page(model, options, ("prikaz-266.docx",))
     [diagnostic] = failure.value.diagnostics
@@ -338,7 +338,7 @@ def test_a_missing_site_file_and_a_renderer_bug_are_diagnostics_not_tracebacks(t
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES / "site", templates / "site")
     (templates / "site" / "site.css").unlink()
-    options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=templates, outputs=tmp_path / "outputs")
+    options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=templates)
     index = SiteIndex()
     index.add(SiteIndex.part(model, options, ()))
     with pytest.raises(RenderError) as missing:
@@ -351,6 +351,6 @@ def test_a_missing_site_file_and_a_renderer_bug_are_diagnostics_not_tracebacks(t
 
     monkeypatch.setattr("engine.render.site.timeline", broken)
     with pytest.raises(RenderError) as bug:
-        render_programme_page(model, BuildOptions(DOCX_BUILD_TIME, TEMPLATES, tmp_path / "outputs"), ())
+        render_programme_page(model, BuildOptions(DOCX_BUILD_TIME, TEMPLATES), ())
     assert [d.code for d in bug.value.diagnostics] == ["W102"]
     assert "KeyError" in bug.value.diagnostics[0].message

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from conftest import REPO
 from engine.export import export_programme
-from engine.fmt import comment_texts, format_paths
+from engine.commands.fmt import comment_texts, format_paths
 from engine.loading import load_programme
 from engine.loading.yaml_source import parse_yaml
-from engine.pipeline import check_tree
-from engine.scaffold import SCHEMA_LINE, timezone_for_region, yaml_scalar
+from engine.building.pipeline import check_tree
+from engine.commands.scaffold import SCHEMA_LINE, timezone_for_region, yaml_scalar
 
 FLAGS = {
     "--authority": "комитет общего и профессионального образования Ленинградской области",
@@ -247,7 +247,7 @@ def test_questions_in_a_real_terminal(tmp_path):
         pytest.skip("псевдотерминал недоступен")
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "engine.cli", "new", "lysva-2025", "--specs", str(tmp_path / "specs")],
+            [sys.executable, "-m", "engine.commands.cli", "new", "lysva-2025", "--specs", str(tmp_path / "specs")],
             cwd=REPO, stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO)),
         )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from engine.export import EXPORT_FORMAT, export_programme
-from engine.pipeline import check_tree
+from engine.building.pipeline import check_tree
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = REPO / "specs"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from engine.pipeline import check_tree
+from engine.building.pipeline import check_tree
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]

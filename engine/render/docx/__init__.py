@@ -26,10 +26,10 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError, UndefinedError
 
 from engine.diagnostics import Diagnostic, Severity, Span
-from engine.model.build import ProgrammeModel
+from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
 from engine.render.docx import package, package_cache
-from engine.render.docx.compose import compose
+from engine.render.docx.compose import compose_with_appendices
 from engine.render.docx.context import document_context
 from engine.render.docx.environment import template_environment
 from engine.render.docx.form import apply_form
@@ -126,7 +126,7 @@ def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes
                   save_reproducibly(rendered[appendix["kind"]], options.build_time,
                                     f"{appendix['label']}: {appendix['title']}")
                   for appendix in context["appendices"]}
-    with_appendices = compose(rendered["decree"], [rendered[a["kind"]] for a in context["appendices"]])
+    with_appendices = compose_with_appendices(rendered["decree"], [rendered[a["kind"]] for a in context["appendices"]])
     files = {decree_file(decree["kind"].lower(), decree["number"]):
              save_reproducibly(with_appendices, options.build_time, decree_title)}
     files.update(appendices)

@@ -217,7 +217,7 @@ def _queries_compiled_once():
         docxcompose_composer.xpath = original
 
 
-def compose(decree: DocumentObject, appendices: list[DocumentObject]) -> DocumentObject:
+def compose_with_appendices(decree: DocumentObject, appendices: list[DocumentObject]) -> DocumentObject:
     """The decree with the appendices appended (all rendered in this process; the appendices already saved)."""
     document = _as_read_back(decree)
     composer = _Composer(document)

@@ -16,7 +16,7 @@ from decimal import Decimal
 from engine import formats
 from engine.export import export_programme
 from engine.model.appendices import appendices, decree_date
-from engine.model.build import ProgrammeModel
+from engine.model.validate import ProgrammeModel
 from engine.model.spec import Programme
 from engine.model.text import person_name
 

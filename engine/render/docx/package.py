@@ -2,7 +2,7 @@
 
 python-docx stamps zip members with the wall clock and leaves the core properties
 as the template had them. Here the creation and modification dates are the
-build time (SOURCE_DATE_EPOCH or the specs' last commit, see `engine.build`),
+build time (SOURCE_DATE_EPOCH or the specs' last commit, see `engine.building.build`),
 members are written in a fixed order with fixed timestamps and permissions.
 """
 

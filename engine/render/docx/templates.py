@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.diagnostics import Diagnostic, Severity, Span
-from engine.model.build import ProgrammeModel
+from engine.model.appendices import appendices
+from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
 
 BUNDLED = {
@@ -54,3 +55,9 @@ def template_path(model: ProgrammeModel, options: BuildOptions, kind: str) -> Pa
 def unreadable_template(model: ProgrammeModel, kind: str, path: Path, reason: str) -> RenderError:
     return _unavailable(model, kind, f"шаблон {path.name} не читается как документ DOCX: {reason}",
                         "откройте шаблон в Word или LibreOffice и сохраните его в формате .docx")
+
+
+def templates_used(model: ProgrammeModel, options: BuildOptions) -> tuple[str, ...]:
+    """The template files a programme's documents are rendered from: the decree's, then one per appendix."""
+    kinds = ["decree"] + [appendix.kind for appendix in appendices(model.programme)]
+    return tuple(str(template_path(model, options, kind)) for kind in kinds)

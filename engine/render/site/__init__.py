@@ -31,7 +31,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 from engine import formats
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.export import export_programme
-from engine.model.build import ProgrammeModel
+from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
 from engine.render.site.pages import budget_chart, documents, feeds, organisation_feeds, period_text
 from engine.render.site.timeline import timeline

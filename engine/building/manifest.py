@@ -2,7 +2,7 @@
 
 `prikaz build` re-renders a programme only when the digest of its inputs differs from the
 one recorded with its outputs, or its outputs are no longer as they were written (a file
-deleted, replaced or edited by hand). `engine.build` decides what the inputs are; this
+deleted, replaced or edited by hand). `engine.building.build` decides what the inputs are; this
 module digests them, records each set of outputs with the digests of its files, and
 stores the records. Like the outputs, the manifest is the same bytes for the same inputs.
 
@@ -20,11 +20,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.atomic import write_bytes_if_changed
+from engine.building.atomic import write_bytes_if_changed
 
 MANIFEST = ".manifest.json"
 FORMAT = "prikaz-manifest/1"
-ENGINE = Path(__file__).resolve().parent
+ENGINE = Path(__file__).resolve().parent.parent
 
 
 @functools.cache

@@ -5,7 +5,7 @@ to a staging folder beside it and swapped in with renames; a programme with
 errors, or whose rendering fails, keeps its previous outputs untouched.
 
 Builds are incremental: every programme is checked, but only those whose inputs
-changed since their outputs were written are rendered again (`engine.manifest`).
+changed since their outputs were written are rendered again (`engine.building.manifest`).
 The inputs are the programme's spec files, the templates its documents came from,
 the engine's source, the options, the build time and the calendar history. The
 build time is the last commit of the whole specs folder, so a commit anywhere in
@@ -24,22 +24,23 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from engine.atomic import exchange, write_chunks_if_changed
+from engine.building.atomic import exchange, write_chunks_if_changed
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
-from engine.history import CALENDAR_HISTORY, CalendarHistory, FingerprintCache, calendar_history, forget_repositories
+from engine.building.history import FingerprintCache, calendar_history, forget_repositories
 from engine.loading import spec_files
-from engine.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
-from engine.model.build import ProgrammeModel
-from engine.parallel import Outcome, WorkerFailed, map_ordered, workers
-from engine.pipeline import CheckResult, OtherDecrees, ProgrammeResult, check_programme, programme_folders, without_model
-from engine.render import (BuildOptions, RenderError, programme_index_renderers, programme_renderers,
+from engine.building.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
+from engine.model.validate import ProgrammeModel
+from engine.building.parallel import Outcome, WorkerFailed, map_ordered, workers
+from engine.building.pipeline import CheckResult, OtherDecrees, ProgrammeResult, check_programme, programme_folders, without_model
+from engine.render import (BuildOptions, RenderError, programme_index_renderers, programme_renderers, templates_read,
                            repository_renderers)
+from engine.render.calendar_history import CalendarHistory
 from engine.render.pdf import libreoffice_missing
 
 
 def bundled_templates() -> Path:
     """templates/ of the checkout; in an installed wheel, where pyproject.toml's data-files put them."""
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]
     if (checkout / "pyproject.toml").is_file():
         return checkout / "templates"
     return Path(sysconfig.get_path("data")) / "share" / "prikaz" / "templates"
@@ -196,15 +197,6 @@ def _internal_error(span: Span, exc: Exception) -> Diagnostic:
                       "предыдущие документы программы сохранены без изменений; сообщите разработчикам", "render-failed")
 
 
-def _templates_used(model: ProgrammeModel, options: BuildOptions) -> tuple[str, ...]:
-    """The template files a rendered programme's documents came from: the decree's, then one per appendix."""
-    from engine.model.appendices import appendices
-    from engine.render.docx.templates import template_path
-
-    kinds = ["decree"] + [appendix.kind for appendix in appendices(model.programme)]
-    return tuple(str(template_path(model, options, kind)) for kind in kinds)
-
-
 def _programme_inputs(model: ProgrammeModel, history: CalendarHistory, common: dict) -> dict:
     """What a programme's outputs are made from, except the templates (known for sure only once it is rendered)."""
     return dict(common, specs={file.name: file_digest(file) for file in spec_files(model.directory)},
@@ -259,7 +251,7 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
     history = calendar_history(model, at, plan.cache)
     built.fingerprints = dict(list(plan.cache.added.items())[known:])
     built.diagnostics.extend(history.diagnostics)
-    options = replace(plan.options, build_time=at, extra={CALENDAR_HISTORY: {model.id: history}})
+    options = replace(plan.options, build_time=at, calendar_history={model.id: history})
     shared = replace(options, build_time=plan.options.build_time)   # what the files spanning programmes carry
     inputs = dict(_programme_inputs(model, history, plan.common), build_time=at.isoformat())
     record = plan.manifest.programmes.get(model.id)
@@ -273,7 +265,7 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
         return built
     try:
         files = render_programme(model, options)
-        templates = _templates_used(model, options)
+        templates = templates_read(model, options)
         built.parts = _parts(model, shared, tuple(sorted(files)))
     except RenderError as exc:
         built.diagnostics.extend(exc.diagnostics)
@@ -298,15 +290,14 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
           progress: Progress | None = None) -> BuildReport:
     """Check every programme; render those without errors whose inputs changed (all with `force`); swap them in.
 
-    Programme by programme, on every core (`engine.parallel`): nothing of a programme stays in memory
+    Programme by programme, on every core (`engine.building.parallel`): nothing of a programme stays in memory
     but its diagnostics, its manifest record and what the files that span programmes need of it.
     """
     directories, specs_root, problems = programme_folders(specs)
     forget_repositories()
     times = build_times(specs, directories)
     # files that span programmes change whenever one of them does: they carry the latest time
-    options = BuildOptions(build_time=max(times.values(), default=EPOCH_1980), templates=TEMPLATES, outputs=outputs,
-                           pdf=pdf)
+    options = BuildOptions(build_time=max(times.values(), default=EPOCH_1980), templates=TEMPLATES, pdf=pdf)
     nothing = [ProgrammeResult(specs, None, problems)] if problems else []
     report = BuildReport(CheckResult(list(nothing), {}), [ProgrammeBuild(result) for result in nothing])
     no_libreoffice = libreoffice_missing() if pdf else None

@@ -36,7 +36,7 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from engine.atomic import write_text_atomic
+from engine.building.atomic import write_text_atomic
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import SPEC_SUFFIXES, find_programmes, spec_files
 from engine.loading.yaml_source import parse_yaml, read_yaml_file

@@ -24,7 +24,7 @@ from typing import TextIO
 import watchfiles
 
 from engine import report
-from engine.build import TEMPLATES, BuildReport, build
+from engine.building.build import TEMPLATES, BuildReport, build
 
 # watchfiles waits for this many ms without a new change before it reports a burst of them
 # (an editor's save is often several events), and never longer than DEBOUNCE_MS in all.

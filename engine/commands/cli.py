@@ -42,7 +42,7 @@ def _existing_path(value: str) -> Path:
 
 def cmd_check(args) -> int:
     from engine.diagnostics import has_problems
-    from engine.pipeline import check_tree
+    from engine.building.pipeline import check_tree
 
     result = check_tree(args.specs, keep_models=False)
     diagnostics = result.diagnostics
@@ -55,7 +55,7 @@ def _progress_line():
     """A live line naming the programme just built, on a terminal only: CI logs and pipes get just the summary.
 
     Redrawn by each call rather than by rich's refresh thread: with no other thread running, the
-    build may fork its workers (engine.parallel).
+    build may fork its workers (engine.building.parallel).
     """
     if not sys.stdout.isatty() or os.environ.get("CI"):
         yield None
@@ -73,7 +73,7 @@ def _progress_line():
 
 
 def cmd_build(args) -> int:
-    from engine.build import build
+    from engine.building.build import build
 
     with _progress_line() as progress:
         outcome = build(args.specs, args.output, pdf=args.pdf, force=args.force, progress=progress)
@@ -96,7 +96,7 @@ def cmd_build(args) -> int:
 def cmd_export(args) -> int:
     from engine.diagnostics import has_errors
     from engine.export import export_programme
-    from engine.pipeline import check_tree
+    from engine.building.pipeline import check_tree
 
     result = check_tree(args.programme)
     if len(result.programmes) != 1:
@@ -121,7 +121,7 @@ def _emit_json(data, output: str | None) -> None:
     """To a file (atomically) when -o is given, else to standard output."""
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output:
-        from engine.atomic import write_text_atomic
+        from engine.building.atomic import write_text_atomic
 
         write_text_atomic(Path(output), text)
     else:
@@ -152,7 +152,7 @@ def cmd_checks(args) -> int:
 def cmd_new(args) -> int:
     from dataclasses import fields
 
-    from engine.scaffold import Answers, ScaffoldError, ask_on_terminal, collect_answers, create_programme, free_folder
+    from engine.commands.scaffold import Answers, ScaffoldError, ask_on_terminal, collect_answers, create_programme, free_folder
 
     try:
         free_folder(args.specs, args.programme)  # before any question: a wrong id should not cost the answers
@@ -171,7 +171,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from engine.fmt import format_paths
+    from engine.commands.fmt import format_paths
 
     outcomes = format_paths(args.paths, check=args.check)
     if not outcomes:
@@ -195,7 +195,7 @@ def cmd_fmt(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from engine.serve import ServeError, serve
+    from engine.commands.serve import ServeError, serve
 
     try:
         serve(args.specs, args.output, args.host, args.port)

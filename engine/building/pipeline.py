@@ -2,7 +2,7 @@
 
 A programme is checked on its own: the only thing checks need from the rest of the tree is the
 decree of a programme this one refers to (R503), which `OtherDecrees` loads when asked. So a
-tree of any size is checked programme by programme, on every core (`engine.parallel`), holding
+tree of any size is checked programme by programme, on every core (`engine.building.parallel`), holding
 only each programme's diagnostics.
 """
 
@@ -14,9 +14,9 @@ from pathlib import Path
 from engine.checks import run_checks
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import find_programmes, load_programme
-from engine.model.build import ProgrammeModel, build_model
+from engine.model.validate import ProgrammeModel, build_model
 from engine.model.spec import Decree
-from engine.parallel import map_ordered
+from engine.building.parallel import map_ordered
 
 
 @dataclass

@@ -21,9 +21,9 @@ from typing import Callable
 
 import iuliia
 
-from engine.atomic import write_text_atomic
+from engine.building.atomic import write_text_atomic
 from engine.diagnostics import DiagnosticError
-from engine.timeexpr import Period, parse_period
+from engine.model.timeexpr import Period, parse_period
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/prikaz.schema.json"
 PROGRAMME_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")

@@ -28,45 +28,20 @@ import json
 import subprocess
 import tarfile
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from engine.atomic import write_text_atomic
+from engine.building.atomic import write_text_atomic
 from engine.diagnostics import Diagnostic, Severity, has_errors
 from engine.loading import load_programme
-from engine.manifest import engine_digest
-from engine.model.build import ProgrammeModel, build_model
+from engine.building.manifest import engine_digest
+from engine.model.validate import ProgrammeModel, build_model
 from engine.render import RenderError
+from engine.render.calendar_history import CalendarHistory, Fingerprints, Revision
 from engine.render.ics_events import programme_calendar
 
-CALENDAR_HISTORY = "calendar_history"  # key of BuildOptions.extra: {programme id: CalendarHistory}
 SHALLOW_CLONE = "C201"
-
-Fingerprints = dict[str, str]  # UID → fingerprint of the event's content
-
-
-@dataclass(frozen=True)
-class Revision:
-    sequence: int
-    last_modified: dt.datetime
-
-
-@dataclass(frozen=True)
-class CalendarHistory:
-    """SEQUENCE and LAST-MODIFIED of the events of one programme, and how they were found."""
-
-    revisions: dict[str, Revision]
-    note: str  # for the build report, in Russian
-    diagnostics: tuple[Diagnostic, ...] = field(default=())
-
-    @classmethod
-    def unknown(cls) -> CalendarHistory:
-        return cls({}, "история изменений не вычислялась: SEQUENCE 0, LAST-MODIFIED — время сборки")
-
-    def revision(self, uid: str, build_time: dt.datetime) -> Revision:
-        """An event the history does not know has never changed: SEQUENCE 0 as of this build."""
-        return self.revisions.get(uid) or Revision(0, build_time)
 
 
 def calendar_history(model: ProgrammeModel, build_time: dt.datetime, cache: FingerprintCache) -> CalendarHistory:

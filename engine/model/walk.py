@@ -1,7 +1,7 @@
-"""Every piece of prose in a programme, with the object and field it belongs to.
+"""Walks over a programme: its clauses, every piece of prose, every time expression.
 
-Checks that read text (placeholders, amounts typed by hand, abbreviations in
-use) and renderers that substitute values walk the same list, so no text field
+Checks that read text (placeholders, amounts typed by hand, abbreviations in use) and
+renderers that substitute values walk the same lists, so no clause, text field or deadline
 is forgotten by one of them.
 """
 
@@ -10,8 +10,42 @@ from __future__ import annotations
 from typing import Iterator
 
 from engine.model.spec import Clause, Programme, SpecModel
+from engine.model.timeexpr import TimeExpr
 
 TextSite = tuple[SpecModel, tuple, str]
+TimedSite = tuple[SpecModel, str, TimeExpr]
+
+
+def walk_clauses(clauses: list[Clause], enclosing: tuple[Clause, ...] = ()) -> Iterator[tuple[Clause, tuple[Clause, ...]]]:
+    """Every clause and sub-clause in reading order, with the clauses that enclose it (outermost first)."""
+    for clause in clauses:
+        yield clause, enclosing
+        yield from walk_clauses(clause.clauses, enclosing + (clause,))
+
+
+def all_clauses(clauses: list[Clause]) -> Iterator[Clause]:
+    """Every clause and sub-clause in reading order."""
+    for clause, _ in walk_clauses(clauses):
+        yield clause
+
+
+def clause_deadlines(clauses: list[Clause]) -> Iterator[TimedSite]:
+    for clause in all_clauses(clauses):
+        if clause.deadline is not None:
+            yield clause, "deadline", clause.deadline
+
+
+def timed_items(programme: Programme) -> Iterator[TimedSite]:
+    """Every time expression in the programme with the object that holds it."""
+    yield from clause_deadlines(programme.decree.clauses)
+    if programme.roadmap:
+        for activity in programme.roadmap.all_activities():
+            yield activity, "time", activity.time
+    if programme.specification:
+        for item in programme.specification.items:
+            if item.time is not None:
+                yield item, "time", item.time
+        yield programme.specification, "service_period", programme.specification.service_period
 
 
 def _paragraphs(target: SpecModel, name: str, values: list[str]) -> Iterator[TextSite]:
@@ -19,17 +53,12 @@ def _paragraphs(target: SpecModel, name: str, values: list[str]) -> Iterator[Tex
         yield target, (name, index), text
 
 
-def _clauses(clauses: list[Clause]) -> Iterator[TextSite]:
-    for clause in clauses:
-        yield clause, ("text",), clause.text
-        yield from _clauses(clause.clauses)
-
-
 def spec_texts(programme: Programme) -> Iterator[TextSite]:
     decree = programme.decree
     yield decree, ("title",), decree.title
     yield decree, ("preamble",), decree.preamble
-    yield from _clauses(decree.clauses)
+    for clause in all_clauses(decree.clauses):
+        yield clause, ("text",), clause.text
     for document in (programme.roadmap, programme.budget, programme.indicators, programme.specification):
         if document is None:
             continue
