@@ -68,7 +68,7 @@ def measure(runs: int = 15) -> list[dict]:
         checked = check_tree(specs)
         model = checked.programmes[0].model
         assert checked.programmes[0].ok and not checked.diagnostics, checked.diagnostics
-        options = BuildOptions(build_time=dt.datetime(2025, 1, 20, tzinfo=dt.timezone.utc), templates=TEMPLATES)
+        options = BuildOptions(build_time=dt.datetime(2025, 1, 20, tzinfo=dt.UTC), templates=TEMPLATES)
         context = document_context(model)
         parts = [("decree", context)] + [(a["kind"], dict(context, appendix=a)) for a in context["appendices"]]
         rows = []

@@ -38,8 +38,8 @@ def measure(programmes: int) -> tuple[dict[str, float], dict[str, float]]:
     with tempfile.TemporaryDirectory(prefix="prikaz-stages-") as temporary:
         specs = Path(temporary) / "specs"
         directories = write_tree(specs, programmes)
-        own = BuildOptions(dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc), TEMPLATES)
-        latest = BuildOptions(dt.datetime(2025, 2, 1, tzinfo=dt.timezone.utc), TEMPLATES)
+        own = BuildOptions(dt.datetime(2025, 1, 1, tzinfo=dt.UTC), TEMPLATES)
+        latest = BuildOptions(dt.datetime(2025, 2, 1, tzinfo=dt.UTC), TEMPLATES)
         rows: list[dict[str, float]] = []
         for directory in directories:
             row: dict[str, float] = {}

@@ -36,11 +36,11 @@ class Span:
     end_column: int
 
     @classmethod
-    def point(cls, file: Path, line: int, column: int) -> "Span":
+    def point(cls, file: Path, line: int, column: int) -> Span:
         return cls(file, line, column, line, column + 1)
 
     @classmethod
-    def whole_file(cls, file: Path) -> "Span":
+    def whole_file(cls, file: Path) -> Span:
         return cls.point(file, 1, 1)
 
 
@@ -60,14 +60,14 @@ class Diagnostic:
     span: Span | None
     hint: str = ""
     name: str = ""
-    related: tuple["Related", ...] = field(default=())
+    related: tuple[Related, ...] = field(default=())
 
     def sort_key(self):
         if self.span is None:
             return ("", 0, 0, self.code)
         return (str(self.span.file), self.span.line, self.span.column, self.code)
 
-    def with_severity(self, severity: Severity) -> "Diagnostic":
+    def with_severity(self, severity: Severity) -> Diagnostic:
         return Diagnostic(self.code, severity, self.message, self.span, self.hint, self.name, self.related)
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from engine.model.appendices import appendices
-from engine.model.validate import ProgrammeModel
 from engine.model.spec import Activity, Clause, Person, Programme
 from engine.model.text import TextContext, appendix_numbers, person_name, render_text
 from engine.model.timeexpr import Period
+from engine.model.validate import ProgrammeModel
 
 EXPORT_FORMAT = "prikaz-export/1"
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -32,15 +32,15 @@ from docx.shared import Cm, Pt, Twips
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.formats import NBSP  # noqa: E402
-from engine.render.docx import styles as S  # noqa: E402
-from engine.render.docx.form import keep_row_whole, name_font  # noqa: E402
-from engine.render.docx.package import save_reproducibly  # noqa: E402
-from engine.render.docx.templates import BUNDLED  # noqa: E402
+from engine.formats import NBSP
+from engine.render.docx import styles as S
+from engine.render.docx.form import keep_row_whole, name_font
+from engine.render.docx.package import save_reproducibly
+from engine.render.docx.templates import BUNDLED
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 # Templates do not depend on any build: a fixed date keeps their bytes stable.
-TEMPLATE_TIME = dt.datetime(2025, 8, 18, tzinfo=dt.timezone.utc)
+TEMPLATE_TIME = dt.datetime(2025, 8, 18, tzinfo=dt.UTC)
 
 LEFT, CENTER, RIGHT, JUSTIFY = (WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.CENTER,
                                 WD_ALIGN_PARAGRAPH.RIGHT, WD_ALIGN_PARAGRAPH.JUSTIFY)

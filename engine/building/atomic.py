@@ -8,8 +8,8 @@ import hashlib
 import os
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -20,20 +20,26 @@ import os
 import shutil
 import subprocess
 import sysconfig
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
 
 from engine.building.atomic import exchange, write_chunks_if_changed
-from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.building.history import FingerprintCache, calendar_history, forget_repositories
-from engine.loading import spec_files
 from engine.building.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
-from engine.model.validate import ProgrammeModel
 from engine.building.parallel import Outcome, WorkerFailed, map_ordered, workers
 from engine.building.pipeline import CheckResult, OtherDecrees, ProgrammeResult, check_programme, programme_folders, without_model
-from engine.render import (BuildOptions, RenderError, programme_index_renderers, programme_renderers, templates_read,
-                           repository_renderers)
+from engine.diagnostics import Diagnostic, Severity, Span, has_errors
+from engine.loading import spec_files
+from engine.model.validate import ProgrammeModel
+from engine.render import (
+    BuildOptions,
+    RenderError,
+    programme_index_renderers,
+    programme_renderers,
+    repository_renderers,
+    templates_read,
+)
 from engine.render.calendar_history import CalendarHistory
 from engine.render.pdf import libreoffice_missing
 
@@ -76,7 +82,7 @@ class BuildReport:
         return has_errors(self.all_diagnostics)
 
 
-EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
 
 
 def build_times(specs: Path, directories: list[Path]) -> dict[Path, dt.datetime]:
@@ -88,7 +94,7 @@ def build_times(specs: Path, directories: list[Path]) -> dict[Path, dt.datetime]
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        fixed = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        fixed = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         return {directory: fixed for directory in directories}
     last = _last_commits(specs, directories)
     return {directory: last.get(directory, EPOCH_1980) for directory in directories}
@@ -108,7 +114,7 @@ def _last_commits(specs: Path, directories: list[Path]) -> dict[Path, dt.datetim
     found: dict[Path, dt.datetime] = {}
     for commit in log.split("\x00")[1:]:  # newest first
         stamp, *names = commit.strip().split("\n")
-        when = dt.datetime.fromtimestamp(int(stamp), dt.timezone.utc)
+        when = dt.datetime.fromtimestamp(int(stamp), dt.UTC)
         for name in names:
             directory = folders.get((Path(top) / name).resolve().parent)
             if directory is not None and directory not in found:

@@ -28,14 +28,14 @@ import json
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from engine.building.atomic import write_text_atomic
+from engine.building.manifest import engine_digest
 from engine.diagnostics import Diagnostic, Severity, has_errors
 from engine.loading import load_programme
-from engine.building.manifest import engine_digest
 from engine.model.validate import ProgrammeModel, build_model
 from engine.render import RenderError
 from engine.render.calendar_history import CalendarHistory, Fingerprints, Revision
@@ -139,7 +139,7 @@ class _Repository:
             name, kind = line.rsplit(" ", 1)
             tree = name if kind == "tree" else None
             if not versions or versions[-1][0] != tree:
-                versions.append((tree, dt.datetime.fromtimestamp(int(committed), dt.timezone.utc)))
+                versions.append((tree, dt.datetime.fromtimestamp(int(committed), dt.UTC)))
         return versions
 
     def fingerprints(self, tree: str | None) -> Fingerprints | None:

@@ -24,10 +24,11 @@ import multiprocessing
 import os
 import threading
 from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Callable, Generic, Iterator, TypeVar
+from typing import Generic, TypeVar
 
 MIN_PROGRAMMES = 8
 _FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
@@ -60,7 +61,7 @@ class Outcome(Generic[Result]):
 def _outcome(task: Callable[[Job], Result], job: Job) -> Outcome[Result]:
     try:
         return Outcome(value=task(job))
-    except Exception as exc:  # noqa: BLE001 - handed to the caller, who reports it as when working alone
+    except Exception as exc:
         return Outcome(error=(type(exc).__name__, str(exc)))
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.building.parallel import map_ordered
 from engine.checks import run_checks
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import find_programmes, load_programme
-from engine.model.validate import ProgrammeModel, build_model
 from engine.model.spec import Decree
-from engine.building.parallel import map_ordered
+from engine.model.validate import ProgrammeModel, build_model
 
 
 @dataclass

@@ -5,16 +5,16 @@ Checks never write files and never raise: what they find are Diagnostics.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
 from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
-from engine.diagnostics import Diagnostic, Related, Severity
 from engine.collector import collector_paused
-from engine.model.validate import ProgrammeModel, refine
+from engine.diagnostics import Diagnostic, Related, Severity
 from engine.model.spec import Decree
+from engine.model.validate import ProgrammeModel, refine
 
-__all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "run_checks", "resolve_check"]
+__all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "resolve_check", "run_checks"]
 
 
 def _settings(model: ProgrammeModel) -> tuple[dict[str, str], list[Diagnostic]]:

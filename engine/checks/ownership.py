@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
-from engine.model.spec import Clause, Programme, SpecModel
+from engine.model.spec import Programme, SpecModel
 from engine.model.text import placeholders
 from engine.model.walk import all_clauses
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from engine.diagnostics import Severity
-from engine.model.validate import ProgrammeModel
 from engine.model.spec import Decree, SpecModel
+from engine.model.validate import ProgrammeModel
 from engine.model.walk import TextSite, spec_texts
 
 

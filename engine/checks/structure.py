@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
 
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
 from engine.model.grammar import nominative_only
 from engine.model.spec import ActRef, Clause, SpecItem
-from engine.model.walk import all_clauses
 from engine.model.text import TextContext, appendix_numbers, render_text
+from engine.model.walk import all_clauses
 
 APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
 # folders at the outputs root shared by all programmes (organisation feeds, the editor schema)

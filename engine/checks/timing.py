@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import Severity
 from engine.model.spec import SpecModel
 from engine.model.walk import clause_deadlines, timed_items
-from engine.model.timeexpr import TimeExpr
+
 
 def _label(target: SpecModel) -> str:
     number = getattr(target, "number", "")

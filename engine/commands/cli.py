@@ -41,8 +41,8 @@ def _existing_path(value: str) -> Path:
 
 
 def cmd_check(args) -> int:
-    from engine.diagnostics import has_problems
     from engine.building.pipeline import check_tree
+    from engine.diagnostics import has_problems
 
     result = check_tree(args.specs, keep_models=False)
     diagnostics = result.diagnostics
@@ -94,9 +94,9 @@ def cmd_build(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from engine.building.pipeline import check_tree
     from engine.diagnostics import has_errors
     from engine.export import export_programme
-    from engine.building.pipeline import check_tree
 
     result = check_tree(args.programme)
     if len(result.programmes) != 1:

@@ -186,7 +186,7 @@ class _Text:
     in_value: bytearray
 
     @classmethod
-    def read(cls, text: str) -> "_Text":
+    def read(cls, text: str) -> _Text:
         lines = text.split("\n")
         offsets, position = [], 0
         for line in lines:

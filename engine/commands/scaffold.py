@@ -15,9 +15,9 @@ import shutil
 import sys
 import tempfile
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Callable
 
 import iuliia
 

@@ -92,7 +92,7 @@ class Spans(Mapping):
     def __eq__(self, other) -> bool:
         return self.where == other.where if isinstance(other, Spans) else super().__eq__(other)
 
-    def take(self, other: "Spans", keys: set[str]) -> None:
+    def take(self, other: Spans, keys: set[str]) -> None:
         """Copy `other`'s spans of the values under these top-level keys."""
         self.where.update({path: where for path, where in other.where.items() if path and path[0] in keys})
 
@@ -360,7 +360,7 @@ def _compose_in_c(text: str) -> list | None:
         return None
     try:
         nodes = list(_libyaml.compose_all(text, Loader=_C_LOADER))
-    except Exception:  # noqa: BLE001 - any refusal: ruamel reads it again and reports it precisely
+    except Exception:
         return None
     # a spec file is one mapping; anything else is a mistake, reported from ruamel's reading
     return nodes if len(nodes) == 1 and isinstance(nodes[0], _libyaml.MappingNode) else None

@@ -26,8 +26,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.diagnostics import DiagnosticError
-from engine.model.values import Quantity, parse_budget_code, parse_count, parse_money, parse_quantity
 from engine.model.timeexpr import Period, TimeExpr, parse_period, parse_time
+from engine.model.values import Quantity, parse_budget_code, parse_count, parse_money, parse_quantity
 
 # --- value types -------------------------------------------------------------
 
@@ -253,7 +253,7 @@ class Clause(Silenceable):
         None, description="Пункт утверждает приложение: roadmap, budget, indicators или specification")
     deadline: Time | None = Field(None, description="Срок исполнения пункта; в тексте — {{ deadline }}")
     responsible: list[Id] = Field(default_factory=list, description="Ответственные (id людей или организаций)")
-    clauses: list["Clause"] = Field(default_factory=list, description="Подпункты")
+    clauses: list[Clause] = Field(default_factory=list, description="Подпункты")
     _number: str = PrivateAttr(default="")
 
     @property

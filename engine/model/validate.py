@@ -16,8 +16,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.collector import collector_paused
+from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import LoadedProgramme
 from engine.loading.yaml_source import SourceMap
 from engine.model.spec import Clause, Programme, SpecModel

@@ -7,7 +7,7 @@ is forgotten by one of them.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from engine.model.spec import Clause, Programme, SpecModel
 from engine.model.timeexpr import TimeExpr

@@ -10,9 +10,10 @@ with diagnostics (a template that names a value the model lacks, say).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Protocol
+from typing import Any, Protocol
 
 from engine.diagnostics import Diagnostic
 from engine.model.validate import ProgrammeModel

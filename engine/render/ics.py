@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Iterator
 
 from icalendar import Alarm, Calendar, Component, Event
 from icalendar.prop import vDatetime, vDuration
@@ -79,7 +79,7 @@ def _serialized_events(model: ProgrammeModel, options: BuildOptions) -> tuple[Pr
     event, differ — those lines are swapped in the bytes icalendar gave.
     """
     history = _history(options, model)
-    stamp = options.build_time.astimezone(dt.timezone.utc)
+    stamp = options.build_time.astimezone(dt.UTC)
     if _LAST_SERIALIZED and _LAST_SERIALIZED[0][0] is model and _LAST_SERIALIZED[0][1] == history:
         _, _, serialized_at, calendar, serialized = _LAST_SERIALIZED[0]
         if serialized_at == stamp:
@@ -278,7 +278,7 @@ def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modifi
     vevent.add("dtstart", event.start)  # a date: VALUE=DATE, an all-day event
     vevent.add("dtend", event.end)  # exclusive: the day after the last day
     vevent.add("sequence", sequence)
-    vevent.add("last-modified", last_modified.astimezone(dt.timezone.utc))
+    vevent.add("last-modified", last_modified.astimezone(dt.UTC))
     vevent.add("summary", event.summary)
     vevent.add("description", event.description)
     vevent.add("categories", [event.category])

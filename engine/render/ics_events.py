@@ -25,12 +25,12 @@ from icalendar.prop import vDuration
 
 from engine.diagnostics import Diagnostic, DiagnosticError, Severity
 from engine.model.appendices import appendices, decree_reference
-from engine.model.validate import ProgrammeModel, refine
-from engine.model.spec import Activity, AppendixDocument, Clause, SpecItem, SpecModel, Specification
-from engine.model.walk import timed_items, walk_clauses
+from engine.model.spec import Activity, AppendixDocument, Clause, Specification, SpecItem, SpecModel
 from engine.model.text import TextContext, appendix_numbers, lower_first, person_name, render_text
-from engine.render import RenderError
 from engine.model.timeexpr import TimeExpr
+from engine.model.validate import ProgrammeModel, refine
+from engine.model.walk import timed_items, walk_clauses
+from engine.render import RenderError
 
 UID_DOMAIN = "prikaz"
 REMINDER_SYNTAX = "C101"

@@ -54,7 +54,7 @@ def _conversion_failed(message: str) -> RenderError:
 
 def _reproducible(pdf: bytes, moment: dt.datetime) -> bytes:
     """Build time for the creation date, a content digest for the file id and checksum — same lengths as before."""
-    stamp = moment.astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S").encode()
+    stamp = moment.astimezone(dt.UTC).strftime("%Y%m%d%H%M%S").encode()
     pdf = _CREATION_DATE.sub(b"/CreationDate(D:" + stamp, pdf)
     digest = hashlib.md5(_FILE_ID.sub(b"", _CHECKSUM.sub(b"", pdf))).hexdigest().upper().encode()
     pdf = _CHECKSUM.sub(b"/DocChecksum /" + digest, pdf)

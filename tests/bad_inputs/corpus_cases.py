@@ -24,9 +24,9 @@ A case is a small overlay on the base programme (`_base/corpus-2022`, clean and 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ruamel.yaml import YAML
 

@@ -11,8 +11,8 @@ import io
 import os
 import random
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from corpus_cases import PROGRAMME, Case, Expected, base_tree
 

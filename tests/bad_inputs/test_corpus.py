@@ -21,10 +21,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import PROGRAMMES
 from corpus_cases import CASES, PROGRAMME, Case, all_cases
 from corpus_generated import MARKER
-
-from conftest import PROGRAMMES
 
 REPO = Path(__file__).resolve().parents[2]
 ALL = all_cases()

@@ -80,8 +80,8 @@ def test_a_shared_feed_restamps_the_events_a_programme_serialized_for_its_own(tm
     specs = tmp_path / "specs"
     write_tree(specs, 1)
     model = check_tree(specs).programmes[0].model
-    own = BuildOptions(dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), tmp_path)
-    latest = BuildOptions(dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.timezone.utc), tmp_path)
+    own = BuildOptions(dt.datetime(2024, 1, 1, tzinfo=dt.UTC), tmp_path)
+    latest = BuildOptions(dt.datetime(2025, 3, 4, 5, 6, 7, tzinfo=dt.UTC), tmp_path)
     render_programme_calendars(model, own)
     part = OrganisationCalendars.part(model, latest, ())
     stamp = latest.build_time

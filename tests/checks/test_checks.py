@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
+from engine.building.pipeline import check_tree
 from engine.checks import REGISTRY
 from engine.diagnostics import Diagnostic, Severity
-from engine.building.pipeline import check_tree
 
 HERE = Path(__file__).parent
 BASE = HERE / "base" / "base-2022"

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.diagnostics import Severity
 from engine.building.pipeline import check_tree
+from engine.diagnostics import Severity
 
 BASE = Path(__file__).parent / "base" / "base-2022"
 FILES = {p.name: p.read_text(encoding="utf-8") for p in sorted(BASE.glob("*.yaml"))}

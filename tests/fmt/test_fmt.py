@@ -7,11 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import PROGRAMMES, SPECS
+
+from engine.commands.fmt import comment_texts, format_paths, format_text
 from engine.diagnostics import has_errors
 from engine.export import export_programme
-from engine.commands.fmt import comment_texts, format_paths, format_text
 from engine.loading import load_programme
 from engine.loading.yaml_source import parse_yaml
 from engine.model.validate import build_model

@@ -31,8 +31,8 @@ from icalendar import Calendar
 from programme_strategies import PROGRAMME, Generated, files_of, money, programmes
 
 from engine.building.build import build
-from engine.diagnostics import Severity, has_errors
 from engine.building.pipeline import check_tree
+from engine.diagnostics import Severity, has_errors
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0")) or None
 

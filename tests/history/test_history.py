@@ -23,7 +23,7 @@ FIRST, SECOND, THIRD = 1_650_000_000, 1_660_000_000, 1_670_000_000  # commit tim
 
 
 def at(epoch: int) -> dt.datetime:
-    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    return dt.datetime.fromtimestamp(epoch, dt.UTC)
 
 
 class GitRepository:

@@ -355,7 +355,7 @@ def test_bad_byte_column_counts_characters_before_it():
 
 def test_utf8_bom_is_accepted_with_same_positions(tmp_path):
     plain = read_yaml_file(write(tmp_path / "a.yaml", "programme:\n  id: x\n"))
-    bom = read_yaml_file(write(tmp_path / "b.yaml", b"\xef\xbb\xbf" + "programme:\n  id: x\n".encode()))
+    bom = read_yaml_file(write(tmp_path / "b.yaml", b"\xef\xbb\xbf" + b"programme:\n  id: x\n"))
     assert bom.diagnostics == []
     assert bom.data == plain.data == {"programme": {"id": "x"}}
     assert where(bom.sources.keys[("programme",)]) == (1, 1, 1, 10)

@@ -9,8 +9,8 @@ import pytest
 
 from engine.diagnostics import Severity
 from engine.loading import load_programme
-from engine.model.validate import ProgrammeModel, build_model
 from engine.model.spec import SpecModel
+from engine.model.validate import ProgrammeModel, build_model
 
 # A small valid programme: every section the model knows, one file.
 MINIMAL = """\

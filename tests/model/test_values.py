@@ -95,7 +95,7 @@ def test_money_caret_is_on_the_bad_group_of_the_raw_text(text):
 
 
 def test_money_limit():
-    assert MAX_AMOUNT == Decimal("1e15")
+    assert Decimal("1e15") == MAX_AMOUNT
     assert "10¹⁵" in error_of(parse_money, "1 000 000 000 000 000").message
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from docx_reading import REPO, build_with_epoch
 
-from engine.export import export_programme
 from engine.building.pipeline import check_tree
+from engine.export import export_programme
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
 NBSP = "\u00a0"
 DOCX_BUILD_EPOCH = 1_700_000_000
-DOCX_BUILD_TIME = dt.datetime.fromtimestamp(DOCX_BUILD_EPOCH, dt.timezone.utc)
+DOCX_BUILD_TIME = dt.datetime.fromtimestamp(DOCX_BUILD_EPOCH, dt.UTC)
 
 DECREE_FILES = {"lipetsk-2022": "prikaz-266.docx", "leningrad-2020": "rasporyazhenie-178-r.docx",
                 "lysva-2021": "prikaz-491-01-08.docx"}

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import docx
 import pytest
-from docx.opc.oxml import serialize_part_xml
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.oxml import serialize_part_xml
 from docx.shared import Pt
-from docx_reading import (APPENDIX_FILES, DECREE_FILES, DOCX_BUILD_TIME, TEMPLATES, all_paragraphs, own_template,
-                          use_template)
+from docx_reading import APPENDIX_FILES, DECREE_FILES, DOCX_BUILD_TIME, TEMPLATES, all_paragraphs, own_template, use_template
 
 from engine.building.pipeline import check_tree
 from engine.render import BuildOptions, RenderError

@@ -5,8 +5,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from docx_reading import (APPENDIX_FILES, DECREE_FILES, all_paragraphs, body_paragraphs, build_with_epoch,
-                          flatten_clauses, open_docx, plain, table_rows, upper_first)
+from docx_reading import (
+    APPENDIX_FILES,
+    DECREE_FILES,
+    all_paragraphs,
+    body_paragraphs,
+    build_with_epoch,
+    flatten_clauses,
+    open_docx,
+    plain,
+    table_rows,
+    upper_first,
+)
 
 from engine import formats
 

@@ -57,4 +57,4 @@ def test_any_epoch_gives_a_valid_package(tmp_path, copy_programme, monkeypatch, 
     data = (tmp_path / "out" / "lysva-2021" / "prikaz-491-01-08.docx").read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         year = package.infolist()[0].date_time[0]
-    assert year == max(1980, dt.datetime.fromtimestamp(epoch, dt.timezone.utc).year)
+    assert year == max(1980, dt.datetime.fromtimestamp(epoch, dt.UTC).year)

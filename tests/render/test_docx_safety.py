@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import zipfile
 
-from docx_reading import (APPENDIX_FILES, DECREE_FILES, TEMPLATES, build_with_epoch, open_docx, own_template,
-                          plain, use_template)
+from docx_reading import APPENDIX_FILES, DECREE_FILES, TEMPLATES, build_with_epoch, open_docx, own_template, plain, use_template
 from lxml import etree
+
 
 def _errors(report, code: str) -> list:
     return [d for d in report.all_diagnostics if d.code == code]

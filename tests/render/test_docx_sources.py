@@ -16,6 +16,7 @@ with the README item — nothing else may differ.
 from __future__ import annotations
 
 import re
+
 import pytest
 from docx_reading import DECREE_FILES, REPO, all_paragraphs, open_docx
 

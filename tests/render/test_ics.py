@@ -17,13 +17,13 @@ import recurring_ical_events
 from ruamel.yaml import YAML
 
 from engine.building.build import build
-from engine.checks.timing import timed_items
 from engine.building.pipeline import check_tree
+from engine.checks.timing import timed_items
 
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMMES = ("leningrad-2020", "lipetsk-2022", "lysva-2021")
 BUILD_EPOCH = 1_700_000_000  # SOURCE_DATE_EPOCH of these builds
-BUILD_TIME = dt.datetime.fromtimestamp(BUILD_EPOCH, dt.timezone.utc)
+BUILD_TIME = dt.datetime.fromtimestamp(BUILD_EPOCH, dt.UTC)
 UNDATED = {
     "lipetsk-2022": {"diagnostics-on-request": "В соответствии с календарными планами ОО"},
     "lysva-2021": {"head-interviews": "По итогам выявления", "teacher-diagnostics-monitoring": "По плану",

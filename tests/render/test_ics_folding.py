@@ -33,7 +33,7 @@ def test_a_line_exactly_at_the_limit_and_one_past_it():
 def test_an_event_is_byte_for_byte_to_ical():
     event = Event()
     event.add("uid", "lipetsk-2022.roadmap.monitoring-programmes.1@prikaz")
-    event.add("dtstamp", dt.datetime(2022, 1, 1, tzinfo=dt.timezone.utc))
+    event.add("dtstamp", dt.datetime(2022, 1, 1, tzinfo=dt.UTC))
     event.add("dtstart", dt.date(2022, 6, 1))
     event.add("summary", "Мониторинг реализации программ: «школы с низкими результатами», \\ и ^ " * 3)
     event.add("description", "Ответственные: ЛИРО; УО; ОО.\nРезультат — отчёт, 1 000 000,00 руб.; " * 5)

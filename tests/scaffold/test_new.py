@@ -10,16 +10,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import REPO
-from engine.export import export_programme
+from engine.building.pipeline import check_tree
 from engine.commands.fmt import comment_texts, format_paths
+from engine.commands.scaffold import SCHEMA_LINE, timezone_for_region, yaml_scalar
+from engine.export import export_programme
 from engine.loading import load_programme
 from engine.loading.yaml_source import parse_yaml
-from engine.building.pipeline import check_tree
-from engine.commands.scaffold import SCHEMA_LINE, timezone_for_region, yaml_scalar
 
 FLAGS = {
     "--authority": "комитет общего и профессионального образования Ленинградской области",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.export import EXPORT_FORMAT, export_programme
 from engine.building.pipeline import check_tree
+from engine.export import EXPORT_FORMAT, export_programme
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = REPO / "specs"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from engine.building.pipeline import check_tree
 from engine.export import EXPORT_FORMAT, export_programme
 from engine.model import spec, text
 from engine.model.text import TextContext, appendix_numbers, render_text
-from engine.building.pipeline import check_tree
 
 REPO = Path(__file__).resolve().parents[2]
 SPEC_DOC = REPO / "docs" / "spec-language.md"

@@ -16,9 +16,9 @@ from decimal import Decimal
 from engine import formats
 from engine.export import export_programme
 from engine.model.appendices import appendices, decree_date
-from engine.model.validate import ProgrammeModel
 from engine.model.spec import Programme
 from engine.model.text import person_name
+from engine.model.validate import ProgrammeModel
 
 # ГОСТ Р 7.0.97-2016 п. 5.19: a приказ has its order word; a распоряжение goes straight to its clauses.
 DEFAULT_ORDER_WORDS = {"приказ": "ПРИКАЗЫВАЮ:", "распоряжение": ""}

@@ -15,7 +15,7 @@ two builds (`prikaz serve`) is compiled anew, never served stale.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from jinja2 import StrictUndefined, Template, Undefined
 from jinja2.sandbox import SandboxedEnvironment
@@ -37,7 +37,7 @@ class _CompilingOnce(SandboxedEnvironment):
         return super().from_string(source, globals, template_class)
 
 
-@lru_cache(maxsize=None)
+@cache
 def template_environment(undefined: type[Undefined] = StrictUndefined) -> SandboxedEnvironment:
     """The process's environment for `undefined`, one per Undefined class, so compiled templates are shared."""
     return _CompilingOnce(undefined)

@@ -19,13 +19,13 @@ from docx.opc.pkgwriter import PackageWriter
 
 # [Content_Types].xml first, as Word writes it; some readers sniff the start of the zip.
 _FIRST_MEMBERS = ("[Content_Types].xml", "_rels/.rels")
-_ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the earliest date a zip entry can hold
+_ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest date a zip entry can hold
 _UTF8_NAME = 0x800  # general purpose flag: the member's name is UTF-8
 
 
 def save_reproducibly(document: Document, when: dt.datetime, title: str = "") -> bytes:
     """The document as DOCX bytes, with core properties and zip members fixed to `when`."""
-    moment = max(when, _ZIP_EPOCH).astimezone(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+    moment = max(when, _ZIP_EPOCH).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     properties = document.core_properties
     properties.created = properties.modified = moment
     properties.last_modified_by = properties.author = "prikaz"
