@@ -158,7 +158,7 @@ def _organisations_yaml(index: int) -> str:
         "",
         "people:",
     ]
-    for role, (surname, initials, gender), position, org in zip(roles, people, positions, orgs_of):
+    for role, (surname, initials, gender), position, org in zip(roles, people, positions, orgs_of, strict=True):
         lines += [f"  {role}:", f"    surname: {surname}", f"    initials: {initials}", f"    gender: {gender}",
                   f"    position: {position}", f"    organisation: {org}"]
         if role == "signatory":
@@ -365,7 +365,8 @@ def _specification_yaml(index: int) -> str:
                 "        - разработка методических рекомендаций по результатам анализа;",
                 "        - организация обучения в дистанционной форме."]
     out += ["  service_period: февраль - декабрь 2025 года", "  executor: iro",
-            "  funding_source: >-", "    субсидии на иные цели на {{ programme.period }} годы за счет средств областного бюджета."]
+            "  funding_source: >-",
+            "    субсидии на иные цели на {{ programme.period }} годы за счет средств областного бюджета."]
     return "\n".join(out) + "\n"
 
 

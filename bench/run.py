@@ -186,10 +186,12 @@ def scale(engine: Path, size: int, keep: Path | None) -> dict:
         write_tree(specs, size)
         generated = time.perf_counter() - started
         check = run(command + ["check", str(specs), "--format", "json"], engine, env)
-        assert check.code == 0, f"check of {size} synthetic programmes: exit {check.code}\n{check.stdout[:3000]}{check.stderr[-3000:]}"
+        assert check.code == 0, \
+            f"check of {size} synthetic programmes: exit {check.code}\n{check.stdout[:3000]}{check.stderr[-3000:]}"
         assert json.loads(check.stdout) == [], f"diagnostics in synthetic programmes: {check.stdout[:3000]}"
         build = run(command + ["build", str(specs), "-o", str(outputs)], engine, env)
-        assert build.code == 0, f"build of {size} synthetic programmes: exit {build.code}\n{build.stdout[-3000:]}{build.stderr[-3000:]}"
+        assert build.code == 0, \
+            f"build of {size} synthetic programmes: exit {build.code}\n{build.stdout[-3000:]}{build.stderr[-3000:]}"
         for index in range(1, size + 1):
             folder = outputs / programme_id(index)
             assert len(list(folder.glob("*.docx"))) == 5 and (folder / "calendar.ics").is_file(), folder

@@ -17,13 +17,25 @@ import datetime as dt
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
 from bench.generate import write_tree  # noqa: E402
+
+T = TypeVar("T")
+
+
+def timed(row: dict[str, float], stage: str, work: Callable[..., T], *arguments: object) -> T:
+    """work(*arguments), its CPU time in ms recorded as row[stage]."""
+    start = time.process_time()
+    value = work(*arguments)
+    row[stage] = (time.process_time() - start) * 1000
+    return value
 
 
 def measure(programmes: int) -> tuple[dict[str, float], dict[str, float]]:
@@ -43,21 +55,14 @@ def measure(programmes: int) -> tuple[dict[str, float], dict[str, float]]:
         rows: list[dict[str, float]] = []
         for directory in directories:
             row: dict[str, float] = {}
-
-            def timed(stage: str, work):
-                start = time.process_time()
-                value = work()
-                row[stage] = (time.process_time() - start) * 1000
-                return value
-
-            result, _ = timed("load, model, checks", lambda: check_programme(directory, specs, OtherDecrees(specs)))
+            result, _ = timed(row, "load, model, checks", check_programme, directory, specs, OtherDecrees(specs))
             model = result.model
-            files = timed("DOCX", lambda: render_docx(model, own))
-            files.update(timed("calendars", lambda: render_programme_calendars(model, own)))
-            files.update(timed("build report", lambda: render_build_report(model, own)))
-            timed("site page", lambda: render_programme_page(model, own, tuple(sorted(files))))
-            timed("part of the shared feeds", lambda: OrganisationCalendars.part(model, latest, ()))
-            timed("part of the site index", lambda: SiteIndex.part(model, latest, ()))
+            files = timed(row, "DOCX", render_docx, model, own)
+            files.update(timed(row, "calendars", render_programme_calendars, model, own))
+            files.update(timed(row, "build report", render_build_report, model, own))
+            timed(row, "site page", render_programme_page, model, own, tuple(sorted(files)))
+            timed(row, "part of the shared feeds", OrganisationCalendars.part, model, latest, ())
+            timed(row, "part of the site index", SiteIndex.part, model, latest, ())
             rows.append(row)
     steady = rows[1:] or rows
     return rows[0], {stage: sum(row[stage] for row in steady) / len(steady) for stage in rows[0]}

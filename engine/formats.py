@@ -45,7 +45,8 @@ def amount_in_words(amount: Decimal) -> str:
     rubles = int(amount)
     kopecks = int((amount - rubles) * 100)
     words = num2words(rubles, lang="ru")
-    text = f"{words} {plural(rubles, ('рубль', 'рубля', 'рублей'))} {kopecks:02d} {plural(kopecks, ('копейка', 'копейки', 'копеек'))}"
+    text = (f"{words} {plural(rubles, ('рубль', 'рубля', 'рублей'))} "
+            f"{kopecks:02d} {plural(kopecks, ('копейка', 'копейки', 'копеек'))}")
     return text[:1].upper() + text[1:]
 
 

@@ -279,7 +279,7 @@ def decree_template():
         "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
     for cell, width, text, style in zip(signature.rows[0].cells, (Cm(10.5), Cm(6.5)),
                                         ("{{ decree.signature.position }}", "{{ decree.signature.name }}"),
-                                        ("Подпись: должность", "Подпись: инициалы и фамилия")):
+                                        ("Подпись: должность", "Подпись: инициалы и фамилия"), strict=True):
         cell.width = width
         _cell(cell, text, style)
         # the name stands on the last line of the position, however many lines it takes

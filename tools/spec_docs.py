@@ -141,7 +141,7 @@ def type_name(annotation) -> str:
         return simple[annotation]
     if getattr(annotation, "__name__", "") == "Decimal":
         return "число"
-    if isinstance(annotation, typing.ForwardRef) or isinstance(annotation, str):
+    if isinstance(annotation, typing.ForwardRef | str):
         return type_name(typing.get_type_hints(spec.Clause, include_extras=True)["clauses"])
     return str(annotation)
 
@@ -199,7 +199,8 @@ def time_table() -> str:
             placed = "; ".join(f"{w.start:%d.%m.%Y} – {w.end:%d.%m.%Y}" if w.start != w.end else f"{w.start:%d.%m.%Y}"
                                for w in windows)
         else:
-            placed = f"{len(windows)} {_windows_word(len(windows))}: {windows[0].start:%d.%m.%Y} – {windows[0].end:%d.%m.%Y}, …, " \
+            placed = f"{len(windows)} {_windows_word(len(windows))}: " \
+                     f"{windows[0].start:%d.%m.%Y} – {windows[0].end:%d.%m.%Y}, …, " \
                      f"{windows[-1].start:%d.%m.%Y} – {windows[-1].end:%d.%m.%Y}"
         lines.append(f"| «{text}» | {period_text} | {what} | «{_cell(expr.render(period))}» | {placed} |")
     return "\n".join(lines)

@@ -317,7 +317,7 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
         programme_renderers()   # imported before the workers fork, so that they share its pages
     without_parts: list[Path] = []
     for done, (directory, outcome) in enumerate(zip(directories, map_ordered(
-            lambda directory: _build_programme(plan, directory), directories, pdf=pdf, largest_chunk=1))):
+            lambda directory: _build_programme(plan, directory), directories, pdf=pdf, largest_chunk=1), strict=True)):
         _take(plan, report, directory, outcome, gatherers, without_parts)
         if progress is not None:
             progress(directory.name, done + 1, len(directories))
@@ -358,7 +358,7 @@ def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_B
     if built.parts is None:
         without_parts.append(directory)
     else:
-        for gatherer, part in zip(gatherers, built.parts):
+        for gatherer, part in zip(gatherers, built.parts, strict=True):
             gatherer.add(part)
 
 
@@ -379,7 +379,7 @@ def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_pa
         return
     outcomes = map_ordered(lambda directory: _build_programme(plan, directory, render=False), without_parts,
                            pdf=plan.options.pdf)
-    for directory, outcome in zip(without_parts, outcomes):     # the gatherers order the parts themselves
+    for directory, outcome in zip(without_parts, outcomes, strict=True):     # the gatherers order the parts themselves
         try:
             parts = outcome.result().parts
         except WorkerFailed as exc:
@@ -387,7 +387,7 @@ def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_pa
             return
         if parts is None:     # changed since it was checked: the next build writes these files
             return
-        for gatherer, part in zip(gatherers, parts):
+        for gatherer, part in zip(gatherers, parts, strict=True):
             gatherer.add(part)
     written: dict[str, str] = {}     # path → digest of its bytes
 

@@ -133,9 +133,11 @@ class _Repository:
         if not commits:
             return []  # no commits yet
         query = "".join(f"{commit}:{self.prefix}\n" for commit, _ in commits).encode()
-        found = _git(self.root, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=query) or b""
+        found = _git(self.root, "cat-file", "--batch-check=%(objectname) %(objecttype)", stdin=query)
+        if found is None:
+            return []  # git failed: no history, as without a repository
         versions: list[tuple[str | None, dt.datetime]] = []
-        for (_, committed), line in zip(commits, found.decode().splitlines()):
+        for (_, committed), line in zip(commits, found.decode().splitlines(), strict=True):
             name, kind = line.rsplit(" ", 1)
             tree = name if kind == "tree" else None
             if not versions or versions[-1][0] != tree:

@@ -70,7 +70,8 @@ def appendix_reference(ctx: CheckContext):
             continue
         if getattr(programme, clause.approves) is None:
             yield Finding(clause, f"пункт {clause.number} утверждает приложение «{_APPENDIX_WORDS[clause.approves]}», "
-                                  f"но такого раздела нет в спецификации", f"добавьте раздел {clause.approves}: или уберите approves",
+                                  f"но такого раздела нет в спецификации",
+                          f"добавьте раздел {clause.approves}: или уберите approves",
                           field="approves")
         elif clause.approves in approved:
             yield Finding(clause, f"{_APPENDIX_WORDS[clause.approves]} уже утверждается пунктом "

@@ -47,7 +47,7 @@ def budget_total(ctx: CheckContext):
             "исправьте сумму строки или итог: они должны совпадать до копейки", field="total",
             related=tuple((line, "amount" if line.amount is not None else "unit_price",
                            f"{formats.money(amount)} — {formats.shortened(line.title)}")
-                          for line, amount in zip(budget.lines, amounts)))
+                          for line, amount in zip(budget.lines, amounts, strict=True)))
 
 
 @check("S102", "quantity-times-price")

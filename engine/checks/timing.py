@@ -53,7 +53,7 @@ def before_legal_basis(ctx: CheckContext):
     decree = ctx.programme.decree
     if not decree.legal_basis:
         return
-    for key, act in decree.legal_basis.items():
+    for act in decree.legal_basis.values():
         if decree.date is not None and act.date > decree.date:
             yield Finding(act, f"акт № {act.number} от {formats.date_numeric(act.date)} издан позже документа "
                                f"({formats.date_numeric(decree.date)})",

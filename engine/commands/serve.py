@@ -19,7 +19,7 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 import watchfiles
 
@@ -60,7 +60,7 @@ class _PublishedCopy:
 
 def _handler(published: _PublishedCopy) -> type[SimpleHTTPRequestHandler]:
     class Handler(SimpleHTTPRequestHandler):
-        extensions_map = {**SimpleHTTPRequestHandler.extensions_map,
+        extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
                           ".ics": "text/calendar; charset=utf-8", ".json": "application/json; charset=utf-8",
                           ".svg": "image/svg+xml", ".css": "text/css; charset=utf-8"}
 

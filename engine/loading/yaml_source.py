@@ -160,7 +160,7 @@ def decode(file: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
         good = raw[: exc.start].decode("utf-8", errors="replace")
         line, column = _position(good, len(good))
         return None, [_diag(
-            "Y003", "encoding", "файл не в кодировке UTF-8 (байт 0x%02X)" % raw[exc.start],
+            "Y003", "encoding", f"файл не в кодировке UTF-8 (байт 0x{raw[exc.start]:02X})",
             Span.point(file, line, column),
             "сохраните файл в UTF-8: в Блокноте «Сохранить как» → Кодировка UTF-8, в VS Code — «Save with Encoding» → UTF-8",
         )]
@@ -424,7 +424,8 @@ def _built(file: Path, text: str, nodes: list, root: Path_, plain: bool) -> Load
 
 
 _PROBLEMS = {
-    "mapping values are not allowed here": "здесь не может быть «ключ: значение» (возможно, лишнее двоеточие — возьмите текст в кавычки)",
+    "mapping values are not allowed here":
+        "здесь не может быть «ключ: значение» (возможно, лишнее двоеточие — возьмите текст в кавычки)",
     "could not find expected ':'": "не найдено двоеточие после ключа",
     "found character '\\t' that cannot start any token": "табуляция вместо пробелов",
     "found unexpected end of stream": "файл оборвался внутри кавычек или скобок",

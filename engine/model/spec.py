@@ -92,7 +92,8 @@ def _iso_date(value: Any) -> dt.date:
             return dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise DiagnosticError("P501", f"дата «{text}» записана неверно или не существует", "пишите дату как 03.02.2020 или 2020-02-03")
+    raise DiagnosticError("P501", f"дата «{text}» записана неверно или не существует",
+                          "пишите дату как 03.02.2020 или 2020-02-03")
 
 
 Date = Annotated[
@@ -125,7 +126,8 @@ def _timezone(value: Any) -> str:
     try:
         zoneinfo.ZoneInfo(str(value))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise DiagnosticError("P801", f"неизвестный часовой пояс «{value}»", "например Europe/Moscow или Asia/Yekaterinburg") from None
+        raise DiagnosticError("P801", f"неизвестный часовой пояс «{value}»",
+                              "например Europe/Moscow или Asia/Yekaterinburg") from None
     return str(value)
 
 
@@ -193,7 +195,8 @@ class Person(Silenceable):
     surname: str = Field(description="Фамилия в именительном падеже: Кирина")
     initials: str = Field(description="Инициалы: С.Н.")
     gender: Literal["male", "female"] = Field(description="Пол, нужен для склонения фамилии: male или female")
-    position: str = Field(description="Должность в именительном падеже, со строчной буквы: первый заместитель начальника управления")
+    position: str = Field(
+        description="Должность в именительном падеже, со строчной буквы: первый заместитель начальника управления")
     organisation: Id | None = Field(None, description="Организация (id из organisations)")
     surname_forms: dict[Case, str] = Field(default_factory=dict, description="Фамилия в падежах, если склонение неверно")
     position_forms: dict[Case, str] = Field(default_factory=dict, description="Должность в падежах, если склонение неверно")
@@ -267,7 +270,8 @@ class Decree(SpecModel):
     kind: Literal["приказ", "распоряжение"] = Field(description="Вид документа")
     authority: Id = Field(description="Издающий орган (id из organisations)")
     header: list[str] = Field(
-        default_factory=list, description="Строки наименования органа над видом документа, если отличаются от полного наименования")
+        default_factory=list,
+        description="Строки наименования органа над видом документа, если отличаются от полного наименования")
     issuer_line: str | None = Field(
         None, description="Строка под видом документа: «НАЧАЛЬНИКА УПРАВЛЕНИЯ ОБРАЗОВАНИЯ …»")
     number: str = Field(description="Регистрационный номер: 266, 178-р, 491/01-08")
@@ -280,7 +284,8 @@ class Decree(SpecModel):
     preamble: str = Field(description="Преамбула; ссылки на акты — {{ basis.<id>.ins }}")
     order_word: str | None = Field(
         None, description="Распорядительное слово: по умолчанию «ПРИКАЗЫВАЮ:» для приказа, ничего для распоряжения")
-    order_word_inline: Flag = Field(False, description="Печатать распорядительное слово в конце преамбулы, а не отдельной строкой")
+    order_word_inline: Flag = Field(
+        False, description="Печатать распорядительное слово в конце преамбулы, а не отдельной строкой")
     clauses: list[Clause] = Field(description="Пункты распорядительной части")
     signatory: Id = Field(description="Кто подписывает (id из people)")
     control: Id | None = Field(None, description="Кому поручен контроль (id из people); в тексте пункта — {{ control.acc }}")
@@ -295,7 +300,8 @@ class AppendixDocument(Silenceable):
     title: str = Field(description="Вид документа в заголовке: «План-график», «Смета расходов»")
     subtitle: str | None = Field(None, description="Продолжение заголовка: «выполнения работ по реализации …»")
     stamp_word: str | None = Field(
-        None, description="Слово грифа утверждения, если не выводится из заголовка: УТВЕРЖДЕН, УТВЕРЖДЕНА, УТВЕРЖДЕНО, УТВЕРЖДЕНЫ")
+        None,
+        description="Слово грифа утверждения, если не выводится из заголовка: УТВЕРЖДЕН, УТВЕРЖДЕНА, УТВЕРЖДЕНО, УТВЕРЖДЕНЫ")
     approved_by: ActRef | None = Field(
         None, description="Если приложение утверждено другим актом, а не этим документом: его реквизиты (сверяются)")
 
@@ -380,7 +386,8 @@ class Roadmap(AppendixDocument):
     """Дорожная карта / план-график."""
 
     columns: list[Column] = Field(description="Столбцы таблицы по порядку, с заголовками как в документе")
-    glossary: list[Id] = Field(default_factory=list, description="Сокращения, расшифровываемые перед таблицей (id организаций и терминов)")
+    glossary: list[Id] = Field(
+        default_factory=list, description="Сокращения, расшифровываемые перед таблицей (id организаций и терминов)")
     numbering: Literal["dotted", "plain"] = Field(
         "dotted", description="Номера строк: «1.» (dotted) или «1» (plain); в разделах — «1.1.»")
     sections: list[Section] = Field(default_factory=list, description="Разделы (если таблица делится на разделы)")
@@ -406,7 +413,8 @@ class BudgetLine(Silenceable):
     quantity: Count | None = Field(None, description="Количество (для строк «21 × 40 000,00»)")
     unit_price: Money | None = Field(None, description="Цена за единицу")
     of_which: list[SubLine] = Field(default_factory=list, description="«из них»: части суммы строки")
-    codes: dict[str, BudgetCode] = Field(default_factory=dict, description="Коды бюджетной классификации строки: {КФСР: «0709», …}")
+    codes: dict[str, BudgetCode] = Field(
+        default_factory=dict, description="Коды бюджетной классификации строки: {КФСР: «0709», …}")
     recipient: Id | None = Field(None, description="Получатель средств (id организации)")
 
     @property

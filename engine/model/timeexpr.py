@@ -595,9 +595,8 @@ class _Parser:
         self.pos += ahead + 1
         year = int(token.text)
         self.check_year(year, token, token)
-        if self.at(*YEAR_WORDS):
-            if self.advance().value in ABBREVIATED_YEAR_WORDS and self.at_punct("."):
-                self.advance()
+        if self.at(*YEAR_WORDS) and self.advance().value in ABBREVIATED_YEAR_WORDS and self.at_punct("."):
+            self.advance()
         return year
 
     def months(self) -> TimeExpr:

@@ -31,7 +31,8 @@ def parse_money(text: object) -> Decimal:
     raw = text
     compact = " ".join(text.translate({ord(c): " " for c in _SPACES}).split())
     if compact.startswith("-") or compact.startswith("−"):
-        raise DiagnosticError("P202", f"сумма «{raw}» отрицательная", "расходы и итоги сметы записываются положительными числами", 0, 1)
+        raise DiagnosticError("P202", f"сумма «{raw}» отрицательная",
+                              "расходы и итоги сметы записываются положительными числами", 0, 1)
     if compact.lower() in {"nan", "inf", "infinity", "-inf", "+inf"}:
         raise DiagnosticError("P201", f"«{raw}» — не сумма", _MONEY_HINT, 0, len(raw))
     if not (_GROUPED.fullmatch(compact) or _PLAIN.fullmatch(compact)):
@@ -46,7 +47,8 @@ def parse_money(text: object) -> Decimal:
     except InvalidOperation:
         raise DiagnosticError("P201", f"«{raw}» — не сумма", _MONEY_HINT, 0, len(raw)) from None
     if value >= MAX_AMOUNT:
-        raise DiagnosticError("P203", f"сумма {raw} больше 10¹⁵ рублей — вероятно, опечатка", "проверьте число разрядов", 0, len(raw))
+        raise DiagnosticError("P203", f"сумма {raw} больше 10¹⁵ рублей — вероятно, опечатка",
+                              "проверьте число разрядов", 0, len(raw))
     return value.quantize(Decimal("0.01"))
 
 

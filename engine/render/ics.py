@@ -145,7 +145,7 @@ class OrganisationCalendars:
     """
 
     def __init__(self) -> None:
-        self._spool = tempfile.TemporaryFile(prefix="prikaz-feeds-")
+        self._spool = tempfile.TemporaryFile(prefix="prikaz-feeds-")  # noqa: SIM115 — lives as long as the gatherer
         self._programmes: list[ProgrammeEvents] = []
         self._events: dict[str, list[tuple[str, int, int]]] = {}   # org id → (order key, offset, length)
 

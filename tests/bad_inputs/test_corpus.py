@@ -52,8 +52,8 @@ def _unprivileged_prefix() -> tuple[list[str] | None, str]:
     if setpriv is None:
         return None, "чтобы проверить права 000 от имени root, нужен setpriv (util-linux)"
     prefix = [setpriv, f"--reuid={OTHER_USER}", f"--regid={OTHER_USER}", "--clear-groups"]
-    probe = subprocess.run([*prefix, sys.executable, "-c", "import engine.commands.cli"], env=dict(os.environ, PYTHONPATH=str(REPO)),
-                           cwd="/", capture_output=True, text=True, timeout=60)
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import engine.commands.cli"],
+                           env=dict(os.environ, PYTHONPATH=str(REPO)), cwd="/", capture_output=True, text=True, timeout=60)
     if probe.returncode != 0:
         return None, f"пользователь {OTHER_USER} не может запустить prikaz из {REPO}: {probe.stderr.strip()[-200:]}"
     return prefix, ""
@@ -86,7 +86,7 @@ def _diagnostics(stdout: str) -> list[re.Match]:
     headers = [line for line in stdout.split("\n") if LOOSE_HEADER.search(line) and not GUTTER.match(line)]
     matches = [HEADER.match(line) for line in headers]
     assert all(matches), "диагностика без файл:строка:столбец:\n" + "\n".join(
-        line for line, match in zip(headers, matches) if not match)
+        line for line, match in zip(headers, matches, strict=True) if not match)
     counted = sum(int(number) for number in re.findall(r"(\d+) \w+", SUMMARY.search(stdout).group(1))) \
         if SUMMARY.search(stdout) else 0
     assert counted == len(matches), f"итог насчитал {counted} сообщений, а строк с местом {len(matches)}"

@@ -64,7 +64,7 @@ def test_every_repository_file_reads_the_same():
     files = _repository_files()
     assert len(files) > 20
     for path in files:
-        text, problems = yaml_source.decode(path, path.read_bytes())
+        text, _ = yaml_source.decode(path, path.read_bytes())
         if text is not None:
             _assert_same(path, text)
 

@@ -71,8 +71,8 @@ def shared(monkeypatch) -> list[dict[str, tuple[str, ...]]]:
     runs: list[dict[str, tuple[str, ...]]] = []
     renderers = engine.building.build.repository_renderers
     monkeypatch.setattr(engine.building.build, "repository_renderers",
-                        lambda: [_recorded(renderer, runs if first else None)
-                                 for first, renderer in zip((True, False, False), renderers())])
+                        lambda: [_recorded(renderer, runs if index == 0 else None)
+                                 for index, renderer in enumerate(renderers())])
     return runs
 
 
@@ -292,7 +292,7 @@ def test_errors_are_reported_even_when_nothing_is_rendered(tree, rendered):
     budget.write_text(budget.read_text(encoding="utf-8").replace('total: "1 900 000,00"', 'total: "1 990 000,00"'),
                       encoding="utf-8")
     before = snapshot(tree / "outputs")
-    for attempt in range(2):  # the second time, no programme has anything to render
+    for _ in range(2):  # the second time, no programme has anything to render
         report = build(tree / "specs", tree / "outputs")
         assert report.failed
         assert any(d.code == "S101" and d.span.file.name == "budget.yaml" for d in report.all_diagnostics)

@@ -83,7 +83,8 @@ def test_total_typed_by_hand_in_any_form(tmp_path, typed):
 
 
 def test_line_amount_typed_by_hand(tmp_path):
-    found = check(tmp_path, ("decree.yaml", "Утвердить техническое задание", "Оплатить курсы (280 000,00 рублей), утвердить техническое задание"))
+    found = check(tmp_path, ("decree.yaml", "Утвердить техническое задание",
+                             "Оплатить курсы (280 000,00 рублей), утвердить техническое задание"))
     assert [(code, line) for code, _, line, _ in found] == [("S104", line_of(tmp_path, "decree.yaml", "280 000,00"))]
 
 
@@ -106,7 +107,7 @@ def test_person_used_only_in_a_placeholder_is_used(tmp_path):
 def test_unknown_person_in_a_placeholder(tmp_path):
     found = check(tmp_path, ("decree.yaml", "– итоговый отчёт.", "– итоговый отчёт ({{ people.sidorov }})."))
     line = line_of(tmp_path, "decree.yaml", "{{ people.sidorov }}")
-    assert ("O301", "decree.yaml", line) in [(c, f, l) for c, f, l, _ in found]
+    assert ("O301", "decree.yaml", line) in [(c, f, line_no) for c, f, line_no, _ in found]
 
 
 def test_organisation_used_as_act_issuer_is_used(tmp_path):
@@ -165,18 +166,18 @@ def test_target_direction_message(tmp_path, direction, target, expected):
     found = check(tmp_path, ("indicators.yaml", '      target: "60"', f'      target: "{target}"'),
                   ("indicators.yaml", "direction: increase", f"direction: {direction}"))
     line = line_of(tmp_path, "indicators.yaml", f'target: "{target}"')
-    assert [(code, l, message) for code, _, l, message in found] == [("I402", line, expected)]
+    assert [(code, line_no, message) for code, _, line_no, message in found] == [("I402", line, expected)]
 
 
 def test_negative_quantity_is_a_syntax_error(tmp_path):
     found = check(tmp_path, ("indicators.yaml", 'baseline: "40"', 'baseline: "-5"'))
-    assert [(c, l) for c, _, l, _ in found] == [("P301", line_of(tmp_path, "indicators.yaml", 'baseline: "-5"'))]
+    assert [(c, line_no) for c, _, line_no, _ in found] == [("P301", line_of(tmp_path, "indicators.yaml", 'baseline: "-5"'))]
 
 
 def test_percent_baseline_above_100(tmp_path):
     found = check(tmp_path, ("indicators.yaml", 'baseline: "40"', 'baseline: "140"'),
                   ("indicators.yaml", "direction: increase", "direction: decrease"))
-    assert [(c, l) for c, _, l, _ in found] == [("I403", line_of(tmp_path, "indicators.yaml", 'baseline: "140"'))]
+    assert [(c, line_no) for c, _, line_no, _ in found] == [("I403", line_of(tmp_path, "indicators.yaml", 'baseline: "140"'))]
 
 
 @pytest.mark.parametrize("text, found", [

@@ -164,15 +164,17 @@ def test_check_documentation(code: str):
         f"{code}: первая строка docstring — одно предложение-резюме, отделённое пустой строкой: «{summary}»"
     assert check.summary == summary.strip()
     lines = doc.split("\n")
-    bad = [i for i, l in enumerate(lines) if re.match(r"Плохо\b.*:\s*$", l)]
-    good = [i for i, l in enumerate(lines) if re.match(r"Хорошо\b.*:\s*$", l)]
+    bad = [i for i, text in enumerate(lines) if re.match(r"Плохо\b.*:\s*$", text)]
+    good = [i for i, text in enumerate(lines) if re.match(r"Хорошо\b.*:\s*$", text)]
     assert len(bad) == 1, f"{code}: в docstring нет (или несколько) строки «Плохо:»"
     assert len(good) == 1, f"{code}: в docstring нет (или несколько) строки «Хорошо:»"
     assert bad[0] < good[0], f"{code}: «Плохо:» должно идти перед «Хорошо:»"
-    bad_example = [l for l in lines[bad[0] + 1:good[0]] if l.strip()]
-    good_example = [l for l in lines[good[0] + 1:] if l.strip()]
-    assert bad_example and all(l.startswith("    ") for l in bad_example), f"{code}: пример после «Плохо:» пуст или без отступа"
-    assert good_example and all(l.startswith("    ") for l in good_example), f"{code}: пример после «Хорошо:» пуст или без отступа"
+    bad_example = [text for text in lines[bad[0] + 1:good[0]] if text.strip()]
+    good_example = [text for text in lines[good[0] + 1:] if text.strip()]
+    assert bad_example and all(text.startswith("    ") for text in bad_example), \
+        f"{code}: пример после «Плохо:» пуст или без отступа"
+    assert good_example and all(text.startswith("    ") for text in good_example), \
+        f"{code}: пример после «Хорошо:» пуст или без отступа"
 
 
 # Known gaps in the engine's docstrings (reported; the engine is not ours to edit).

@@ -84,7 +84,8 @@ def test_positions_cover_every_file():
     assert len(POSITIONS) > 100
 
 
-@settings(max_examples=int(__import__("os").environ.get("PROPERTY_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(__import__("os").environ.get("PROPERTY_EXAMPLES", "300")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(edits)
 def test_random_edits_give_diagnostics_within_the_files(chosen):
     with tempfile.TemporaryDirectory() as tmp:

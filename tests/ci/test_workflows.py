@@ -99,7 +99,8 @@ def _subcommand_parser(name: str) -> argparse.ArgumentParser:
     return subcommands.choices[name]
 
 
-@pytest.mark.parametrize("where, args", all_invocations(), ids=lambda value: " ".join(value) if isinstance(value, list) else value)
+@pytest.mark.parametrize("where, args", all_invocations(),
+                         ids=lambda value: " ".join(value) if isinstance(value, list) else value)
 def test_every_prikaz_invocation_names_a_subcommand_and_options_that_exist(where, args):
     subcommand = _subcommand_parser(args[0])
     for word in args[1:]:

@@ -168,7 +168,7 @@ def programmes(draw) -> Generated:
     org_count = draw(st.integers(1, len(ORG_NAMES)))
     org_names = draw(st.permutations(ORG_NAMES))[:org_count]
     org_ids = draw(_unique(ident, (org_count, org_count)))
-    organisations = {oid: {"short": short, "full": full} for oid, (short, full) in zip(org_ids, org_names)}
+    organisations = {oid: {"short": short, "full": full} for oid, (short, full) in zip(org_ids, org_names, strict=True)}
     people_ids = draw(_unique(ident.filter(lambda i: i not in org_ids), (1, 2)))
     people = {}
     for pid in people_ids:

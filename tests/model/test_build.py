@@ -278,7 +278,7 @@ def test_missing_top_level_section_points_at_a_file(tmp_path):
 def test_wrong_type_is_m003_at_the_value(tmp_path, old, new, needle, message):
     text = edit(old, new)
     _, diagnostics, _ = build(tmp_path, text)
-    d = [d for d in diagnostics if d.code == "M003"][0]
+    d = next(d for d in diagnostics if d.code == "M003")
     assert d.name == "wrong-type"
     assert d.message.startswith(message)
     assert (d.span.line, d.span.column) == (line_of(text, needle), column_of(text, needle))

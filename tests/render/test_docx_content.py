@@ -112,7 +112,7 @@ def test_every_roadmap_row_with_owners_time_and_results(docx_outputs, exported, 
     assert rows[0] == [column["heading"] for column in roadmap["columns"]]
     activities = roadmap["activities"] + [a for s in roadmap["sections"] for a in s["activities"]]
     for activity in activities:
-        mine = [dict(zip(fields, row)) for row in rows if row[fields.index("number")] == f"{activity['number']}."]
+        mine = [dict(zip(fields, row, strict=True)) for row in rows if row[fields.index("number")] == f"{activity['number']}."]
         assert mine, activity["id"]
         first = mine[0]
         assert first["time"] == upper_first(activity["time"]["rendered"])
@@ -182,7 +182,7 @@ def test_every_indicator(docx_outputs, exported, which):
     assert rows[0] == ["№ п/п", "Наименование показателя", "Единица измерения", "Значение показателя"]
     indicators = exported["leningrad-2020"]["indicators"]
     assert len(rows) == 1 + len(indicators) == 14
-    for row, indicator in zip(rows[1:], indicators):
+    for row, indicator in zip(rows[1:], indicators, strict=True):
         value = indicator["target"] + (f"\n{indicator['target_note']}" if indicator["target_note"] else "")
         assert row == [f"{indicator['number']}.", plain(indicator["name"]), indicator["unit"], value]
     assert rows[1][3] == "1\nНе менее 50 человек"

@@ -28,7 +28,7 @@ def _page(section) -> tuple[str, str, str | None]:
 def test_sections_orientation_size_and_margins(docx_outputs, programme):
     document = open_docx(docx_outputs / programme / DECREE_FILES[programme])
     assert len(document.sections) == len(ORIENTATIONS[programme])
-    for section, orientation in zip(document.sections, ORIENTATIONS[programme]):
+    for section, orientation in zip(document.sections, ORIENTATIONS[programme], strict=True):
         width, height, orient = _page(section)
         if orientation == "landscape":
             assert (width, height, orient) == (A4_LONG, A4_SHORT, "landscape")

@@ -258,7 +258,7 @@ def test_every_relative_link_of_every_page_resolves_and_nothing_is_external(site
     for path in html_pages(site):
         built = Page(path)
         assert built.links
-        for tag, address in built.links:
+        for _, address in built.links:
             parts = urlsplit(address)
             assert not parts.scheme and not parts.netloc, f"{path}: внешний адрес {address}"
             if not parts.path:

@@ -100,7 +100,7 @@ class _StyleIndex:
                 self._by_id.setdefault(style.get(_STYLE_ID), style)     # the first, as the XPath query finds
             names = [None if name is None else name.get(_VAL) for name in (style.find(_NAME) for style in styles)]
             self._ids_and_names = [(style_id.style_id, None if name is None else BabelFish.internal2ui(name))
-                                   for style_id, name in zip(self._ids, names)]
+                                   for style_id, name in zip(self._ids, names, strict=True)]
             self._count = len(self._element)
 
     def __iter__(self):

@@ -70,7 +70,7 @@ def _places_in(element, where) -> list[Place]:
 def template_places(document: Document) -> list[Place]:
     """Every paragraph with tags: the body, then the page headers and footers docxtpl also renders."""
     places = _places_in(document.element.body, "")
-    for rel_id, rel in sorted(document.part.rels.items()):
+    for _, rel in sorted(document.part.rels.items()):
         if rel.reltype in (RT.HEADER, RT.FOOTER) and not rel.is_external:
             where = "верхний колонтитул, " if rel.reltype == RT.HEADER else "нижний колонтитул, "
             places.extend(_places_in(rel.target_part.element, where))

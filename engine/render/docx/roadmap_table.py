@@ -167,7 +167,7 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path) -> Markup:
         etree.SubElement(grid, _GRID_COL, {_W: str(width)})
 
     heading = _row(table, header=True)
-    for column, width in zip(columns, widths):
+    for column, width in zip(columns, widths, strict=True):
         _cell(heading, width, [column["heading"]], style_id[S.TABLE_HEADING])
     text, centered = style_id[S.TABLE_TEXT], style_id[S.TABLE_CENTERED]
     for group in roadmap["groups"]:
@@ -179,7 +179,7 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path) -> Markup:
             several = len(activity["rows"]) > 1
             for index, owner_row in enumerate(activity["rows"]):
                 row = _row(table)
-                for column, width in zip(columns, widths):
+                for column, width in zip(columns, widths, strict=True):
                     field = column["field"]
                     # an activity's number, time and text are merged down over its owners' rows
                     merge = ("restart" if index == 0 else "continue") if several and field in _MERGED_DOWN else None
