@@ -108,8 +108,8 @@ class _Exporter:
             roadmap = p.roadmap
             result["roadmap"] = {
                 "columns": [{"field": c.field, "heading": c.heading} for c in roadmap.columns],
-                "glossary": [{"id": g, "short": (p.organisations.get(g) or p.terms.get(g)).short,
-                              "full": (p.organisations.get(g) or p.terms.get(g)).full} for g in roadmap.glossary],
+                "glossary": [{"id": g, "short": entry.short, "full": entry.full}
+                             for g, entry in ((g, p.organisations.get(g) or p.terms[g]) for g in roadmap.glossary)],
                 "sections": [{"id": s.id, "number": s.number, "title": self.text(s.title),
                               "activities": [self.activity(a) for a in s.activities]} for s in roadmap.sections],
                 "activities": [self.activity(a) for a in roadmap.activities],

@@ -175,7 +175,7 @@ def swap_in(outputs: Path, name: str) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-_WRITE_FAILURES = {
+_WRITE_FAILURES: dict[int | None, str] = {
     errno.ENOSPC: "на диске нет места", errno.EDQUOT: "превышена квота диска",
     errno.EACCES: "нет прав на запись", errno.EPERM: "нет прав на запись", errno.EROFS: "диск только для чтения",
     errno.ENAMETOOLONG: "слишком длинное имя файла", errno.EIO: "ошибка ввода-вывода диска",
@@ -249,9 +249,10 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
     """Check one programme; unless its outputs are of the same inputs, render it (with `render`)."""
     result, texts = check_programme(directory, plan.specs_root, plan.decree_of)
     built = _Built(*without_model(result, texts))
-    if not result.ok:
+    model = result.model if result.ok else None
+    if model is None:
         return built
-    model, at = result.model, plan.times[directory]
+    at = plan.times[directory]
     built.anchor = model.sources.span(()) or Span.whole_file(directory)
     known = len(plan.cache.added)
     history = calendar_history(model, at, plan.cache)
@@ -345,6 +346,7 @@ def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_B
     if built.record is None or has_errors(built.diagnostics):
         return
     if built.staged:
+        assert built.anchor is not None  # staged only when it checked ok
         try:
             swap_in(plan.outputs, directory.name)
         except OSError as exc:  # a full disk, a read-only folder: the previous documents stay

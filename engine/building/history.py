@@ -182,7 +182,8 @@ def _first_parent_commits(root: Path) -> tuple[tuple[str, str], ...]:
     """(commit id, commit time) of HEAD's first-parent history, oldest first: the same for every programme
     of the repository, so read once per build process."""
     log = _git(root, "log", "--first-parent", "--reverse", "--format=%H %ct", "HEAD")
-    return tuple(tuple(line.split()) for line in log.decode().splitlines()) if log else ()
+    return tuple((commit, committed) for commit, committed in (line.split() for line in log.decode().splitlines())) \
+        if log else ()
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> bytes | None:

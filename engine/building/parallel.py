@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 MIN_PROGRAMMES = 8
 _FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
@@ -55,7 +55,7 @@ class Outcome(Generic[Result]):
         """The value, or the job's exception raised again here as WorkerFailed."""
         if self.error is not None:
             raise WorkerFailed(*self.error)
-        return self.value
+        return cast(Result, self.value)   # without an error it is what the job returned, None included
 
 
 def _outcome(task: Callable[[Job], Result], job: Job) -> Outcome[Result]:

@@ -123,12 +123,12 @@ def unused_entry(ctx: CheckContext):
     programme = ctx.programme
     used = {ref for _, _, ref, _ in references(ctx)}
     in_glossary = set(programme.roadmap.glossary) if programme.roadmap else set()
+    owning = {o.org for a in programme.roadmap.all_activities() for o in a.owners} if programme.roadmap else set()
     roadmap_text = _roadmap_text(ctx)
     for kind in (ORGS, PEOPLE, TERMS):
         for key, entry in getattr(programme, kind).items():
             if key in in_glossary:
-                owned = any(o.org == key for a in programme.roadmap.all_activities() for o in a.owners)
-                if not owned and entry.short not in roadmap_text:
+                if key not in owning and entry.short not in roadmap_text:
                     yield Finding(entry, f"сокращение «{entry.short}» есть в перечне, но не встречается в таблице",
                                   "уберите его из roadmap.glossary или используйте в тексте", key=True, field="short")
             elif key not in used:

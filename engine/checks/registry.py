@@ -14,8 +14,10 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from engine.diagnostics import Severity
-from engine.model.spec import Decree, SpecModel
+from engine.diagnostics import DiagnosticError, Severity
+from engine.model.grammar import nominative_only
+from engine.model.spec import Clause, Decree, Programme, SpecItem, SpecModel
+from engine.model.text import TextContext, appendix_numbers, render_text
 from engine.model.validate import ProgrammeModel
 from engine.model.walk import TextSite, spec_texts
 
@@ -42,7 +44,7 @@ class CheckContext:
     decree_of: Callable[[str], Decree | None]
 
     @property
-    def programme(self):
+    def programme(self) -> Programme:
         return self.model.programme
 
     @property
@@ -53,6 +55,25 @@ class CheckContext:
     def texts(self) -> list[TextSite]:
         """Every text of the programme (`spec_texts`), listed once for all the checks that read them."""
         return list(spec_texts(self.model.programme))
+
+    @functools.cached_property
+    def text_errors(self) -> list[tuple[SpecModel, tuple, DiagnosticError]]:
+        """Every text rendered once for both R506 and X101; whether it resolves, not its case forms, matters here."""
+        found = []
+        programme = self.programme
+        numbers = appendix_numbers(programme)
+        with nominative_only():
+            for target, field, text in self.texts:
+                context = TextContext(
+                    programme, numbers,
+                    deadline=getattr(target, "deadline", None) if isinstance(target, Clause) else None,
+                    quantities=target.quantities if isinstance(target, SpecItem) else [],
+                )
+                try:
+                    render_text(text, context)
+                except DiagnosticError as error:
+                    found.append((target, field, error))
+        return found
 
 
 @dataclass(frozen=True)

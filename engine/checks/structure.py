@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
-from engine.diagnostics import DiagnosticError, Severity
-from engine.model.grammar import nominative_only
-from engine.model.spec import ActRef, Clause, SpecItem
-from engine.model.text import TextContext, appendix_numbers, render_text
+from engine.diagnostics import Severity
+from engine.model.spec import Activity, ActRef, BudgetLine, Clause, Indicator, Section, SpecItem
+from engine.model.text import appendix_numbers
 from engine.model.walk import all_clauses
 
 APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
@@ -174,7 +174,7 @@ def duplicate_id(ctx: CheckContext):
         - {id: monitoring-november, …}
     """
     programme = ctx.programme
-    groups = []
+    groups: list[tuple[str, Sequence[Activity | Section | BudgetLine | Indicator | SpecItem | Clause]]] = []
     if programme.roadmap:
         groups.append(("мероприятие", programme.roadmap.all_activities()))
         groups.append(("раздел", programme.roadmap.sections))
@@ -186,32 +186,11 @@ def duplicate_id(ctx: CheckContext):
         groups.append(("пункт ТЗ", programme.specification.items))
     groups.append(("пункт", [c for c in all_clauses(programme.decree.clauses) if c.id]))
     for label, items in groups:
-        seen: set[str] = set()
+        seen: set[str | None] = set()
         for item in items:
             if item.id in seen:
                 yield Finding(item, f"{label} с id «{item.id}» уже есть", "дайте каждому свой id", field="id")
             seen.add(item.id)
-
-
-def _text_errors(ctx: CheckContext) -> list[tuple[object, tuple, DiagnosticError]]:
-    """Every text rendered once for both R506 and X101; whether it resolves, not its case forms, matters here."""
-    found = getattr(ctx, "_text_errors", None)
-    if found is None:
-        found = ctx._text_errors = []
-        programme = ctx.programme
-        numbers = appendix_numbers(programme)
-        with nominative_only():
-            for target, field, text in ctx.texts:
-                context = TextContext(
-                    programme, numbers,
-                    deadline=getattr(target, "deadline", None) if isinstance(target, Clause) else None,
-                    quantities=target.quantities if isinstance(target, SpecItem) else [],
-                )
-                try:
-                    render_text(text, context)
-                except DiagnosticError as error:
-                    found.append((target, field, error))
-    return found
 
 
 @check("R506", "unknown-placeholder")
@@ -227,7 +206,7 @@ def unknown_placeholder(ctx: CheckContext):
     Хорошо:
         text: "в размере {{ budget.total }} рублей"
     """
-    for target, field, error in _text_errors(ctx):
+    for target, field, error in ctx.text_errors:
         if error.code != "X101":
             yield Finding(target, error.message, error.hint, field=field, offset=error.offset, length=error.length)
 
@@ -245,7 +224,7 @@ def template_syntax(ctx: CheckContext):
     Хорошо:
         title: "О реализации мероприятия {{ decree.number }}"
     """
-    for target, field, error in _text_errors(ctx):
+    for target, field, error in ctx.text_errors:
         if error.code == "X101":
             yield Finding(target, error.message, error.hint, field=field, offset=error.offset, length=error.length)
 

@@ -35,8 +35,8 @@ def budget_total(ctx: CheckContext):
     budget = ctx.programme.budget
     if budget is None:
         return
-    amounts = [line.effective_amount for line in budget.lines]
-    if any(a is None for a in amounts):
+    amounts = [amount for amount in (line.effective_amount for line in budget.lines) if amount is not None]
+    if len(amounts) < len(budget.lines):
         return
     computed = sum(amounts, Decimal("0.00"))
     if computed != budget.total:

@@ -316,7 +316,7 @@ def _tie(layout: _Layout, root) -> tuple[dict[tuple[int, object], _Notes], list[
                 notes[_slot(anchors[previous])].before.append(entry)
         elif previous >= 0 and comment is not None and comment.column > following_column:
             # indented under the block above: it closes that block and stays with it
-            notes[_slot(anchors[previous])].below.append(entry)
+            notes[_slot(anchors[previous])].below.append(comment.text)
         elif previous + 1 < len(anchors):
             notes[_slot(anchors[previous + 1])].before.append(entry)
         else:

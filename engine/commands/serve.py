@@ -19,7 +19,7 @@ import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar, TextIO
+from typing import TextIO
 
 import watchfiles
 
@@ -58,11 +58,14 @@ class _PublishedCopy:
                 shutil.rmtree(root.parent, ignore_errors=True)
 
 
+_CONTENT_TYPES = {**SimpleHTTPRequestHandler.extensions_map,
+                  ".ics": "text/calendar; charset=utf-8", ".json": "application/json; charset=utf-8",
+                  ".svg": "image/svg+xml", ".css": "text/css; charset=utf-8"}
+
+
 def _handler(published: _PublishedCopy) -> type[SimpleHTTPRequestHandler]:
     class Handler(SimpleHTTPRequestHandler):
-        extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map,
-                          ".ics": "text/calendar; charset=utf-8", ".json": "application/json; charset=utf-8",
-                          ".svg": "image/svg+xml", ".css": "text/css; charset=utf-8"}
+        extensions_map = _CONTENT_TYPES
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(published.root), **kwargs)

@@ -14,17 +14,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml as _libyaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from engine.diagnostics import Diagnostic, Severity, Span
 
-try:  # libyaml through PyYAML: the same node graph as ruamel's, composed in C (see _compose_in_c)
-    import yaml as _libyaml
-    from yaml.cyaml import CParser
+# libyaml through PyYAML: the same node graph as ruamel's, composed in C (see _compose_in_c)
+_C_LOADER: type[_libyaml.CBaseLoader] | None = None
+if _libyaml.__with_libyaml__:  # pragma: no branch - without libyaml every file takes ruamel's path
 
-    class _Composer(CParser):
+    class _Composer(_libyaml.CBaseLoader):
         """libyaml's composer without PyYAML's tag resolution, which runs in Python for every node
         (a third of the composing time): the spec language reads every scalar as text, and a file with
         an explicit tag never takes this path, so the node's tag is never looked at."""
@@ -39,11 +40,14 @@ try:  # libyaml through PyYAML: the same node graph as ruamel's, composed in C (
             return None
 
     _C_LOADER = _Composer
-    _SCALAR, _SEQUENCE, _MAPPING = ((ScalarNode, _libyaml.ScalarNode), (SequenceNode, _libyaml.SequenceNode),
-                                    (MappingNode, _libyaml.MappingNode))
-except ImportError:  # pragma: no cover - PyYAML with libyaml is a dependency; without it every file takes ruamel's path
-    _C_LOADER = None
-    _SCALAR, _SEQUENCE, _MAPPING = ScalarNode, SequenceNode, MappingNode
+
+# the nodes of either reader: ruamel's (the reference) or libyaml's
+AnyNode = Node | _libyaml.Node
+AnyScalar = ScalarNode | _libyaml.ScalarNode
+AnyMapping = MappingNode | _libyaml.MappingNode
+_SCALAR = (ScalarNode, _libyaml.ScalarNode)
+_SEQUENCE = (SequenceNode, _libyaml.SequenceNode)
+_MAPPING = (MappingNode, _libyaml.MappingNode)
 
 Path_ = tuple[str | int, ...]
 
@@ -130,7 +134,7 @@ class LoadedFile:
     diagnostics: list[Diagnostic]
 
 
-def _where(file: Path, node: Node) -> Where_:
+def _where(file: Path, node: AnyNode) -> Where_:
     """The node's span as the fields of a Span; an empty node covers one character."""
     start, end = node.start_mark, node.end_mark
     line, column, end_line, end_column = start.line + 1, start.column + 1, end.line + 1, end.column + 1
@@ -172,7 +176,7 @@ def decode(file: Path, raw: bytes) -> tuple[str | None, list[Diagnostic]]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def _scalar_text(node: ScalarNode) -> str:
+def _scalar_text(node: AnyScalar) -> str:
     # ruamel's round-trip scanner marks the line folds of «>» scalars with BEL
     return node.value.replace("\a", "") if node.style == ">" else node.value
 
@@ -198,9 +202,9 @@ class _Builder:
         self.diagnostics: list[Diagnostic] = []
         self._seen: set[int] = set()
 
-    def build(self, node: Node, path: Path_, depth: int = 0):
-        scalar = isinstance(node, _SCALAR)
-        if scalar and node.style == "" == node.value:
+    def build(self, node: AnyNode, path: Path_, depth: int = 0):
+        scalar = node if isinstance(node, _SCALAR) else None
+        if scalar is not None and scalar.style == "" == scalar.value:
             raise _ReadWithRuamel  # libyaml places an empty value elsewhere than ruamel does
         where = _where(self.file, node)
         self.values[path] = where
@@ -212,35 +216,36 @@ class _Builder:
             return None
         if not self.plain and self.unsupported(node, where):
             return None
-        if scalar:
-            if not node.style and node.value in _NULLS:  # plain: None in ruamel, '' in libyaml
+        if scalar is not None:
+            if not scalar.style and scalar.value in _NULLS:  # plain: None in ruamel, '' in libyaml
                 return None
-            return self.text(node, where)
+            return self.text(scalar, where)
         if isinstance(node, _SEQUENCE):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, _MAPPING):
             return self.mapping(node, path, depth)
         return None
 
-    def unsupported(self, node: Node, where: Where_) -> bool:
+    def unsupported(self, node: AnyNode, where: Where_) -> bool:
         """An alias, an anchor (reported) — not read; a tag is reported and the value read."""
         if id(node) in self._seen:  # an alias: the anchor was reported where it was defined
             return True
         self._seen.add(id(node))
-        if getattr(node, "anchor", None):
+        anchor = getattr(node, "anchor", None)   # only ruamel keeps anchors (libyaml never reads such a file)
+        if anchor:
             self.diagnostics.append(_diag(
-                "Y005", "alias", f"якоря и ссылки YAML (&{node.anchor} / *{node.anchor}) не поддерживаются", Span(*where),
+                "Y005", "alias", f"якоря и ссылки YAML (&{anchor} / *{anchor}) не поддерживаются", Span(*where),
                 "напишите значение один раз и сошлитесь на него по id (например, owner: iro)",
             ))
             return True
-        if node.tag not in _PLAIN_TAGS:  # on a mapping or a list too: «budget: !include …»
+        if node.tag is not None and node.tag not in _PLAIN_TAGS:  # on a mapping or a list too: «budget: !include …»
             shown = node.tag.replace("tag:yaml.org,2002:", "!!", 1)
             self.diagnostics.append(_diag(
                 "Y007", "tag", f"теги YAML не поддерживаются: {shown}", Span(*where), "уберите тег, начинающийся с «!»",
             ))
         return False
 
-    def text(self, node: ScalarNode, where: Where_) -> str | None:
+    def text(self, node: AnyScalar, where: Where_) -> str | None:
         """A scalar's text; an invisible control character (written raw or as an escape) is a diagnostic."""
         value = _scalar_text(node)
         if self.controls:
@@ -250,7 +255,7 @@ class _Builder:
                 return None
         return value
 
-    def mapping(self, node: MappingNode, path: Path_, depth: int) -> dict:
+    def mapping(self, node: AnyMapping, path: Path_, depth: int) -> dict:
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
             key_where = _where(self.file, key_node)

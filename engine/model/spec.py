@@ -207,6 +207,9 @@ class Person(Silenceable):
 # --- programme ---------------------------------------------------------------
 
 
+TemplateKind = Literal["decree", "roadmap", "budget", "indicators", "specification"]
+
+
 class ProgrammeInfo(SpecModel):
     """Общие сведения о программе."""
 
@@ -222,7 +225,7 @@ class ProgrammeInfo(SpecModel):
         default_factory=dict,
         description="Настройка проверок для программы: {код или имя: off | error | warning | info}",
     )
-    templates: dict[Literal["decree", "roadmap", "budget", "indicators", "specification"], str] = Field(
+    templates: dict[TemplateKind, str] = Field(
         default_factory=dict, description="Свои шаблоны DOCX (пути относительно папки программы)")
     reminders: list[str] = Field(
         default_factory=list, description="Напоминания в календаре до начала события: «P7D», «P1D»")

@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import get_args
 
 from engine import formats
 from engine.diagnostics import DiagnosticError
-from engine.model.grammar import CASES, inflect_phrase, inflect_surname
-from engine.model.spec import ActRef, Organisation, Person, Programme
+from engine.model.grammar import inflect_phrase, inflect_surname
+from engine.model.spec import ActRef, Case, Organisation, Person, Programme
 from engine.model.timeexpr import TimeExpr
 from engine.model.walk import all_clauses
 
@@ -72,24 +73,25 @@ def placeholders(text: str) -> list[tuple[str, int, int]]:
     return found
 
 
-def _case(parts: list[str], default: str = "nom") -> str:
+_CASES: dict[str, Case] = {case: case for case in get_args(Case)}
+
+
+def _case(parts: list[str], default: Case = "nom") -> Case:
     if not parts:
         return default
-    if parts[0] not in CASES:
-        raise KeyError(parts[0])
-    return parts[0]
+    return _CASES[parts[0]]   # an unknown case is a KeyError, as an unknown name is
 
 
-def person_name(person: Person, case: str = "nom") -> str:
+def person_name(person: Person, case: Case = "nom") -> str:
     surname = person.surname_forms.get(case) or inflect_surname(person.surname, person.gender, case)
     return formats.initials_name(person.initials, surname)
 
 
-def person_position(person: Person, case: str = "nom") -> str:
+def person_position(person: Person, case: Case = "nom") -> str:
     return person.position_forms.get(case) or inflect_phrase(person.position, case)
 
 
-def org_full(org: Organisation, case: str = "nom") -> str:
+def org_full(org: Organisation, case: Case = "nom") -> str:
     return org.forms.get(case) or inflect_phrase(org.full, case)
 
 
@@ -106,7 +108,7 @@ def act_issuer(programme: Programme, act: ActRef) -> str:
     return lower_first(org_full(org, "gen")) if org else act.issuer
 
 
-def act_reference(programme: Programme, act: ActRef, case: str = "nom") -> str:
+def act_reference(programme: Programme, act: ActRef, case: Case = "nom") -> str:
     """«распоряжением комитета … от 25 декабря 2019 года № 2778-р «…»»."""
     title = f" «{act.title}»" if act.title else ""
     return (f"{inflect_phrase(act.kind, case)} {act_issuer(programme, act)} от {formats.date_long(act.date)} "

@@ -68,7 +68,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import Literal, NoReturn
 
 from babel.dates import get_month_names
 from dateutil import rrule
@@ -145,7 +145,7 @@ class MonthSpan:
         return self.first_year is None
 
     def occurrences(self, period: Period) -> list[Window]:
-        if not self.relative:
+        if self.first_year is not None and self.last_year is not None:
             return [_months_window(self.first_year, self.first, self.last_year, self.last)]
         wraps = self.last < self.first
         return [_months_window(year, self.first, year + wraps, self.last) for year in period.years]
@@ -164,14 +164,14 @@ class Recurrence:
     """
 
     first: Window
-    freq: str  # "MONTHLY" | "YEARLY"
+    freq: Literal["MONTHLY", "YEARLY"]
     until: dt.date  # the start of the last occurrence (RRULE UNTIL is inclusive)
     by_month: tuple[int, ...] = ()
     interval: int = 1
 
     def starts(self) -> list[dt.date]:
         rule = rrule.rrule(
-            {"MONTHLY": rrule.MONTHLY, "YEARLY": rrule.YEARLY}[self.freq],
+            rrule.MONTHLY if self.freq == "MONTHLY" else rrule.YEARLY,
             dtstart=dt.datetime.combine(self.first.start, dt.time()),
             until=dt.datetime.combine(self.until, dt.time()),
             interval=self.interval,
@@ -237,6 +237,7 @@ class TimeExpr:
         programmes. The rule is returned only if it yields exactly the starts of the windows
         (a list with ranges of different lengths, for example, has none).
         """
+        freq: Literal["MONTHLY", "YEARLY"]
         if self.kind in ("monthly", "quarterly"):
             freq, interval = "MONTHLY", 1 if self.kind == "monthly" else 3
         elif self.every_year and period.multi_year:
@@ -380,9 +381,9 @@ class _Token:
 
 def _tokenize(text: str) -> list[_Token]:
     tokens = [
-        _Token(match.lastgroup, match.group(), match.start())
+        _Token(kind, match.group(), match.start())
         for match in _TOKEN.finditer(text)
-        if match.lastgroup != "space"
+        if (kind := match.lastgroup) is not None and kind != "space"
     ]
     return tokens + [_Token("end", "", len(text.rstrip()))]
 
@@ -556,18 +557,19 @@ class _Parser:
             day, month, year = (int(part) for part in first.text.split("."))
         elif first.kind == "iso":
             year, month, day = (int(part) for part in first.text.split("-"))
-        elif first.kind == "number" and self.peek(1).month:
-            day, month = int(first.text), self.peek(1).month
+        elif first.kind == "number" and (named := self.peek(1).month):
+            day, month = int(first.text), named
             self.pos += 1
         else:
             self.unrecognised()
         self.advance()
         if first.kind == "number":
-            year = self.year(separated=True)
-            if year is None:
+            named_year = self.year(separated=True)
+            if named_year is None:
                 written = f"{first.text} {MONTH_GENITIVE[month]}"
                 self.fail(f"не указан год в дате «{written}»", first, self.tokens[self.pos - 1],
                           hint=f"например: «{written} 2022 года»")
+            year = named_year
         return self.make_date(year, month, day, first, self.tokens[self.pos - 1])
 
     def make_date(self, year: int, month: int, day: int, first: _Token, last: _Token) -> dt.date:
@@ -659,16 +661,19 @@ class _Parser:
         token = self.peek()
         if token.is_year:
             first = self.year(separated=False)
+            if first is None:
+                self.unrecognised("период")
             last = first
             if self.peek().kind == "dash":
                 self.advance()
                 last_token = self.peek()
-                last = self.year(separated=False)
-                if last is None:
+                last_year = self.year(separated=False)
+                if last_year is None:
                     self.unrecognised("период")
-                if last < first:
-                    self.fail(f"окончание периода {last} раньше начала {first}", last_token,
+                if last_year < first:
+                    self.fail(f"окончание периода {last_year} раньше начала {first}", last_token,
                               code=END_BEFORE_START, hint=PERIOD_HINT)
+                last = last_year
             return Period(dt.date(first, 1, 1), dt.date(last, 12, 31))
         if token.kind not in ("date", "iso", "number"):
             self.fail(f"не распознан период «{' '.join(self.text.split())}»", hint=PERIOD_HINT)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from engine.collector import collector_paused
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
@@ -126,7 +127,7 @@ def refine(span: Span | None, sources: SourceMap, offset: int, length: int) -> S
     return Span(span.file, span.line, start, span.line, max(end, start + 1))
 
 
-def _diagnostic_from_error(error: dict, sources: SourceMap) -> Diagnostic:
+def _diagnostic_from_error(error: ErrorDetails, sources: SourceMap) -> Diagnostic:
     loc = tuple(error["loc"])
     kind = error["type"]
     ctx = error.get("ctx") or {}

@@ -152,6 +152,7 @@ class _CalendarBuilder:
 
     def _activity(self, activity: Activity) -> _Item:
         roadmap = self.programme.roadmap
+        assert roadmap is not None  # the activity is one of its own
         section = self.sections.get(id(activity))
         lines = self._paragraphs(activity, "details", activity.details)
         lines.append("Ответственные: " + ", ".join(self._party(owner.org) for owner in activity.owners))
@@ -196,6 +197,7 @@ class _CalendarBuilder:
 
     def _specification_item(self, item: SpecItem) -> _Item:
         specification = self.programme.specification
+        assert specification is not None  # the item is one of its own
         deliverables = [self._text(text, item, "deliverables", index, quantities=item.quantities)
                         for index, text in enumerate(item.deliverables)]
         return _Item(

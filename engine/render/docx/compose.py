@@ -21,6 +21,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsmap, qn
+from docx.oxml.text.paragraph import CT_P
 from docx.styles import BabelFish
 from docxcompose import composer as docxcompose_composer
 from docxcompose.composer import Composer
@@ -41,11 +42,10 @@ _AFTER_PAGE_NUMBERING = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:t
 def _close_section(document: DocumentObject) -> None:
     """Pin the current final page setup to the end of the body: what follows starts a new section."""
     body = document.element.body
-    final = body.find(qn("w:sectPr"))
-    last = body[body.index(final) - 1] if body.index(final) > 0 else None
-    if last is None or last.tag != qn("w:p"):      # a section break needs a paragraph (after a table, say)
-        last = OxmlElement("w:p")
-        final.addprevious(last)
+    final = body.get_or_add_sectPr()
+    last = final.getprevious()
+    if not isinstance(last, CT_P):      # a section break needs a paragraph (after a table, say)
+        last = body.add_p()             # python-docx adds it before the final <w:sectPr>
     last.get_or_add_pPr().append(copy.deepcopy(final))
 
 
@@ -95,7 +95,7 @@ class _StyleIndex:
         if self._count != len(self._element):
             styles = list(self._element.iterchildren(_STYLE))
             self._ids = [_StyleId(style.get(_STYLE_ID)) for style in styles]
-            self._by_id = {}
+            self._by_id: dict[str | None, etree._Element] = {}
             for style in styles:
                 self._by_id.setdefault(style.get(_STYLE_ID), style)     # the first, as the XPath query finds
             names = [None if name is None else name.get(_VAL) for name in (style.find(_NAME) for style in styles)]
@@ -146,6 +146,8 @@ class _Composer(Composer):
     looks styles up by id in both documents; restart_first_numbering looks the first paragraph style up;
     each append maps the appended document's style ids to the composed one's by style name."""
 
+    doc: DocumentObject | _Indexed      # docxcompose's composed document; the indexed one while styles are read
+
     def __init__(self, document: DocumentObject):
         super().__init__(document)
         # read from the shared parse until docxcompose adds a style, then from the document's own
@@ -164,7 +166,8 @@ class _Composer(Composer):
     @contextmanager
     def _reading_indexed_styles(self):
         """docxcompose's methods that read the composed document's styles see the indexed ones meanwhile."""
-        document, self.doc = self.doc, self._indexed_doc
+        document = self.doc
+        self.doc = self._indexed_doc
         try:
             yield
         finally:

@@ -16,7 +16,7 @@ from decimal import Decimal
 from engine import formats
 from engine.export import export_programme
 from engine.model.appendices import appendices, decree_date
-from engine.model.spec import Programme
+from engine.model.spec import Indicators, Programme, Roadmap
 from engine.model.text import person_name
 from engine.model.validate import ProgrammeModel
 
@@ -123,8 +123,8 @@ def _activity(activity: dict, dotted: bool) -> dict:
     }
 
 
-def _roadmap(programme: Programme, exported: dict) -> dict:
-    dotted = programme.roadmap.numbering == "dotted"
+def _roadmap(roadmap: Roadmap, exported: dict) -> dict:
+    dotted = roadmap.numbering == "dotted"
     groups = [{"title": f"{_dotted(section['number'], dotted)} {section['title']}",
                "activities": [_activity(a, dotted) for a in section["activities"]]}
               for section in exported["sections"]]
@@ -134,7 +134,7 @@ def _roadmap(programme: Programme, exported: dict) -> dict:
         "glossary": [{"short": entry["short"], "full": entry["full"]} for entry in exported["glossary"]],
         "columns": [{"field": column.field, "heading": column.heading,
                      "width": float(column.width) if column.width is not None else None}
-                    for column in programme.roadmap.columns],
+                    for column in roadmap.columns],
         "groups": groups,
     }
 
@@ -163,9 +163,9 @@ def _budget(exported: dict) -> dict:
     }
 
 
-def _indicators(programme: Programme, exported: list[dict]) -> dict:
+def _indicators(indicators: Indicators, exported: list[dict]) -> dict:
     return {
-        "columns": programme.indicators.columns,
+        "columns": indicators.columns,
         "rows": [{"number": _dotted(item["number"]), "name": item["name"], "unit": item["unit"],
                   "target": item["target"], "target_note": item["target_note"] or ""} for item in exported],
     }
@@ -200,9 +200,9 @@ def document_context(model: ProgrammeModel) -> dict:
         "programme": {"id": info["id"], "title": info["title"], "region": info["region"]},
         "decree": _decree(programme, exported["decree"]),
         "appendices": _appendices(programme, exported["appendices"]),
-        "roadmap": _roadmap(programme, exported["roadmap"]) if programme.roadmap else None,
+        "roadmap": _roadmap(programme.roadmap, exported["roadmap"]) if programme.roadmap else None,
         "budget": _budget(exported["budget"]) if programme.budget else None,
-        "indicators": _indicators(programme, exported["indicators"]) if programme.indicators else None,
+        "indicators": _indicators(programme.indicators, exported["indicators"]) if programme.indicators else None,
     }
     context["specification"] = (_specification(exported["specification"], context["budget"])
                                 if programme.specification else None)

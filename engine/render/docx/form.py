@@ -29,7 +29,9 @@ _ON = ("1", "true", "on")       # the on/off values python-docx reads as on
 
 
 def text_width(section: Section) -> Length:
-    return Length(section.page_width - section.left_margin - section.right_margin)
+    """The width between the margins; a template that leaves the page size out is printed on A4 (ГОСТ Р 7.0.97)."""
+    page_width = Cm(21) if section.page_width is None else section.page_width
+    return Length(page_width - (section.left_margin or 0) - (section.right_margin or 0))
 
 
 def default_style(styles, style_type: WD_STYLE_TYPE):

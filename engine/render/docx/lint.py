@@ -18,6 +18,7 @@ import traceback
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -101,7 +102,7 @@ class _Missing:
 
 def _template_line() -> int:
     """The skeleton line being executed: found, as Jinja's own tracebacks do, from the innermost template frame."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None:
@@ -202,7 +203,8 @@ def lint_template(document: Document, path: Path, context: dict) -> list[Diagnos
 
 def _failure(exc: Exception, places: list[Place], path: Path) -> Diagnostic:
     """A tag that cannot run: the sandbox refused it, or it computes nonsense (a number plus a list)."""
-    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__)
+             if frame.filename == "<template>" and frame.lineno is not None]
     place = places[lines[-1] - 1] if lines and 0 < lines[-1] <= len(places) else None
     where = f", {place.where}: «{' '.join(place.tags)}»" if place else ""
     reason = ("обращение к внутренностям Python запрещено" if isinstance(exc, SecurityError)

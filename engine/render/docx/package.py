@@ -21,6 +21,11 @@ from docx.opc.pkgwriter import PackageWriter
 _FIRST_MEMBERS = ("[Content_Types].xml", "_rels/.rels")
 _ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # the earliest date a zip entry can hold
 _UTF8_NAME = 0x800  # general purpose flag: the member's name is UTF-8
+# the records after the members, as the ZIP format (PKWARE's APPNOTE.TXT, 4.3.12 and 4.3.16) lays them out
+_CENTRAL_DIRECTORY = struct.Struct("<4s4B4HL2L5H2L")
+_CENTRAL_DIRECTORY_SIGNATURE = b"PK\x01\x02"
+_END_OF_CENTRAL_DIRECTORY = struct.Struct("<4s4H2LH")
+_END_OF_CENTRAL_DIRECTORY_SIGNATURE = b"PK\x05\x06"
 
 
 def save_reproducibly(document: Document, when: dt.datetime, title: str = "") -> bytes:
@@ -54,7 +59,10 @@ def _members(document: Document) -> dict[str, bytes]:
     writer = _Members()
     PackageWriter._write_content_types_stream(writer, package.parts)
     PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, package.parts)
+    for part in package.parts:      # as PackageWriter._write_parts does
+        writer.write(part.partname, part.blob)
+        if len(part.rels):
+            writer.write(part.partname.rels_uri, part.rels.xml)
     return writer.members
 
 
@@ -117,8 +125,8 @@ def _zip(members: dict[str, bytes], moment: dt.datetime) -> bytes:
         directory.append(_directory_entry(info, offset))
         offset += len(header) + len(compressed)
     size = sum(map(len, directory))
-    end = struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(order), len(order), size,
-                      offset, 0)
+    end = _END_OF_CENTRAL_DIRECTORY.pack(_END_OF_CENTRAL_DIRECTORY_SIGNATURE, 0, 0, len(order), len(order), size,
+                                         offset, 0)
     return b"".join(entries + directory + [end])
 
 
@@ -131,7 +139,7 @@ def _directory_entry(info: zipfile.ZipInfo, offset: int) -> bytes:
     date, time = info.date_time[:3], info.date_time[3:]
     dos_date = (date[0] - 1980) << 9 | date[1] << 5 | date[2]
     dos_time = time[0] << 11 | time[1] << 5 | time[2] // 2
-    return struct.pack(zipfile.structCentralDir, zipfile.stringCentralDir, info.create_version, info.create_system,
-                       info.extract_version, info.reserved, flags, info.compress_type, dos_time, dos_date, info.CRC,
-                       info.compress_size, info.file_size, len(name), 0, 0, 0, info.internal_attr,
-                       info.external_attr, offset) + name
+    return _CENTRAL_DIRECTORY.pack(_CENTRAL_DIRECTORY_SIGNATURE, info.create_version, info.create_system,
+                                   info.extract_version, info.reserved, flags, info.compress_type, dos_time, dos_date,
+                                   info.CRC, info.compress_size, info.file_size, len(name), 0, 0, 0, info.internal_attr,
+                                   info.external_attr, offset) + name

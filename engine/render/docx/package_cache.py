@@ -25,9 +25,10 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.package import Unmarshaller
-from docx.opc.part import PartFactory
+from docx.opc.part import Part, PartFactory
 from docx.opc.pkgreader import PackageReader
 from docx.oxml import parse_xml
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.package import Package
 from docx.parts.styles import StylesPart
 
@@ -53,7 +54,7 @@ def styles_to_read(document: Document):
         return document.styles.element
     if isinstance(part, _TemplateStyles) and part.own is None:
         return part.shared.element
-    return part.element
+    return document.styles.element
 
 
 def clear() -> None:
@@ -88,7 +89,8 @@ class _TemplateStyles(StylesPart):
     def __init__(self, partname, content_type, blob: bytes, package):
         self._template_blob = blob
         self.shared = _shared(blob)
-        super().__init__(partname, content_type, None, package)
+        self.own: BaseOxmlElement | None = None
+        Part.__init__(self, partname, content_type, package=package)   # XmlPart's would set the element, parsed later
 
     # XmlPart keeps its XML in `_element`: every python-docx access to the part's XML goes through it
     @property

@@ -8,19 +8,23 @@ come from many hands, and a build must not read arbitrary files of the machine.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import get_args
 
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.model.appendices import appendices
+from engine.model.spec import TemplateKind
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
 
-BUNDLED = {
+BUNDLED: dict[str, str | dict[str, str]] = {
     "decree": {"приказ": "decree-prikaz.docx", "распоряжение": "decree-rasporyazhenie.docx"},
     "roadmap": "roadmap.docx",
     "budget": "budget.docx",
     "indicators": "indicators.docx",
     "specification": "specification.docx",
 }
+
+_KINDS: dict[str, TemplateKind] = {kind: kind for kind in get_args(TemplateKind)}
 
 
 def bundled_name(kind: str, decree_kind: str) -> str:
@@ -36,7 +40,7 @@ def _unavailable(model: ProgrammeModel, kind: str, message: str, hint: str) -> R
 
 def template_path(model: ProgrammeModel, options: BuildOptions, kind: str) -> Path:
     """The template file for `kind` (decree, roadmap, budget, indicators, specification)."""
-    own = model.programme.programme.templates.get(kind)
+    own = model.programme.programme.templates.get(_KINDS[kind])
     bundled = bundled_name(kind, model.programme.decree.kind)
     if own is None:
         return options.templates / bundled
