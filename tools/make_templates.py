@@ -196,8 +196,24 @@ def _page_setup(document, landscape: bool) -> None:
     _page_number(header)
 
 
+# Word 2013 and later lay a document out in their own mode only from compatibilityMode 15 on; python-docx's
+# template says 14 (Word 2010), which Word 365 opens in «Режим совместимости».
+WORD_2013_MODE = "15"
+
+
+def _settings(document) -> None:
+    """Word 2013+ layout mode, and no preview picture: Word would save a thumbnail of the template into it."""
+    settings = document.settings.element
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), WORD_2013_MODE)
+    for preview in settings.findall(qn("w:savePreviewPicture")):
+        settings.remove(preview)
+
+
 def _new_document(landscape: bool = False):
     document = Document()
+    _settings(document)
     _styles(document)
     _page_setup(document, landscape)
     body = document.element.body

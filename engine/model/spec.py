@@ -220,7 +220,7 @@ class ProgrammeInfo(SpecModel):
     timezone: Timezone = Field(description="Часовой пояс IANA: Europe/Moscow, Asia/Yekaterinburg")
     profile: Literal["gost-2016", "gost-2025"] = Field(
         "gost-2016", description="Правила оформления: ГОСТ Р 7.0.97-2016 или ГОСТ Р 7.0.97-2025")
-    font: str = Field("Liberation Serif", description="Шрифт документов: Liberation Serif, PT Serif, Times New Roman")
+    font: str = Field("Times New Roman", description="Шрифт документов: Times New Roman (по ГОСТ), PT Serif, Liberation Serif")
     checks: dict[str, Literal["off", "error", "warning", "info"]] = Field(
         default_factory=dict,
         description="Настройка проверок для программы: {код или имя: off | error | warning | info}",

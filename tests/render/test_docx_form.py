@@ -64,12 +64,12 @@ def _effective(style, attribute: str):
 def test_fonts_sizes_alignment_indent_and_spacing(docx_outputs, programme):
     document = open_docx(docx_outputs / programme / DECREE_FILES[programme])
     defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    assert defaults.find(qn("w:rFonts")).get(qn("w:ascii")) == "Liberation Serif"
-    assert defaults.find(qn("w:rFonts")).get(qn("w:cs")) == "Liberation Serif"
+    assert defaults.find(qn("w:rFonts")).get(qn("w:ascii")) == "Times New Roman"
+    assert defaults.find(qn("w:rFonts")).get(qn("w:cs")) == "Times New Roman"
     for name in ("Normal", "Преамбула", "Пункт"):
         style = document.styles[name]
         assert _effective(style, "size") == Pt(14), name
-        assert _effective(style, "name") == "Liberation Serif", name
+        assert _effective(style, "name") == "Times New Roman", name
         assert _effective(style, "alignment") == WD_ALIGN_PARAGRAPH.JUSTIFY, name
         assert abs(_effective(style, "first_line_indent") - Cm(1.25)) < Cm(0.01), name
         assert 1.0 <= _effective(style, "line_spacing") <= 1.5, name

@@ -95,3 +95,14 @@ def test_pdfs_are_reproducible(pdf_outputs, tmp_path, copy_programme):
     for pdf in (tmp_path / "again" / "lysva-2021").glob("*.pdf"):
         assert pdf.read_bytes() == (pdf_outputs / "lysva-2021" / pdf.name).read_bytes(), pdf.name
         assert _pages(pdf)          # still a valid PDF after the in-place edit
+
+
+@needs_libreoffice
+def test_pdf_text_is_set_in_times_new_roman_or_its_metric_twin(pdf_outputs):
+    """The documents name Times New Roman (ГОСТ); where it is missing LibreOffice must take Liberation Serif, made
+    with the same widths, and no other font: the lines and pages then fall where Word puts them."""
+    for pdf in sorted(pdf_outputs.glob("*/*.pdf")):
+        listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        fonts = {line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]}
+        families = {re.sub(r"(MT)?(-.*)?$", "", font) for font in fonts}
+        assert families and families <= {"TimesNewRomanPS", "TimesNewRoman", "LiberationSerif"}, (pdf.name, fonts)

@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from docx.document import Document as DocumentObject
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsmap, qn
@@ -187,12 +186,11 @@ class _Composer(Composer):
 
 
 def _as_read_back(document: DocumentObject) -> DocumentObject:
-    """The rendered document as reading its saved bytes would give it, without reading them: the parts that
-    rendering rewrote are parsed again — the body (docxtpl's own parse keeps whitespace between elements that
-    reading drops) and the core properties (an empty property set to "" reads back as no text at all). The
-    others were parsed from the template by python-docx and changed only through it, as reading gives them."""
-    for part in (document.part, document.part.package.part_related_by(RT.CORE_PROPERTIES)):
-        part._element = parse_xml(serialize_part_xml(part.element))
+    """The rendered document as reading its saved bytes would give it, without reading them: the body, which
+    rendering rewrote, is parsed again (docxtpl's own parse keeps whitespace between elements that reading
+    drops). The other parts were parsed from the template by python-docx and changed only through it, as
+    reading gives them; the package properties are written anew when the document is saved (package.py)."""
+    document.part._element = parse_xml(serialize_part_xml(document.part.element))
     return document.part.document
 
 

@@ -1,9 +1,16 @@
-"""Saving a document so that the same input gives the same bytes.
+"""Saving a document so that the same input gives the same bytes, and Word opens it without repairing it.
 
-python-docx stamps zip members with the wall clock and leaves the core properties
-as the template had them. Here the creation and modification dates are the
-build time (SOURCE_DATE_EPOCH or the specs' last commit, see `engine.building.build`),
-members are written in a fixed order with fixed timestamps and permissions.
+python-docx stamps zip members with the wall clock and leaves the package's properties as the
+template had them. Here members are written in a fixed order with fixed timestamps and permissions,
+and the package properties are written anew, true to the document:
+- docProps/core.xml: title, author, the build time (SOURCE_DATE_EPOCH or the specs' last commit, see
+  `engine.building.build`) as created and modified, revision 1, language;
+- docProps/app.xml: the application that made it, nothing it cannot know (pages and words are Word's
+  own count after layout; a template's stale figures would be false);
+- no thumbnail (a template's picture of itself is not the document's) and no stylesWithEffects.xml
+  (Word 2010's copy of the styles: a template's copy goes stale as soon as a style changes, and Word
+  reports such a file as unreadable; Word 2013 and later, LibreOffice, and Word 2010 without it read
+  styles.xml alone).
 """
 
 from __future__ import annotations
@@ -15,7 +22,12 @@ import zipfile
 import zlib
 
 from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
+from lxml import etree
 
 # [Content_Types].xml first, as Word writes it; some readers sniff the start of the zip.
 _FIRST_MEMBERS = ("[Content_Types].xml", "_rels/.rels")
@@ -27,18 +39,57 @@ _CENTRAL_DIRECTORY_SIGNATURE = b"PK\x01\x02"
 _END_OF_CENTRAL_DIRECTORY = struct.Struct("<4s4H2LH")
 _END_OF_CENTRAL_DIRECTORY_SIGNATURE = b"PK\x05\x06"
 
+APPLICATION = "prikaz"
+_CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+_APP_NS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+# package properties the document gets anew, and parts it loses (see the module's docstring)
+_PACKAGE_PROPERTIES = (RT.CORE_PROPERTIES, RT.EXTENDED_PROPERTIES, RT.THUMBNAIL)
+_STALE_PARTS = ("http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",)
+
 
 def save_reproducibly(document: Document, when: dt.datetime, title: str = "") -> bytes:
-    """The document as DOCX bytes, with core properties and zip members fixed to `when`."""
+    """The document as DOCX bytes, with its package properties and zip members fixed to `when`."""
     moment = max(when, _ZIP_EPOCH).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
-    properties = document.core_properties
-    properties.created = properties.modified = moment
-    properties.last_modified_by = properties.author = "prikaz"
-    properties.comments = ""
-    properties.revision = 1
-    properties.title = title[:255]      # the most a core property holds
-    properties.language = "ru-RU"
+    _set_package_properties(document, moment, title)
     return _zip(_members(document), moment)
+
+
+def _set_package_properties(document: Document, moment: dt.datetime, title: str) -> None:
+    package, main = document.part.package, document.part
+    for rels, dropped in ((package.rels, _PACKAGE_PROPERTIES), (main.rels, _STALE_PARTS)):
+        for rel_id in [rel_id for rel_id, rel in rels.items() if rel.reltype in dropped]:
+            del rels[rel_id]
+    package.relate_to(Part(PackURI("/docProps/core.xml"), CT.OPC_CORE_PROPERTIES,
+                           core_properties(moment, title), package), RT.CORE_PROPERTIES)
+    package.relate_to(Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES,
+                           _APP_PROPERTIES, package), RT.EXTENDED_PROPERTIES)
+
+
+def core_properties(moment: dt.datetime, title: str) -> bytes:
+    """docProps/core.xml, written here with its namespaces spelled out rather than through python-docx's
+    CoreProperties: importing docxcompose (which docxtpl imports too) rebinds python-docx's `cp` prefix to
+    the custom-properties namespace, after which python-docx writes `cp:lastModifiedBy` and `cp:revision` a
+    second time, in that namespace — a part Word reports as unreadable content."""
+    cp, dc, dcterms, xsi = (f"{{{uri}}}" for uri in _CORE_NS.values())
+    root = etree.Element(f"{cp}coreProperties", nsmap=_CORE_NS)
+    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    for tag, text in ((f"{dc}title", title[:255]),         # the most a core property holds
+                      (f"{dc}creator", APPLICATION), (f"{cp}lastModifiedBy", APPLICATION), (f"{cp}revision", "1"),
+                      (f"{dcterms}created", stamp), (f"{dcterms}modified", stamp), (f"{dc}language", "ru-RU")):
+        element = etree.SubElement(root, tag)
+        element.text = text
+        if tag.startswith(dcterms):
+            element.set(f"{xsi}type", "dcterms:W3CDTF")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+_APP_PROPERTIES = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                   + f'<Properties xmlns="{_APP_NS}"><Application>{APPLICATION}</Application></Properties>'.encode())
 
 
 class _Members:
@@ -67,7 +118,7 @@ def _members(document: Document) -> dict[str, bytes]:
 
 
 # Deflating is most of saving, and most of what is deflated is the same for every document of a template
-# (styles.xml and stylesWithEffects.xml are 90 % of a bundled template's bytes): each distinct member is
+# (styles.xml is 90 % of a bundled template's bytes): each distinct member is
 # deflated once per process, found again by its digest, and the zip is written around the compressed bytes.
 # The cache holds digests and compressed bytes, not the members themselves, and forgets the least recently used.
 # The biggest members come back as the very same bytes object (the shared parse of a template's styles, a part

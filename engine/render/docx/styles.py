@@ -16,7 +16,9 @@ MARGIN_LEFT, MARGIN_RIGHT = Twips(1701), Twips(567)        # 30 mm, 10 mm
 MARGIN_TOP, MARGIN_BOTTOM = Twips(1134), Twips(1134)       # 20 mm, 20 mm
 HEADER_DISTANCE = Twips(709)                               # page number ≥ 10 mm from the top edge
 
-DEFAULT_FONT = "Liberation Serif"
+# ГОСТ documents are set in Times New Roman; where it is missing (Linux), LibreOffice lays the text out in
+# Liberation Serif, made metric-compatible with it for this: the lines and pages stay where Word puts them.
+DEFAULT_FONT = "Times New Roman"
 TEXT_SIZE_PT, TABLE_SIZE_PT = 14, 12
 
 # Table style and the paragraph styles of table cells (the roadmap table is built in code).
