@@ -61,8 +61,12 @@ class OtherDecrees:
         return self.known[programme_id]
 
 
-def check_programme(directory: Path, specs_root: Path, decree_of: OtherDecrees) -> tuple[ProgrammeResult, dict[Path, str]]:
-    """One programme loaded, modelled and checked; with the texts of its files."""
+def check_programme(directory: Path, specs_root: Path, decree_of: OtherDecrees,
+                    lint_templates: bool = False) -> tuple[ProgrammeResult, dict[Path, str]]:
+    """One programme loaded, modelled and checked; with the texts of its files.
+
+    With `lint_templates` (`prikaz check`), a programme without errors, which the build would render, also has
+    its own templates linted as rendering would find them (the build's rendering reports the same itself)."""
     loaded = load_programme(directory, specs_root)
     # with nothing loaded because of file errors, «missing key» errors would only repeat them
     model, problems = build_model(loaded) if loaded.data or not loaded.diagnostics else (None, [])
@@ -70,6 +74,11 @@ def check_programme(directory: Path, specs_root: Path, decree_of: OtherDecrees) 
     if model is not None and not has_errors(result.diagnostics):
         decree_of.remember(model)
         result.diagnostics.extend(run_checks(model, decree_of))
+        if lint_templates and model.programme.programme.templates and not has_errors(result.diagnostics):
+            # docxtpl and python-docx are loaded only for a programme that brings templates of its own
+            from engine.render.docx import lint_own_templates
+
+            result.diagnostics.extend(lint_own_templates(model))
     return result, loaded.sources.texts
 
 
@@ -94,19 +103,22 @@ def without_model(result: ProgrammeResult, texts: dict[Path, str]) -> tuple[Prog
             {path: text for path, text in texts.items() if path in files})
 
 
-def check_tree(specs: Path, keep_models: bool = True) -> CheckResult:
+def check_tree(specs: Path, keep_models: bool = True, lint_templates: bool = False) -> CheckResult:
     """Check every programme under `specs` (or `specs` itself if it is one programme).
 
     With `keep_models`, each result holds its programme's model (for export and tests). Without,
     nothing of a programme is kept but its diagnostics and the texts they point into, and a large
-    tree is checked on every core.
+    tree is checked on every core. With `lint_templates`, programmes' own templates too (check_programme).
     """
     directories, specs_root, problems = programme_folders(specs)
     decree_of = OtherDecrees(specs_root)
 
-    checked = ([check_programme(directory, specs_root, decree_of) for directory in directories] if keep_models
+    def check(directory: Path) -> tuple[ProgrammeResult, dict[Path, str]]:
+        return check_programme(directory, specs_root, decree_of, lint_templates)
+
+    checked = ([check(directory) for directory in directories] if keep_models
                else (outcome.result() for outcome in map_ordered(
-                   lambda directory: without_model(*check_programme(directory, specs_root, decree_of)), directories)))
+                   lambda directory: without_model(*check(directory)), directories)))
     results = [ProgrammeResult(specs, None, problems)] if problems else []
     texts: dict[Path, str] = {}
     for result, sources in checked:

@@ -44,7 +44,7 @@ def cmd_check(args) -> int:
     from engine.building.pipeline import check_tree
     from engine.diagnostics import has_problems
 
-    result = check_tree(args.specs, keep_models=False)
+    result = check_tree(args.specs, keep_models=False, lint_templates=True)     # the verdict the build would give
     diagnostics = result.diagnostics
     sys.stdout.write(report.render(diagnostics, args.format, result.texts))
     return EXIT_PROBLEMS if has_problems(diagnostics) else EXIT_OK

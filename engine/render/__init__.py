@@ -36,6 +36,10 @@ class RenderError(Exception):
         super().__init__("; ".join(d.message for d in diagnostics))
         self.diagnostics = diagnostics
 
+    def __reduce__(self):
+        """Pickled with its diagnostics (a renderer's child process hands it over), not with its message alone."""
+        return RenderError, (self.diagnostics,)
+
 
 ProgrammeRenderer = Callable[[ProgrammeModel, BuildOptions], dict[str, bytes]]
 # renders after the others, from what they produced: a page that links to the programme's files

@@ -2,7 +2,8 @@
 
     context.py        the resolved model in print form (the template context)
     templates.py      bundled template or the programme's own, path checked
-    environment.py    the Jinja sandbox: autoescape, StrictUndefined
+    environment.py    the Jinja sandbox: immutable context, autoescape, StrictUndefined
+    bounded.py        own templates rendered in a child process with bounded time and memory
     lint.py           every value a template shows must exist — checked, with its place, before rendering
     roadmap_table.py  the roadmap table (columns from the spec), written as WordprocessingML
     form.py           corner requisites' position by profile, the programme's font
@@ -17,33 +18,47 @@ Outputs per programme: `prikaz-266.docx` (decree with appendices),
 
 from __future__ import annotations
 
-import zipfile
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from docx.document import Document
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, UndefinedError
+from lxml import etree
 
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
 from engine.render.docx import package, package_cache
+from engine.render.docx.bounded import LimitReached, Report, run_bounded
 from engine.render.docx.compose import compose_with_appendices
 from engine.render.docx.context import document_context
 from engine.render.docx.environment import template_environment
 from engine.render.docx.form import apply_form
-from engine.render.docx.lint import lint_template, missing_at_render
+from engine.render.docx.lint import broken_by_tags, lint_template, missing_at_render, without_page_setup
 from engine.render.docx.names import appendix_file, decree_file
 from engine.render.docx.package import save_reproducibly
 from engine.render.docx.package_cache import open_document
 from engine.render.docx.roadmap_table import roadmap_table
-from engine.render.docx.templates import template_path, unreadable_template
+from engine.render.docx.templates import (
+    beyond_limits,
+    malformed_part,
+    own_template_path,
+    read_template,
+    template_path,
+    unreadable_template,
+    why_unreadable,
+)
 from engine.render.pdf import to_pdf
 
 # body and page headers of a handful of templates, a few versions of each in `prikaz serve`
 _PATCHED_SOURCES = 64
 _LISTING = "\t\a\n\f"        # what docxtpl's resolve_listing replaces; without them it returns the XML as is
+Result = TypeVar("Result")
+_SECTION = qn("w:sectPr")       # the body's last child: the page setup (size, margins) every document is laid out by
 
 
 class _Template(DocxTemplate):
@@ -60,6 +75,19 @@ class _Template(DocxTemplate):
             return super().resolve_listing(xml)
         return xml
 
+    # An own template's tags may cut across the markup ({%p if %} outside a table, {%p endif %} inside it):
+    # docxtpl parses the rendered body in libxml2's recovery mode, which makes some document of any text.
+    strict = False
+
+    def fix_tables(self, xml):
+        if self.strict:
+            etree.fromstring(xml)           # XMLSyntaxError: reported as the template's (lint.broken_by_tags)
+        return super().fix_tables(xml)
+
+    def render_properties(self, context, jinja_env=None) -> None:
+        """Nothing: docxtpl would run the template's core properties (title, subject…) as Jinja, but the
+        document's properties are written anew when it is saved (package.py), so none of them is ever shown."""
+
 
 @lru_cache(maxsize=_PATCHED_SOURCES)
 def _patched(src_xml: str) -> str:
@@ -67,18 +95,24 @@ def _patched(src_xml: str) -> str:
 
 
 def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
+    data = read_template(model, kind, path)
+    own = kind in model.programme.programme.templates
+    broken = malformed_part(data) if own else None        # every part of an own template, not only those read
+    if broken:
+        raise unreadable_template(model, kind, path, broken)
     template = _Template(str(path))
+    template.strict = own
     try:
-        template.docx = open_document(path.read_bytes())
-    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        reason = "файл не является документом Word (.docx) или повреждён"
-        raise unreadable_template(model, kind, path, reason) from None
+        template.docx = open_document(data)
+    except Exception as exc:   # the bytes are the user's: whatever python-docx cannot open is the file's fault
+        raise unreadable_template(model, kind, path, why_unreadable(data, exc)) from None
+    if template.docx.element.body.find(_SECTION) is None:
+        raise RenderError([without_page_setup(path)])
     return template
 
 
-def _render(model: ProgrammeModel, options: BuildOptions, kind: str, context: dict) -> Document:
+def _render(model: ProgrammeModel, kind: str, path: Path, context: dict) -> Document:
     """One document from its template: lint, render in the sandbox, set the form."""
-    path = template_path(model, options, kind)
     template = _load(model, kind, path)
     if kind == "roadmap":
         context = dict(context, roadmap=dict(context["roadmap"], table=roadmap_table(template, context["roadmap"], path)))
@@ -92,8 +126,34 @@ def _render(model: ProgrammeModel, options: BuildOptions, kind: str, context: di
     except TemplateError as exc:
         raise RenderError([Diagnostic("D102", Severity.ERROR, f"шаблон {path.name}: {exc}", Span.whole_file(path),
                                       "проверьте теги шаблона", "template-syntax")]) from None
+    except etree.XMLSyntaxError as exc:     # what the tags left of the XML does not parse
+        raise RenderError([broken_by_tags(path, exc.msg or str(exc))]) from None
+    if template.docx.element.body.find(_SECTION) is None:
+        raise RenderError([without_page_setup(path)])
     apply_form(template.docx, model.programme.programme)
     return template.docx
+
+
+def _parts(context: dict) -> list[tuple[str, dict]]:
+    """(template kind, its context) of each document: the decree, then its appendices."""
+    return [("decree", context)] + [(appendix["kind"], dict(context, appendix=appendix))
+                                    for appendix in context["appendices"]]
+
+
+def _render_each(model: ProgrammeModel, parts: Sequence[tuple[str, dict]], path_of: Callable[[str], Path],
+                 report: Report) -> dict[str, Document]:
+    """Every part rendered, every template's problems collected (not just the first one's)."""
+    problems: list[Diagnostic] = []
+    rendered: dict[str, Document] = {}
+    for kind, part_context in parts:
+        report(kind)
+        try:
+            rendered[kind] = _render(model, kind, path_of(kind), part_context)
+        except RenderError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise RenderError(problems)
+    return rendered
 
 
 def clear_caches() -> None:
@@ -105,31 +165,71 @@ def clear_caches() -> None:
     package.clear()
 
 
-def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
-    """The programme's documents: {file name: DOCX bytes}, plus PDFs with `--pdf`."""
+def _documents(model: ProgrammeModel, options: BuildOptions, report: Report) -> dict[str, bytes]:
+    """The programme's documents: {file name: DOCX bytes}."""
     context = document_context(model)
     decree = context["decree"]
+    decree_name = decree_file(decree["kind"].lower(), decree["number"])
     decree_title = f"{decree['kind'].capitalize()} № {decree['number']}"
-    problems: list[Diagnostic] = []
-    rendered: dict[str, Document] = {}
-    parts = [("decree", context)] + [(appendix["kind"], dict(context, appendix=appendix))
-                                     for appendix in context["appendices"]]
-    for kind, part_context in parts:
-        try:
-            rendered[kind] = _render(model, options, kind, part_context)
-        except RenderError as exc:       # collect every template's problems, not just the first
-            problems.extend(exc.diagnostics)
-    if problems:
-        raise RenderError(problems)
+    rendered = _render_each(model, _parts(context), lambda kind: template_path(model, options, kind), report)
     # each appendix is saved before composing, which appends its body to the decree's
     appendices = {appendix_file(appendix["number"], appendix["title"]):
                   save_reproducibly(rendered[appendix["kind"]], options.build_time,
                                     f"{appendix['label']}: {appendix['title']}")
                   for appendix in context["appendices"]}
     with_appendices = compose_with_appendices(rendered["decree"], [rendered[a["kind"]] for a in context["appendices"]])
-    files = {decree_file(decree["kind"].lower(), decree["number"]):
-             save_reproducibly(with_appendices, options.build_time, decree_title)}
+    files = {decree_name: save_reproducibly(with_appendices, options.build_time, decree_title)}
     files.update(appendices)
+    return files
+
+
+def _bounded(model: ProgrammeModel, task: Callable[[Report], Result]) -> Result:
+    """`task` in a child process within the limits of bounded.py; a limit reached is D105 on the template."""
+    try:
+        return run_bounded(task)
+    except LimitReached as exc:
+        raise RenderError([beyond_limits(model, exc.at, exc.what)]) from None
+
+
+def render_docx(model: ProgrammeModel, options: BuildOptions) -> dict[str, bytes]:
+    """The programme's documents: {file name: DOCX bytes}, plus PDFs with `--pdf`. A programme's own templates
+    are code from outside the engine: its documents are then rendered with bounded time and memory."""
+    if model.programme.programme.templates:
+        files = _bounded(model, lambda report: _documents(model, options, report))
+    else:
+        files = _documents(model, options, _unreported)
     if options.pdf:
         files.update(to_pdf(files, options.build_time))
     return files
+
+
+def lint_own_templates(model: ProgrammeModel) -> list[Diagnostic]:
+    """What rendering would report of the programme's own templates (`prikaz check`): each one its documents
+    use is opened, linted and rendered as the build does — bounded, in a child process — and the documents
+    dropped. Nothing to do for a programme rendered from the bundled templates only."""
+    own = model.programme.programme.templates
+    if not own:
+        return []
+
+    def own_path(kind: str) -> Path:
+        path = own_template_path(model, kind)
+        assert path is not None         # only the kinds in `own` are rendered
+        return path
+
+    def own_documents(report: Report) -> None:
+        parts = [(kind, part_context) for kind, part_context in _parts(document_context(model)) if kind in own]
+        _render_each(model, parts, own_path, report)
+
+    try:
+        _bounded(model, own_documents)
+    except RenderError as exc:
+        return exc.diagnostics
+    except Exception as exc:    # a bug in rendering must not cost the user the other diagnostics
+        return [Diagnostic("E900", Severity.ERROR, f"внутренняя ошибка проверки шаблонов: {type(exc).__name__}: {exc}",
+                           model.sources.span(()), "это ошибка prikaz, а не шаблона: сообщите разработчикам",
+                           "internal")]
+    return []
+
+
+def _unreported(kind: str) -> None:
+    """Rendering in this process: nobody waits to hear which template is being rendered."""

@@ -1,7 +1,9 @@
 """The Jinja environment templates run in.
 
 Templates come from many hands (a programme may bring its own), so they run in
-Jinja's sandbox: no access to Python internals, only the plain values of the context.
+Jinja's immutable sandbox: no access to Python internals, and no changing the values of
+the context (`decree.update(…)`, `appendices.pop()`): what one template is shown, the next
+one and the file names see unchanged. Time and memory are bounded elsewhere (bounded.py).
 Autoescape is on because the rendered text lands inside XML: a «&», «<» or a quote
 in a title must print as itself, not break the document. A missing value is an
 error (StrictUndefined), never a blank in a signed document — and `lint.py` names
@@ -18,13 +20,13 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 from jinja2 import StrictUndefined, Template, Undefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-# a template set has a handful of sources (body, page headers, core properties), a few sets per build
+# a template set has a handful of sources (body, page headers), a few sets per build
 _COMPILED_SOURCES = 128
 
 
-class _CompilingOnce(SandboxedEnvironment):
+class _CompilingOnce(ImmutableSandboxedEnvironment):
     """The sandbox, with `from_string` remembering the templates it compiled (docxtpl calls it for every part)."""
 
     def __init__(self, undefined: type[Undefined]):
@@ -38,6 +40,6 @@ class _CompilingOnce(SandboxedEnvironment):
 
 
 @cache
-def template_environment(undefined: type[Undefined] = StrictUndefined) -> SandboxedEnvironment:
+def template_environment(undefined: type[Undefined] = StrictUndefined) -> ImmutableSandboxedEnvironment:
     """The process's environment for `undefined`, one per Undefined class, so compiled templates are shared."""
     return _CompilingOnce(undefined)

@@ -35,6 +35,8 @@ _MERGE = re.compile(r"^\{%-?\s*(?:vm|hm)\s*-?%\}$")               # docxtpl cell
 _CELL_VALUE = re.compile(r"^\{%-?\s*(?:colspan|cellbg)\s+(.*?)\s*-?%\}$", re.S)
 # Word's autocorrect turns quotes in tags into typographic ones; docxtpl reads them back as plain.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+# how Jinja's sandbox words a refused attribute: "access to attribute 'update' of 'dict' object is unsafe."
+_REFUSED_ATTRIBUTE = re.compile(r"attribute '([^']*)'")
 _HINT = ("исправьте шаблон или спецификацию; значения шаблона: programme, decree, appendices, appendix, "
          "roadmap, budget, indicators, specification (см. engine/render/docx/context.py)")
 
@@ -180,6 +182,8 @@ def lint_template(document: Document, path: Path, context: dict) -> list[Diagnos
     token = _FOUND.set(found)
     try:
         skeleton.render(context)
+    except MemoryError:             # a limit of the rendering process (bounded.py), reported as such
+        raise
     except Exception as exc:        # a template may fail in any way Python code can; it is the template's error
         return [_failure(exc, places, path)]
     finally:
@@ -207,8 +211,11 @@ def _failure(exc: Exception, places: list[Place], path: Path) -> Diagnostic:
              if frame.filename == "<template>" and frame.lineno is not None]
     place = places[lines[-1] - 1] if lines and 0 < lines[-1] <= len(places) else None
     where = f", {place.where}: «{' '.join(place.tags)}»" if place else ""
-    reason = ("обращение к внутренностям Python запрещено" if isinstance(exc, SecurityError)
-              else f"{type(exc).__name__}: {exc}")
+    reason = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, SecurityError):
+        refused = _REFUSED_ATTRIBUTE.search(str(exc))
+        reason = (f"шаблон не может изменять значения программы (вызов «{refused.group(1)}» запрещён)"
+                  if refused and not refused.group(1).startswith("_") else "обращение к внутренностям Python запрещено")
     return Diagnostic("D102", Severity.ERROR, f"шаблон {path.name}{where}: тег не выполняется — {reason}",
                       Span.whole_file(path), "в шаблоне допустимы только значения контекста, условия и циклы",
                       "template-syntax")
@@ -219,3 +226,20 @@ def missing_at_render(path: Path, message: str) -> Diagnostic:
     return Diagnostic("D101", Severity.ERROR, f"шаблон {path.name}: нет значения ({message})", Span.whole_file(path),
                       _HINT, "template-missing-value")
 
+
+
+def broken_by_tags(path: Path, detail: str) -> Diagnostic:
+    """The rendered document is broken: a paragraph tag's removal cut across elements of the document."""
+    return Diagnostic("D102", Severity.ERROR, f"шаблон {path.name}: после подстановки документ не собирается — "
+                      f"теги {{%p %}} или {{%tr %}} разрезали его разметку ({detail})", Span.whole_file(path),
+                      "открывающий и закрывающий тег ({%p if %} … {%p endif %}, {%tr for %} … {%tr endfor %}) ставятся "
+                      "каждый в свой абзац или строку таблицы, на одном уровне: оба вне таблицы или оба в одной таблице",
+                      "template-syntax")
+
+
+def without_page_setup(path: Path) -> Diagnostic:
+    """The rendered document has no page setup (w:sectPr) to lay its pages out by."""
+    return Diagnostic("D102", Severity.ERROR, f"шаблон {path.name}: в документе после подстановки нет параметров "
+                      "страницы (размера, полей, колонтитулов)", Span.whole_file(path),
+                      "откройте шаблон в Word и сохраните его: Word записывает параметры страницы в каждый документ; "
+                      "проверьте, что теги {%p %} не окружают конец документа", "template-syntax")

@@ -2,13 +2,20 @@
 
 A programme may name its own templates (`programme.templates: {roadmap: my-roadmap.docx}`),
 relative to its folder. A path that leads outside the specs folder is refused: specs
-come from many hands, and a build must not read arbitrary files of the machine.
+come from many hands, and a build must not read arbitrary files of the machine. Nor is a
+template read that is, or unpacks to, more than any template is; one that python-docx cannot
+open is reported with the broken part and its line and column.
 """
 
 from __future__ import annotations
 
+import io
+import re
+import zipfile
 from pathlib import Path
 from typing import get_args
+
+from lxml import etree
 
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.model.appendices import appendices
@@ -25,6 +32,10 @@ BUNDLED: dict[str, str | dict[str, str]] = {
 }
 
 _KINDS: dict[str, TemplateKind] = {kind: kind for kind in get_args(TemplateKind)}
+# A template is an ordinary Word document with tags: a few hundred KB, a few MB with pictures.
+TEMPLATE_BYTES = 64 * 2**20
+_SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+_LIBXML_POSITION = re.compile(r", line \d+, column \d+$")        # libxml2 repeats the position in its message
 
 
 def bundled_name(kind: str, decree_kind: str) -> str:
@@ -32,18 +43,22 @@ def bundled_name(kind: str, decree_kind: str) -> str:
     return bundled[decree_kind] if isinstance(bundled, dict) else bundled
 
 
-def _unavailable(model: ProgrammeModel, kind: str, message: str, hint: str) -> RenderError:
+def template_span(model: ProgrammeModel, kind: str) -> Span:
+    """Where the programme names its own template for `kind` (programme.yaml), else the programme's folder."""
     info = model.programme.programme
-    span = model.sources.span(info.path + ("templates", kind)) or Span.whole_file(model.directory)
-    return RenderError([Diagnostic("D103", Severity.ERROR, message, span, hint, "template-unavailable")])
+    return model.sources.span(info.path + ("templates", kind)) or Span.whole_file(model.directory)
 
 
-def template_path(model: ProgrammeModel, options: BuildOptions, kind: str) -> Path:
-    """The template file for `kind` (decree, roadmap, budget, indicators, specification)."""
+def _unavailable(model: ProgrammeModel, kind: str, message: str, hint: str) -> RenderError:
+    return RenderError([Diagnostic("D103", Severity.ERROR, message, template_span(model, kind), hint,
+                                   "template-unavailable")])
+
+
+def own_template_path(model: ProgrammeModel, kind: str) -> Path | None:
+    """The programme's own template file for `kind`, checked to be in the specs folder; None: the bundled one."""
     own = model.programme.programme.templates.get(_KINDS[kind])
-    bundled = bundled_name(kind, model.programme.decree.kind)
     if own is None:
-        return options.templates / bundled
+        return None
     specs_root = model.directory.parent.resolve()
     path = (model.directory / own).resolve()
     if not path.is_relative_to(specs_root):
@@ -52,13 +67,81 @@ def template_path(model: ProgrammeModel, options: BuildOptions, kind: str) -> Pa
                            "например templates: {roadmap: my-roadmap.docx}")
     if not path.is_file():
         raise _unavailable(model, kind, f"шаблон «{own}» не найден (путь считается от папки программы)",
-                           f"проверьте имя файла; за образец можно взять templates/{bundled}")
+                           f"проверьте имя файла; за образец можно взять templates/"
+                           f"{bundled_name(kind, model.programme.decree.kind)}")
     return path
+
+
+def template_path(model: ProgrammeModel, options: BuildOptions, kind: str) -> Path:
+    """The template file for `kind` (decree, roadmap, budget, indicators, specification)."""
+    return own_template_path(model, kind) or options.templates / bundled_name(kind, model.programme.decree.kind)
 
 
 def unreadable_template(model: ProgrammeModel, kind: str, path: Path, reason: str) -> RenderError:
     return _unavailable(model, kind, f"шаблон {path.name} не читается как документ DOCX: {reason}",
                         "откройте шаблон в Word или LibreOffice и сохраните его в формате .docx")
+
+
+def read_template(model: ProgrammeModel, kind: str, path: Path) -> bytes:
+    """The template's bytes, refused (D103) when it, or what it unpacks to, is larger than any template: a
+    zip's directory declares each member's size, and reading never gives more than declared."""
+    limit = f"{TEMPLATE_BYTES // 2**20} МБ"
+    hint = "шаблон — обычный документ Word с тегами; уменьшите или уберите из него большие картинки и вложения"
+    try:
+        if path.stat().st_size > TEMPLATE_BYTES:
+            raise _unavailable(model, kind, f"шаблон {path.name} больше {limit}", hint)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise unreadable_template(model, kind, path, exc.strerror or type(exc).__name__) from None
+    try:
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return data            # not a zip: opening it says so
+    if unpacked > TEMPLATE_BYTES:
+        raise _unavailable(model, kind, f"шаблон {path.name} в распакованном виде занимает {unpacked // 2**20} МБ — "
+                                        f"больше {limit}", hint)
+    return data
+
+
+def malformed_part(data: bytes) -> str | None:
+    """The first XML part of a DOCX that is not well-formed, with its line and column; None when all are
+    (or it is no zip: opening it says so). python-docx parses only the parts it knows, docxtpl copies the others."""
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        return None
+    with package:
+        for name in package.namelist():
+            if name.endswith((".xml", ".rels")):
+                try:
+                    etree.fromstring(package.read(name), _SAFE_PARSER)
+                except etree.XMLSyntaxError as broken:
+                    line, column = broken.position
+                    detail = _LIBXML_POSITION.sub("", broken.msg or "")
+                    return f"часть {name} повреждена (строка {line}, столбец {column}: {detail})"
+                except Exception:       # an unreadable member: opening the package says what
+                    return None
+    return None
+
+
+def why_unreadable(data: bytes, exc: Exception) -> str:
+    """Why python-docx could not open a template: the part that is not well-formed XML, if that is why."""
+    return ((isinstance(exc, etree.XMLSyntaxError) and malformed_part(data))
+            or "файл не является документом Word (.docx) или повреждён")
+
+
+def beyond_limits(model: ProgrammeModel, kind: str | None, what: str) -> Diagnostic:
+    """D105: rendering stopped at a limit of bounded.py (`what` says which) in the template of `kind` (None: before
+    any template was opened)."""
+    if kind is None:
+        info = model.programme.programme
+        subject, span = "шаблоны программы", model.sources.span(info.path + ("templates",)) or Span.whole_file(model.directory)
+    else:
+        name = model.programme.programme.templates.get(_KINDS[kind]) or bundled_name(kind, model.programme.decree.kind)
+        subject, span = f"шаблон {Path(name).name}", template_span(model, kind)
+    return Diagnostic("D105", Severity.ERROR, f"{subject}: отрисовка остановлена — {what}", span,
+                      "шаблон только подставляет значения программы и повторяет строки по её спискам: уберите из "
+                      "него вложенные циклы по range(), умножение строк и огромные числа", "template-limits")
 
 
 def templates_used(model: ProgrammeModel, options: BuildOptions) -> tuple[str, ...]:
