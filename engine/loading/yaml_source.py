@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from engine import fast_paths
 from engine.diagnostics import Diagnostic, Severity, Span
 
 # libyaml through PyYAML: the same node graph as ruamel's, composed in C (see _compose_in_c)
@@ -361,7 +362,7 @@ def _compose_in_c(text: str) -> list | None:
     its errors are the ones the diagnostics translate. For a plain valid file both give
     the same values, styles and positions (tests/bench/test_yaml_fast_path.py).
     """
-    if _C_LOADER is None or not text.endswith("\n") or _ruamel_only(text):
+    if _C_LOADER is None or not fast_paths.enabled() or not text.endswith("\n") or _ruamel_only(text):
         return None
     try:
         nodes = list(_libyaml.compose_all(text, Loader=_C_LOADER))

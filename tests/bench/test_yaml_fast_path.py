@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from engine import fast_paths
 from engine.loading import yaml_source
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,13 +33,10 @@ EDGE_CASES = [
 
 
 def _both(path: Path, text: str):
-    fast = yaml_source.parse_yaml(path, text)
-    original = yaml_source._compose_in_c
-    yaml_source._compose_in_c = lambda _text: None      # every file through ruamel
-    try:
+    with fast_paths.switched(True):
+        fast = yaml_source.parse_yaml(path, text)
+    with fast_paths.switched(False):      # every file through ruamel
         slow = yaml_source.parse_yaml(path, text)
-    finally:
-        yaml_source._compose_in_c = original
     return fast, slow
 
 
@@ -57,7 +55,10 @@ def _repository_files() -> list[Path]:
 
 def test_fast_path_is_available_and_used():
     assert yaml_source._C_LOADER is not None, "PyYAML with libyaml is a dependency"
-    assert yaml_source._compose_in_c("a: 1\n") is not None
+    with fast_paths.switched(True):
+        assert yaml_source._compose_in_c("a: 1\n") is not None
+    with fast_paths.switched(False):
+        assert yaml_source._compose_in_c("a: 1\n") is None
 
 
 def test_every_repository_file_reads_the_same():
@@ -73,7 +74,8 @@ def test_synthetic_programmes_read_the_same(tmp_path):
     for folder in write_tree(tmp_path, 2):
         for path in sorted(folder.glob("*.yaml")):
             text = path.read_text(encoding="utf-8")
-            assert yaml_source._compose_in_c(text) is not None, f"{path.name} should take the fast path"
+            with fast_paths.switched(True):
+                assert yaml_source._compose_in_c(text) is not None, f"{path.name} should take the fast path"
             _assert_same(path, text)
 
 

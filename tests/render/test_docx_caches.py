@@ -113,3 +113,4 @@ def test_zip_is_written_as_zipfile_writes_it():
             info.create_system = 3
             target.writestr(info, members[name])
     assert package._zip(members, moment) == package._zip(members, moment) == expected.getvalue()
+    assert package._zipped(members, moment) == expected.getvalue()       # the public path of PRIKAZ_FAST_PATHS=0

@@ -18,17 +18,20 @@ Outputs per programme: `prikaz-266.docx` (decree with appendices),
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
+from docx import Document as open_docx
 from docx.document import Document
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import TemplateError, UndefinedError
 from lxml import etree
 
+from engine import fast_paths
 from engine.diagnostics import Diagnostic, Severity, Span
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
@@ -62,18 +65,7 @@ _SECTION = qn("w:sectPr")       # the body's last child: the page setup (size, m
 
 
 class _Template(DocxTemplate):
-    """docxtpl's DocxTemplate, sparing two passes of regular expressions over every part (a fifth of rendering
-    a document): each distinct part of a template is turned into Jinja source once per process, and the
-    rendered XML is searched for the characters `resolve_listing` turns into breaks and tabs (in <w:t>
-    texts) only when it holds any — which it rarely does: the roadmap table brings its breaks as elements."""
-
-    def patch_xml(self, src_xml: str) -> str:
-        return _patched(src_xml)
-
-    def resolve_listing(self, xml: str) -> str:
-        if any(character in xml for character in _LISTING):
-            return super().resolve_listing(xml)
-        return xml
+    """docxtpl's DocxTemplate as prikaz renders with it, on either switch of engine.fast_paths."""
 
     # An own template's tags may cut across the markup ({%p if %} outside a table, {%p endif %} inside it):
     # docxtpl parses the rendered body in libxml2's recovery mode, which makes some document of any text.
@@ -89,6 +81,21 @@ class _Template(DocxTemplate):
         document's properties are written anew when it is saved (package.py), so none of them is ever shown."""
 
 
+class _FastTemplate(_Template):
+    """The fast path (engine.fast_paths), sparing two passes of regular expressions over every part (a fifth of
+    rendering a document): each distinct part of a template is turned into Jinja source once per process, and the
+    rendered XML is searched for the characters `resolve_listing` turns into breaks and tabs (in <w:t>
+    texts) only when it holds any — which it rarely does: the roadmap table brings its breaks as elements."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
+
+    def resolve_listing(self, xml: str) -> str:
+        if any(character in xml for character in _LISTING):
+            return super().resolve_listing(xml)
+        return xml
+
+
 @lru_cache(maxsize=_PATCHED_SOURCES)
 def _patched(src_xml: str) -> str:
     return DocxTemplate.patch_xml(None, src_xml)        # a pure function of the XML: it uses nothing of `self`
@@ -100,10 +107,11 @@ def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
     broken = malformed_part(data) if own else None        # every part of an own template, not only those read
     if broken:
         raise unreadable_template(model, kind, path, broken)
-    template = _Template(str(path))
+    fast = fast_paths.enabled()
+    template = (_FastTemplate if fast else _Template)(str(path))
     template.strict = own
     try:
-        template.docx = open_document(data)
+        template.docx = open_document(data) if fast else open_docx(io.BytesIO(data))
     except Exception as exc:   # the bytes are the user's: whatever python-docx cannot open is the file's fault
         raise unreadable_template(model, kind, path, why_unreadable(data, exc)) from None
     if template.docx.element.body.find(_SECTION) is None:

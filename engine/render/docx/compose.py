@@ -13,9 +13,11 @@ header, so one header part serves the whole document.
 from __future__ import annotations
 
 import copy
-from contextlib import contextmanager
+import io
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
 
+from docx import Document
 from docx.document import Document as DocumentObject
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
@@ -27,6 +29,7 @@ from docxcompose.composer import Composer
 from docxcompose.utils import xpath
 from lxml import etree
 
+from engine import fast_paths
 from engine.render.docx.package_cache import styles_to_read
 
 _STYLE, _STYLE_ID, _NAME, _VAL = qn("w:style"), qn("w:styleId"), qn("w:name"), qn("w:val")
@@ -194,6 +197,13 @@ def _as_read_back(document: DocumentObject) -> DocumentObject:
     return document.part.document
 
 
+def _saved_and_opened(document: DocumentObject) -> DocumentObject:
+    """What _as_read_back gives, by the public path: the document saved and opened again."""
+    saved = io.BytesIO()
+    document.save(saved)
+    return Document(saved)
+
+
 @lru_cache(maxsize=_QUERIES)
 def _compiled(query: str) -> etree.XPath:
     return etree.XPath(query, namespaces=nsmap)
@@ -220,10 +230,12 @@ def _queries_compiled_once():
 
 def compose_with_appendices(decree: DocumentObject, appendices: list[DocumentObject]) -> DocumentObject:
     """The decree with the appendices appended (all rendered in this process; the appendices already saved)."""
-    document = _as_read_back(decree)
-    composer = _Composer(document)
-    with _queries_compiled_once():
-        for appendix in map(_as_read_back, appendices):
+    fast = fast_paths.enabled()
+    read_back = _as_read_back if fast else _saved_and_opened
+    document = read_back(decree)
+    composer = _Composer(document) if fast else Composer(document)
+    with _queries_compiled_once() if fast else nullcontext():
+        for appendix in map(read_back, appendices):
             _close_section(document)
             composer.append(appendix)
             _appendix_page_setup(document, appendix)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import struct
 import zipfile
 import zlib
@@ -28,6 +29,8 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.opc.pkgwriter import PackageWriter
 from lxml import etree
+
+from engine import fast_paths
 
 # [Content_Types].xml first, as Word writes it; some readers sniff the start of the zip.
 _FIRST_MEMBERS = ("[Content_Types].xml", "_rels/.rels")
@@ -56,6 +59,8 @@ def save_reproducibly(document: Document, when: dt.datetime, title: str = "") ->
     """The document as DOCX bytes, with its package properties and zip members fixed to `when`."""
     moment = max(when, _ZIP_EPOCH).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
     _set_package_properties(document, moment, title)
+    if not fast_paths.enabled():
+        return _zipped(_saved_members(document), moment)
     return _zip(_members(document), moment)
 
 
@@ -158,17 +163,42 @@ def _remember(cache: dict, key, value) -> None:
     cache[key] = value
 
 
+def _saved_members(document: Document) -> dict[str, bytes]:
+    """What _members gives, by the public path: the document saved, its members read back."""
+    saved = io.BytesIO()
+    document.save(saved)
+    with zipfile.ZipFile(saved) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def _order(members: dict[str, bytes]) -> list[str]:
+    return [name for name in _FIRST_MEMBERS if name in members] + sorted(set(members) - set(_FIRST_MEMBERS))
+
+
+def _member_info(name: str, moment: dt.datetime) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o100644 << 16
+    info.create_system = 3  # unix, so the mode above is read the same everywhere
+    return info
+
+
+def _zipped(members: dict[str, bytes], moment: dt.datetime) -> bytes:
+    """The members deflated, dated `moment`, mode 0644, in a stable order, by zipfile.ZipFile."""
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as package:
+        for name in _order(members):
+            package.writestr(_member_info(name, moment), members[name])
+    return zipped.getvalue()
+
+
 def _zip(members: dict[str, bytes], moment: dt.datetime) -> bytes:
-    """The bytes zipfile.ZipFile would write for these members (deflated, `moment`, mode 0644, in a stable order)."""
-    order = [name for name in _FIRST_MEMBERS if name in members]
-    order += sorted(name for name in members if name not in _FIRST_MEMBERS)
+    """The bytes of _zipped, each distinct member deflated once per process."""
+    order = _order(members)
     entries, directory, offset = [], [], 0
     for name in order:
         data = members[name]
-        info = zipfile.ZipInfo(name, date_time=moment.timetuple()[:6])
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o100644 << 16
-        info.create_system = 3  # unix, so the mode above is read the same everywhere
+        info = _member_info(name, moment)
         info.CRC, compressed = _deflated(data)
         info.compress_size, info.file_size = len(compressed), len(data)
         header = info.FileHeader(zip64=False)
