@@ -14,6 +14,26 @@ from pathlib import Path
 
 import pytest
 
+# Suites of minutes: processes killed mid-build, LibreOffice, Chromium, a live server, hypothesis programmes,
+# every document rendered on both fast-path switches. `pytest -m "not slow"` is the inner loop without them;
+# CI runs everything (README «Для разработчиков»).
+SLOW_SUITES = (
+    "tests/faults/",
+    "tests/fuzz/",
+    "tests/browser/",
+    "tests/render/test_docx_pdf.py",
+    "tests/render/test_fast_paths.py",
+    "tests/checks/test_pipeline_properties.py",
+    "tests/cli/test_serve.py",
+    "tests/bench/test_bench_smoke.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.nodeid.startswith(SLOW_SUITES):
+            item.add_marker(pytest.mark.slow)
+
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "specs"
 PROGRAMMES = ("leningrad-2020", "lipetsk-2022", "lysva-2021")

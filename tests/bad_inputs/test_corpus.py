@@ -1,4 +1,4 @@
-"""Every bad input, through the real command line: `prikaz build <case specs> -o <outputs>`.
+"""Every bad input, through the command line's entry point: `prikaz build <case specs> -o <outputs>`.
 
 `outputs/` starts as a good build of the bundled specs. For each case (corpus_cases.py explains
 the layout) the build must answer with the expected exit code and codes, every diagnostic must
@@ -6,6 +6,11 @@ carry file:line:col inside the case's spec tree, nothing may leak a Python trace
 payload, and `outputs/` must be byte for byte what it was. A case the engine accepts (exit 0:
 a BOM, CRLF, «&» in a title) must render its texts literally and add files without touching
 any file that was there.
+
+Each case runs in this process through `engine.commands.cli.main`, what the `prikaz` script calls
+(a process each cost 45 % of the suite). A sample runs in a process of its own as well — what reaches
+the real streams, the exit status, the payloads and bombs that must not take the process down, and
+the cases that drop root's privileges: test_bad_input_in_a_process.
 """
 
 from __future__ import annotations
@@ -21,14 +26,25 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMMES
+from conftest import PROGRAMMES, CliResult
 from corpus_cases import CASES, PROGRAMME, Case, all_cases
 from corpus_generated import MARKER
 
 REPO = Path(__file__).resolve().parents[2]
 ALL = all_cases()
-PARAMS = [pytest.param(case, id=case.name, marks=[pytest.mark.xfail(strict=True, reason=case.expected.xfail)]
-                       if case.expected.xfail else []) for case in ALL]
+# in a process of their own too: one of each kind of answer and of each danger to the process
+IN_A_PROCESS = {"xml-specials-in-title", "syntax-unclosed-quote", "control-terminal-escape", "encoding-cp1251",
+                "jinja-popen-payload", "nesting-sequence-5000", "alias-bomb-billion-laughs", "fs-symlink-to-etc-passwd"}
+AS_ROOT = os.geteuid() == 0     # then the cases of an unprivileged user drop root's privileges, in a process
+
+
+def _params(cases: list[Case]) -> list:
+    return [pytest.param(case, id=case.name, marks=[pytest.mark.xfail(strict=True, reason=case.expected.xfail)]
+                         if case.expected.xfail else []) for case in cases]
+
+
+PARAMS = _params([case for case in ALL if not (AS_ROOT and case.expected.as_other_user)])
+PROCESS_PARAMS = _params([case for case in ALL if case.name in IN_A_PROCESS or (AS_ROOT and case.expected.as_other_user)])
 
 _SEVERITY = r"(?:ошибка|предупреждение|замечание)"
 HEADER = re.compile(rf"^(?P<file>\S+):(?P<line>\d+):(?P<column>\d+): (?P<code>[A-Z]\d{{3}}) {_SEVERITY}: ")
@@ -67,12 +83,17 @@ def _as_other_user() -> list[str] | None:
     return prefix
 
 
-def _build(work: Path, prefix: list[str] | None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO), SOURCE_DATE_EPOCH="1700000000",
+BUILD = ("build", "specs", "-o", "outputs")
+SOURCE_DATE_EPOCH = "1700000000"
+
+
+def _build_in_a_process(work: Path, prefix: list[str] | None) -> CliResult:
+    env = dict(os.environ, PYTHONIOENCODING="utf-8", PYTHONPATH=str(REPO), SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH,
                PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([*(prefix or []), sys.executable, "-m", "engine.commands.cli", "build", "specs", "-o", "outputs"],
-                          cwd=work, env=env, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                          timeout=180, stdin=subprocess.DEVNULL)
+    completed = subprocess.run([*(prefix or []), sys.executable, "-m", "engine.commands.cli", *BUILD],
+                               cwd=work, env=env, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                               timeout=180, stdin=subprocess.DEVNULL)
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
 
 def _open_up(root: Path) -> None:
@@ -141,31 +162,45 @@ def _docx_text(outputs: Path, names: set[str]) -> str:
 
 
 @pytest.mark.parametrize("case", PARAMS)
-def test_bad_input(case: Case, bundled_outputs: Path, tmp_path: Path, tree_state):
-    expected = case.expected
-    prefix = _as_other_user() if expected.as_other_user else None
+def test_bad_input(case: Case, bundled_outputs: Path, tmp_path: Path, tree_state, cli_main, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+    _run_case(case, tmp_path, bundled_outputs, tree_state, lambda work: cli_main(*BUILD, cwd=work))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", PROCESS_PARAMS)
+def test_bad_input_in_a_process(case: Case, bundled_outputs: Path, tmp_path: Path, tree_state):
+    prefix = _as_other_user() if case.expected.as_other_user else None
     work = Path(tempfile.mkdtemp(prefix=f"corpus-{case.name[:40]}-")) if prefix else tmp_path
     try:
         if prefix:
             work.chmod(0o755)
-        case.make(work)
-        outputs = work / "outputs"
-        shutil.copytree(bundled_outputs, outputs, symlinks=True)
-        before = tree_state(outputs)
-        completed = _build(work, prefix)
-        after = tree_state(outputs)
-        _assert_answer(case, work, completed, before, after)
+        _run_case(case, work, bundled_outputs, tree_state, lambda work: _build_in_a_process(work, prefix))
     finally:
         if prefix:
             _open_up(work)
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _assert_answer(case: Case, work: Path, completed: subprocess.CompletedProcess, before: dict, after: dict):
+def test_the_process_sample_is_there():
+    assert {case.name for case in ALL} >= IN_A_PROCESS
+
+
+def _run_case(case: Case, work: Path, bundled_outputs: Path, tree_state, run_build) -> None:
+    case.make(work)
+    outputs = work / "outputs"
+    shutil.copytree(bundled_outputs, outputs, symlinks=True)
+    before = tree_state(outputs)
+    answer = run_build(work)
+    after = tree_state(outputs)
+    _assert_answer(case, work, answer, before, after)
+
+
+def _assert_answer(case: Case, work: Path, answer: CliResult, before: dict, after: dict):
     expected = case.expected
-    stdout, stderr = completed.stdout, completed.stderr
+    stdout, stderr = answer.stdout, answer.stderr
     shown = f"\n--- stdout\n{stdout[-6000:]}\n--- stderr\n{stderr[-6000:]}"
-    assert completed.returncode == expected.exit, f"код выхода {completed.returncode}, ожидался {expected.exit}" + shown
+    assert answer.code == expected.exit, f"код выхода {answer.code}, ожидался {expected.exit}" + shown
 
     for stream in (stdout, stderr):
         assert "Traceback" not in stream and 'File "' not in stream, "трассировка Python" + shown
