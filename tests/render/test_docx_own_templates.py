@@ -186,7 +186,13 @@ def _corrupt_deflate(data: bytes) -> bytes:
     lambda: _corrupt_deflate((TEMPLATES / "roadmap.docx").read_bytes()),
     lambda: _repacked(TEMPLATES / "roadmap.docx", lambda name, data: data.replace(
         b"wordprocessingml.document.main+xml", b"spreadsheetml.sheet.main+xml") if name == "[Content_Types].xml" else data),
-], ids=["not a zip", "truncated", "no body part", "garbled deflate", "not a word document"])
+    lambda: _repacked(TEMPLATES / "roadmap.docx", lambda name, data: data.replace(
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main", b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+        if name == "word/document.xml" else data),
+    lambda: _repacked(TEMPLATES / "roadmap.docx", lambda name, data: data.replace(
+        b"wordprocessingml.styles+xml", b"wordprocessingml.nothing+xml") if name == "[Content_Types].xml" else data),
+], ids=["not a zip", "truncated", "no body part", "garbled deflate", "not a word document", "strict open xml",
+        "styles of another type"])
 def test_an_unreadable_template_is_d103_never_an_internal_error(tmp_path, programme, make):
     (programme / "my-roadmap.docx").write_bytes(make())
     line = use_template(programme, "roadmap", "my-roadmap.docx")
@@ -288,3 +294,32 @@ def test_check_loads_no_template_library_for_bundled_templates():
     output = subprocess.run([sys.executable, "-c", code], cwd=TEMPLATES.parent, capture_output=True, text=True,
                             check=True).stdout
     assert output.strip() == "0 []"
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_any_garbled_template_is_a_template_diagnostic(tmp_path, copy_programme, seed):
+    """Characters of a template's parts (its markup and its tags) replaced at random places, or bytes of the
+    file itself: whatever breaks, it is the template's D-diagnostic, never an internal error."""
+    folder = copy_programme(tmp_path, PROGRAMME)
+    chance = random.Random(seed)
+    if seed % 5 == 4:
+        data = bytearray((TEMPLATES / "roadmap.docx").read_bytes())
+        for position in chance.sample(range(len(data)), seed):
+            data[position] ^= chance.randrange(1, 256)
+        garbled = bytes(data)
+    else:
+        part = ["word/document.xml", "word/header2.xml", "word/styles.xml", "[Content_Types].xml"][seed % 4]
+
+        def garble(name: str, data: bytes) -> bytes:
+            if name != part:
+                return data
+            text = bytearray(data)
+            for position in chance.sample(range(40, len(text)), 3):
+                text[position] = ord(chance.choice("<>&\"'{}%/= "))
+            return bytes(text)
+
+        garbled = _repacked(TEMPLATES / "roadmap.docx", garble)
+    (folder / "my-roadmap.docx").write_bytes(garbled)
+    use_template(folder, "roadmap", "my-roadmap.docx")
+    codes = {d.code for d in check_tree(tmp_path / "specs", keep_models=False, lint_templates=True).diagnostics}
+    assert all(code.startswith("D") for code in codes), codes

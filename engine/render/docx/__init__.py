@@ -49,6 +49,7 @@ from engine.render.docx.roadmap_table import roadmap_table
 from engine.render.docx.templates import (
     beyond_limits,
     malformed_part,
+    mistyped_part,
     own_template_path,
     read_template,
     template_path,
@@ -114,6 +115,9 @@ def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
         template.docx = open_document(data) if fast else open_docx(io.BytesIO(data))
     except Exception as exc:   # the bytes are the user's: whatever python-docx cannot open is the file's fault
         raise unreadable_template(model, kind, path, why_unreadable(data, exc)) from None
+    mistyped = mistyped_part(template.docx) if own else None
+    if mistyped:
+        raise unreadable_template(model, kind, path, mistyped)
     if template.docx.element.body.find(_SECTION) is None:
         raise RenderError([without_page_setup(path)])
     return template

@@ -15,6 +15,13 @@ import zipfile
 from pathlib import Path
 from typing import get_args
 
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.parts.hdrftr import FooterPart, HeaderPart
+from docx.parts.numbering import NumberingPart
+from docx.parts.settings import SettingsPart
+from docx.parts.styles import StylesPart
 from lxml import etree
 
 from engine.diagnostics import Diagnostic, Severity, Span
@@ -121,6 +128,29 @@ def malformed_part(data: bytes) -> str | None:
                     return f"часть {name} повреждена (строка {line}, столбец {column}: {detail})"
                 except Exception:       # an unreadable member: opening the package says what
                     return None
+    return None
+
+
+# the parts rendering reads through python-docx, by relationship: what python-docx makes of their content type
+_PART_CLASSES = {RT.STYLES: StylesPart, RT.NUMBERING: NumberingPart, RT.SETTINGS: SettingsPart,
+                 RT.HEADER: HeaderPart, RT.FOOTER: FooterPart}
+
+
+def mistyped_part(document: Document) -> str | None:
+    """A body that is not WordprocessingML as python-docx reads it (Word's «Strict Open XML» names other
+    namespaces), or a part the document relates to as styles, numbering, settings or a page header or footer
+    that [Content_Types].xml declares as something else: python-docx then keeps it as mere bytes."""
+    root = etree.QName(document.element)
+    if root.text != qn("w:document"):
+        return (f"главная часть {document.part.partname.lstrip('/')} — не документ Word в обычном формате "
+                f"(корневой элемент «{root.localname}» из {root.namespace}); сохраните шаблон как «Документ Word "
+                f"(*.docx)», не «Strict Open XML»")
+    for rel in document.part.rels.values():
+        expected = _PART_CLASSES.get(rel.reltype)
+        if expected is not None and not rel.is_external and not isinstance(rel.target_part, expected):
+            part = rel.target_part
+            return (f"часть {part.partname.lstrip('/')} объявлена в [Content_Types].xml с типом «{part.content_type}», "
+                    f"не подходящим для неё")
     return None
 
 
