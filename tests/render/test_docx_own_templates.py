@@ -82,6 +82,7 @@ def test_a_template_asking_for_too_much_memory_is_stopped(tmp_path, programme, t
     assert (file, at) == ("programme.yaml", line)
 
 
+@pytest.mark.slow          # a second of processor time each, through the build and the check
 def test_a_template_running_too_long_is_stopped(tmp_path, programme, monkeypatch):
     monkeypatch.setattr(bounded, "LIMITS", bounded.Limits(seconds=1))
     line = _with_own_decree(programme, "{% for i in range(10**5) %}{% for j in range(10**5) %}{% endfor %}{% endfor %}")
@@ -90,6 +91,7 @@ def test_a_template_running_too_long_is_stopped(tmp_path, programme, monkeypatch
     assert (file, at) == ("programme.yaml", line)
 
 
+@pytest.mark.slow          # a second of processor time each, through the build and the check
 def test_one_endless_step_is_stopped_and_the_limit_names_the_template_being_rendered(tmp_path, programme, monkeypatch):
     """One step of big-number arithmetic, which no signal interrupts; in the roadmap's own template, while the
     decree renders from the bundled one: the roadmap's template is named."""
