@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import Severity
@@ -115,22 +117,31 @@ def dependency_order(ctx: CheckContext):
     if roadmap is None:
         return
     activities = {a.id: a for a in roadmap.all_activities()}
+    component = _cycles(activities)
+    windows: dict[str, tuple[list, list]] = {}   # id → (windows, their ends sorted): each asked for once
+
+    def windows_of(activity) -> tuple[list, list]:
+        if activity.id not in windows:
+            found = activity.time.windows(ctx.period)
+            windows[activity.id] = found, sorted(window.end for window in found)
+        return windows[activity.id]
+
     for activity in activities.values():
         for index, dependency_id in enumerate(activity.depends_on):
-            if _reaches(dependency_id, activity.id, activities):
+            dependency = activities.get(dependency_id)
+            if dependency_id == activity.id or (dependency is not None and component[dependency_id] == component[activity.id]):
                 yield Finding(activity, f"мероприятие {activity.number} зависит само от себя (через «{dependency_id}»)",
                               "уберите одну из зависимостей в цикле", field=("depends_on", index))
                 continue
-            dependency = activities.get(dependency_id)
             if dependency is None:
                 continue
-            before = dependency.time.windows(ctx.period)
-            after = activity.time.windows(ctx.period)
-            if not before or not after:
-                continue
-            for k, window in enumerate(after):
-                finished = [w for w in before if w.end < window.start]
-                if len(finished) < min(k + 1, len(before)):
+            before, ends = windows_of(dependency)
+            after, _ = windows_of(activity)
+            # the k-th window needs k + 1 of the dependency's windows finished (all of them from the last on);
+            # windows come sorted by start, so once all are finished before one window they are before the next
+            for k, window in enumerate(after[:len(before)]):
+                finished = bisect_left(ends, window.start)   # windows that end before this one starts
+                if finished < k + 1:
                     yield Finding(
                         activity, f"мероприятие {activity.number} ({formats.date_numeric(window.start)}) начинается "
                                   f"раньше, чем завершится мероприятие {dependency.number}, от которого оно зависит",
@@ -139,16 +150,47 @@ def dependency_order(ctx: CheckContext):
                     break
 
 
-def _reaches(start: str, goal: str, activities: dict) -> bool:
-    """Whether `goal` is reachable from `start` along depends_on — a cycle through the dependency."""
-    seen: set[str] = set()
-    stack = [start]
-    while stack:
-        current = stack.pop()
-        if current == goal:
-            return True
-        if current in seen or current not in activities:
+def _cycles(activities: dict) -> dict[str, int]:
+    """The strongly connected component of every activity along depends_on (Tarjan's algorithm, without
+    recursion): a dependency lies on a cycle exactly when it is in the component of its dependent.
+    Linear in activities and dependencies, however densely they depend on each other."""
+    component: dict[str, int] = {}
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    path: list[str] = []
+    on_path: set[str] = set()
+    for root in activities:
+        if root in order:
             continue
-        seen.add(current)
-        stack.extend(activities[current].depends_on)
-    return False
+        stack = [(root, iter(activities[root].depends_on))]
+        order[root] = low[root] = len(order)
+        path.append(root)
+        on_path.add(root)
+        while stack:
+            node, edges = stack[-1]
+            for target in edges:
+                if target not in activities:
+                    continue
+                if target not in order:
+                    order[target] = low[target] = len(order)
+                    path.append(target)
+                    on_path.add(target)
+                    stack.append((target, iter(activities[target].depends_on)))
+                    break
+                if target in on_path:
+                    low[node] = min(low[node], order[target])
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == order[node]:
+                    while True:
+                        member = path.pop()
+                        on_path.discard(member)
+                        component[member] = order[node]
+                        if member == node:
+                            break
+    return component
+
+
