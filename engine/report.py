@@ -11,19 +11,45 @@ from engine.diagnostics import Diagnostic, Severity, Span
 from engine.formats import plural
 
 FORMATS = ("human", "json", "github")
-# a spec quoted back must not drive the terminal (ANSI escapes clearing the screen, retitling the window)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What a terminal or a CI log would act on rather than show, in a file name, key or value quoted back:
+# C0 and C1 controls (escape sequences clear the screen or retitle the window; a line feed or carriage
+# return starts a line of the attacker's making), line and paragraph separators, bidi overrides and
+# isolates, zero-width and other invisible format characters, tag characters, non-characters, and
+# the lone surrogates an undecodable file name arrives as.
+_BEYOND_C0 = ("\x7f-\x9f\xad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufeff\uffa0"
+              "\ufff9-\ufffb\ufffe\uffff\ud800-\udfff\U000e0000-\U000e007f")
+_UNSAFE = re.compile(f"[\x00-\x1f{_BEYOND_C0}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# CI logging commands that a runner finds anywhere in a line: GitHub's old «##[error]…», Azure
+# Pipelines' «##vso[…]», TeamCity's «##teamcity[…]»; a backslash between the two «#» defuses them
+_LOGGING_COMMAND = re.compile(r"#(?=#[A-Za-z]*\[)")
 
 
-def _printable(text: str) -> str:
-    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+def _escape(character: str) -> str:
+    code = ord(character)
+    if character in _NAMED:
+        return _NAMED[character]
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def display_path(path: Path) -> str:
+def printable(text: str) -> str:
+    """`text` as it may be shown on a terminal or in a CI log: every character that would act rather than
+    show written as its escape (\\n, \\x1b, \\u202e), CI logging commands defused."""
+    return _LOGGING_COMMAND.sub("#\\\\", _UNSAFE.sub(lambda match: _escape(match.group()), text))
+
+
+def _relative(path: Path) -> str:
     try:
         return os.path.relpath(path)
     except ValueError:
         return str(path)
+
+
+def display_path(path: Path) -> str:
+    """A path to show: relative to the current folder, printable, and never at the start of a line
+    where a CI runner would read it as a command (GitHub's «::error::…», even after spaces)."""
+    shown = printable(_relative(path))
+    return shown if re.match(r"[\w./~]", shown) else f"./{shown}"
 
 
 def _location(span: Span | None) -> str:
@@ -39,7 +65,7 @@ def _snippet(span: Span, texts: dict[Path, str]) -> list[str]:
     lines = text.split("\n")
     if not 1 <= span.line <= len(lines):
         return []
-    source = _printable(lines[span.line - 1].replace("\t", " "))
+    source = printable(lines[span.line - 1].replace("\t", " "))
     width = len(str(span.line))
     end = span.end_column if span.end_line == span.line else len(source) + 1
     carets = max(1, min(end, len(source) + 1) - span.column)
@@ -68,12 +94,12 @@ def human(diagnostics: list[Diagnostic], texts: dict[Path, str]) -> str:
     blocks = []
     for d in sorted(diagnostics, key=Diagnostic.sort_key):
         name = f" [{d.name}]" if d.name else ""
-        lines = [_printable(f"{_location(d.span)}: {d.code} {d.severity.russian}: {d.message}{name}")]
+        lines = [printable(f"{_location(d.span)}: {d.code} {d.severity.russian}: {d.message}{name}")]
         if d.span is not None:
             lines.extend(_snippet(d.span, texts))
-        lines.extend(_printable(f"  --> {_location(related.span)}: {related.label}") for related in d.related)
+        lines.extend(printable(f"  --> {_location(related.span)}: {related.label}") for related in d.related)
         if d.hint:
-            lines.append(_printable(f"  = как исправить: {d.hint}"))
+            lines.append(printable(f"  = как исправить: {d.hint}"))
         blocks.append("\n".join(lines))
     blocks.append(summary(diagnostics))
     return "\n\n".join(blocks) + "\n"
@@ -85,14 +111,24 @@ def as_json(diagnostics: list[Diagnostic]) -> str:
         span = d.span
         records.append({
             "code": d.code, "name": d.name, "severity": d.severity.value, "message": d.message, "hint": d.hint,
-            "file": display_path(span.file) if span else None,
+            "file": _relative(span.file) if span else None,
             "line": span.line if span else None, "column": span.column if span else None,
             "end_line": span.end_line if span else None, "end_column": span.end_column if span else None,
-            "related": [{"message": r.label, "file": display_path(r.span.file), "line": r.span.line,
+            "related": [{"message": r.label, "file": _relative(r.span.file), "line": r.span.line,
                          "column": r.span.column, "end_line": r.span.end_line, "end_column": r.span.end_column}
                         for r in d.related],
         })
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    return _JSON_UNSAFE.sub(_json_escape, json.dumps(records, ensure_ascii=False, indent=2)) + "\n"
+
+
+# json.dumps escapes C0 controls itself; the others can only be inside strings in a JSON text, where
+# their \\u escapes read back as themselves
+_JSON_UNSAFE = re.compile(f"[{_BEYOND_C0}]|(?<=#)#(?=[A-Za-z]*\\[)")
+
+
+def _json_escape(match: re.Match) -> str:
+    units = match.group().encode("utf-16-le", "surrogatepass")
+    return "".join(f"\\u{int.from_bytes(units[i:i + 2], 'little'):04x}" for i in range(0, len(units), 2))
 
 
 def _escape_data(value: str) -> str:
@@ -111,12 +147,12 @@ def github(diagnostics: list[Diagnostic]) -> str:
         props = [f"title={_escape_property(f'{d.code} {d.name}'.strip())}"]
         if d.span is not None:
             props = [
-                f"file={_escape_property(display_path(d.span.file))}",
+                f"file={_escape_property(printable(_relative(d.span.file)))}",
                 f"line={d.span.line}", f"col={d.span.column}",
                 f"endLine={d.span.end_line}", f"endColumn={d.span.end_column}",
             ] + props
         message = d.message + (f" — {d.hint}" if d.hint else "")
-        lines.append(_printable(f"::{command[d.severity]} {','.join(props)}::{_escape_data(message)}"))
+        lines.append(printable(f"::{command[d.severity]} {','.join(props)}::{_escape_data(message)}"))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
