@@ -61,6 +61,9 @@ class Diagnostic:
     hint: str = ""
     name: str = ""
     related: tuple[Related, ...] = field(default=())
+    # of the engine's own failures (E900, E901): the traceback, for whoever fixes the engine — logged, never
+    # in the report (engine.building.pipeline.log_engine_failures)
+    detail: str = field(default="", compare=False)
 
     def sort_key(self):
         if self.span is None:
@@ -68,7 +71,7 @@ class Diagnostic:
         return (str(self.span.file), self.span.line, self.span.column, self.code)
 
     def with_severity(self, severity: Severity) -> Diagnostic:
-        return Diagnostic(self.code, severity, self.message, self.span, self.hint, self.name, self.related)
+        return Diagnostic(self.code, severity, self.message, self.span, self.hint, self.name, self.related, self.detail)
 
 
 def has_problems(diagnostics: list[Diagnostic]) -> bool:

@@ -11,6 +11,18 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+_FAILURES: dict[int | None, str] = {
+    errno.ENOSPC: "на диске нет места", errno.EDQUOT: "превышена квота диска",
+    errno.EACCES: "нет прав на запись", errno.EPERM: "нет прав на запись", errno.EROFS: "диск только для чтения",
+    errno.ENAMETOOLONG: "слишком длинное имя файла", errno.EIO: "ошибка ввода-вывода диска",
+    errno.EBADF: "поток закрыт", errno.EPIPE: "читающий процесс завершился",
+}
+
+
+def why_not_written(exc: OSError) -> str:
+    """Why a write failed, in Russian where the reason is a common one (the system's own words otherwise)."""
+    return _FAILURES.get(exc.errno, exc.strerror or type(exc).__name__)
+
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder, flush it to disk, then rename over `path`."""
@@ -28,7 +40,7 @@ def write_chunks_if_changed(path: Path, chunks: Iterable[bytes], keep_same: bool
     digest = hashlib.sha256()
     try:
         # mkstemp makes the file private (0600); an output is read by others (a web server, subscribers)
-        os.chmod(handle, 0o666 & ~_umask())
+        os.chmod(handle, 0o666 & ~current_umask())
         with os.fdopen(handle, "wb") as stream:
             for chunk in chunks:
                 digest.update(chunk)
@@ -53,7 +65,7 @@ def _sha256(path: Path) -> str | None:
         return None  # missing or unreadable: write it
 
 
-def _umask() -> int:
+def current_umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -15,20 +15,30 @@ it re-renders every programme: their documents and feeds carry that time.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import os
 import shutil
 import subprocess
 import sysconfig
+import tempfile
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from engine.building.atomic import exchange, write_chunks_if_changed
+from engine.building.atomic import current_umask, exchange, why_not_written, write_chunks_if_changed, write_text_atomic
 from engine.building.history import FingerprintCache, calendar_history, forget_repositories
 from engine.building.manifest import Manifest, Record, engine_digest, file_digest, inputs_digest
+from engine.building.outputs_folder import RETIRED, STAGING, BuildRefused, OutputsLock, refuse_overlap, remove_leftovers
 from engine.building.parallel import Outcome, WorkerFailed, map_ordered, workers
-from engine.building.pipeline import CheckResult, OtherDecrees, ProgrammeResult, check_programme, programme_folders, without_model
+from engine.building.pipeline import (
+    CheckResult,
+    OtherDecrees,
+    ProgrammeResult,
+    check_programme,
+    log_engine_failures,
+    programme_folders,
+    without_model,
+)
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import spec_files
 from engine.model.validate import ProgrammeModel
@@ -53,7 +63,8 @@ def bundled_templates() -> Path:
 
 
 TEMPLATES = bundled_templates()
-_STAGING, _RETIRED = ".staging-", ".retired-"
+# the engine's failures of the last build, with tracebacks, for its developers (CI keeps it); absent when none
+LOG = ".prikaz.log"
 HISTORY_CACHE = Path(".cache") / "calendar-history.json"
 Progress = Callable[[str, int, int], None]  # (programme id, programmes built so far, programmes to build)
 
@@ -83,6 +94,25 @@ class BuildReport:
 
 
 EPOCH_1980 = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+# the last moment a zip entry, and so a DOCX, can carry: its year is stored in 7 bits counted from 1980
+LATEST_BUILD_TIME = dt.datetime(2107, 12, 31, 23, 59, 59, tzinfo=dt.UTC)
+
+
+def source_date_epoch() -> dt.datetime | None:
+    """The time SOURCE_DATE_EPOCH fixes (reproducible-builds.org), None when unset or empty.
+
+    A value that is not a whole number of seconds, or beyond what a DOCX can carry, stops the build
+    (BuildRefused), as the specification asks: a silently ignored value would make other bytes.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if value.isascii() and value.isdigit() and int(value) <= LATEST_BUILD_TIME.timestamp():
+        return dt.datetime.fromtimestamp(int(value), dt.UTC)
+    raise BuildRefused(
+        f"переменная окружения SOURCE_DATE_EPOCH=«{value}» — не время сборки: нужно целое число секунд с "
+        f"01.01.1970 (как выводит «date +%s»), не больше {int(LATEST_BUILD_TIME.timestamp())} "
+        f"(31.12.2107 — последний день, который может хранить DOCX). Исправьте значение или уберите переменную")
 
 
 def build_times(specs: Path, directories: list[Path]) -> dict[Path, dt.datetime]:
@@ -92,9 +122,8 @@ def build_times(specs: Path, directories: list[Path]) -> dict[Path, dt.datetime]
     (one `git log` over the specs), so a commit to one programme leaves the others' bytes, and
     their incremental builds, alone; outside git, 1980-01-01 (the zip format's first day).
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        fixed = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    fixed = source_date_epoch()
+    if fixed is not None:
         return {directory: fixed for directory in directories}
     last = _last_commits(specs, directories)
     return {directory: last.get(directory, EPOCH_1980) for directory in directories}
@@ -122,28 +151,17 @@ def _last_commits(specs: Path, directories: list[Path]) -> dict[Path, dt.datetim
     return found
 
 
-def _recover(outputs: Path, name: str) -> None:
-    """Finish a swap that a crash interrupted: the retired copy is the last good one."""
-    final, retired = outputs / name, outputs / f"{_RETIRED}{name}"
-    if retired.exists():
-        if final.exists():
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.replace(retired, final)
-    shutil.rmtree(outputs / f"{_STAGING}{name}", ignore_errors=True)
-
-
-def stage_folder(outputs: Path, name: str, files: dict[str, bytes]) -> None:
-    """Write `files` into outputs/.staging-<name>/, beside the programme's folder, for `swap_in`.
+def stage_folder(outputs: Path, name: str, files: dict[str, bytes]) -> Path:
+    """Write `files` into a new staging folder outputs/.staging-<name>.<random>/, beside the programme's
+    folder, for `swap_in`; return it. Its name is the build's own: no other build can write into it.
 
     Written where the programme is rendered (a worker process): only the swap is left to the build.
     A failure while writing (a full disk) leaves no staging folder behind; the OSError goes to the caller.
     """
     outputs.mkdir(parents=True, exist_ok=True)
-    _recover(outputs, name)
-    staging = outputs / f"{_STAGING}{name}"
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{name}.", dir=outputs))
     try:
-        staging.mkdir()
+        staging.chmod(0o777 & ~current_umask())   # mkdtemp makes it private; the published folder is read by others
         for relative, data in sorted(files.items()):
             target = staging / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -151,17 +169,19 @@ def stage_folder(outputs: Path, name: str, files: dict[str, bytes]) -> None:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return staging
 
 
-def swap_in(outputs: Path, name: str) -> None:
+def swap_in(outputs: Path, name: str, staging: Path) -> None:
     """Make the staged folder outputs/<name>/ so that readers see the old folder or the new one, never a mix.
 
     Swapped with one atomic exchange where the system has it (a crash never finds outputs/<name>
-    missing), else with two renames whose interruption `_recover` finishes. On failure the old
-    folder is back in place, the staging folder gone, and the OSError goes to the caller.
+    missing), else with two renames, the old folder moved aside as .retired-<name>.<random> (the next
+    build puts it back if a crash came between them). On failure the old folder is back in place, the
+    staging folder gone, and the OSError goes to the caller.
     """
-    staging = outputs / f"{_STAGING}{name}"
-    final, retired = outputs / name, outputs / f"{_RETIRED}{name}"
+    final = outputs / name
+    retired = outputs / f"{RETIRED}{staging.name[len(STAGING):]}"
     try:
         if final.exists() and exchange(staging, final):
             shutil.rmtree(staging, ignore_errors=True)   # it holds the old folder now
@@ -170,20 +190,15 @@ def swap_in(outputs: Path, name: str) -> None:
             os.replace(final, retired)
         os.replace(staging, final)
     except BaseException:
-        _recover(outputs, name)
+        if retired.exists() and not final.exists():
+            os.replace(retired, final)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(retired, ignore_errors=True)
 
 
-_WRITE_FAILURES: dict[int | None, str] = {
-    errno.ENOSPC: "на диске нет места", errno.EDQUOT: "превышена квота диска",
-    errno.EACCES: "нет прав на запись", errno.EPERM: "нет прав на запись", errno.EROFS: "диск только для чтения",
-    errno.ENAMETOOLONG: "слишком длинное имя файла", errno.EIO: "ошибка ввода-вывода диска",
-}
-
-
 def _write_failed(span: Span, outputs: Path, exc: OSError) -> Diagnostic:
-    reason = _WRITE_FAILURES.get(exc.errno, exc.strerror or type(exc).__name__)
+    reason = why_not_written(exc)
     return Diagnostic("E902", Severity.ERROR, f"документы программы не записаны в {outputs}: {reason}", span,
                       "прежние документы программы сохранены без изменений; устраните причину и запустите сборку снова",
                       "write-failed")
@@ -199,8 +214,10 @@ def render_programme(model: ProgrammeModel, options: BuildOptions) -> dict[str, 
 
 
 def _internal_error(span: Span, exc: Exception) -> Diagnostic:
+    trace = exc.trace if isinstance(exc, WorkerFailed) else "".join(traceback.format_exception(exc))
     return Diagnostic("E901", Severity.ERROR, f"сбой при создании документов: {type(exc).__name__}: {exc}", span,
-                      "предыдущие документы программы сохранены без изменений; сообщите разработчикам", "render-failed")
+                      f"предыдущие документы программы сохранены без изменений; сообщите разработчикам и приложите "
+                      f"{LOG}", "render-failed", detail=trace or str(exc))
 
 
 def _programme_inputs(model: ProgrammeModel, history: CalendarHistory, common: dict) -> dict:
@@ -238,7 +255,7 @@ class _Built:
     texts: dict[Path, str]                                        # that the diagnostics point into
     diagnostics: list[Diagnostic] = field(default_factory=list)   # of rendering (and the calendar history)
     fingerprints: dict = field(default_factory=dict)              # calendar history computed: for the cache
-    staged: bool = False                                          # rendered into outputs/.staging-<programme>
+    staged: Path | None = None                                    # the staging folder it was rendered into
     record: Record | None = None                                  # of the files rendered or still in outputs/
     parts: tuple | None = None                                    # for the files that span programmes
     anchor: Span | None = None                                    # where a failure to render or write its folder
@@ -281,11 +298,11 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
         built.diagnostics.append(_internal_error(built.anchor, exc))
         return built
     try:
-        stage_folder(plan.outputs, model.id, files)
+        built.staged = stage_folder(plan.outputs, model.id, files)
     except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
         built.diagnostics.append(_write_failed(built.anchor, plan.outputs, exc))
         return built
-    built.staged, built.record = True, Record.of(_programme_digest(inputs, templates), files, templates)
+    built.record = Record.of(_programme_digest(inputs, templates), files, templates)
     return built
 
 
@@ -299,10 +316,53 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
 
     Programme by programme, on every core (`engine.building.parallel`): nothing of a programme stays in memory
     but its diagnostics, its manifest record and what the files that span programmes need of it.
+
+    Raises BuildRefused, with nothing touched, for an outputs folder that overlaps the specs, one that
+    another build holds longer than it waits, or a bad SOURCE_DATE_EPOCH. The engine's own failures
+    (with tracebacks) are logged and kept in outputs/.prikaz.log; a build without any removes that file.
     """
     directories, specs_root, problems = programme_folders(specs)
-    forget_repositories()
+    refuse_overlap(outputs, protected_folders(specs, directories))
     times = build_times(specs, directories)
+    with OutputsLock(outputs):
+        remove_leftovers(outputs)
+        try:
+            report = _build(specs, outputs, pdf, force, progress, directories, specs_root, problems, times)
+        except Exception:
+            _keep_log(outputs, traceback.format_exc())
+            raise
+        _keep_log(outputs, log_engine_failures(report.all_diagnostics))
+    return report
+
+
+def protected_folders(specs: Path, directories: list[Path]) -> list[Path]:
+    """What no outputs folder may be, hold or lie inside: the specs folder given, every programme folder
+    under it and — when it is one programme — the other programme folders beside it."""
+    folders = [specs, *directories]
+    if directories == [specs]:
+        try:
+            siblings = [sibling for sibling in specs.parent.iterdir() if sibling.is_dir() and sibling.name != specs.name]
+        except OSError:
+            siblings = []
+        for sibling in siblings:
+            try:
+                if spec_files(sibling):
+                    folders.append(sibling)
+            except OSError:
+                folders.append(sibling)   # unreadable: it may hold specs
+    return folders
+
+
+def _keep_log(outputs: Path, text: str) -> None:
+    if text:
+        write_text_atomic(outputs / LOG, text)
+    else:
+        (outputs / LOG).unlink(missing_ok=True)
+
+
+def _build(specs: Path, outputs: Path, pdf: bool, force: bool, progress: Progress | None, directories: list[Path],
+           specs_root: Path, problems: list[Diagnostic], times: dict[Path, dt.datetime]) -> BuildReport:
+    forget_repositories()
     # files that span programmes change whenever one of them does: they carry the latest time
     options = BuildOptions(build_time=max(times.values(), default=EPOCH_1980), templates=TEMPLATES, pdf=pdf)
     nothing = [ProgrammeResult(specs, None, problems)] if problems else []
@@ -345,10 +405,10 @@ def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_B
     plan.cache.merge(built.fingerprints)
     if built.record is None or has_errors(built.diagnostics):
         return
-    if built.staged:
+    if built.staged is not None:
         assert built.anchor is not None  # staged only when it checked ok
         try:
-            swap_in(plan.outputs, directory.name)
+            swap_in(plan.outputs, directory.name, built.staged)
         except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
             report.diagnostics.append(_write_failed(built.anchor, plan.outputs, exc))
             return

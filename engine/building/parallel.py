@@ -23,6 +23,7 @@ import gc
 import multiprocessing
 import os
 import threading
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -37,11 +38,11 @@ Result = TypeVar("Result")
 
 
 class WorkerFailed(Exception):
-    """A job raised in a worker process (its type name and message kept), or its process died."""
+    """A job raised in a worker process (its type name, message and traceback kept), or its process died."""
 
-    def __init__(self, kind: str, message: str):
+    def __init__(self, kind: str, message: str, trace: str = ""):
         super().__init__(f"{kind}: {message}")
-        self.kind, self.message = kind, message
+        self.kind, self.message, self.trace = kind, message, trace
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Outcome(Generic[Result]):
     """One job's result, or what it raised."""
 
     value: Result | None = None
-    error: tuple[str, str] | None = None             # (exception type name, message)
+    error: tuple[str, str, str] | None = None        # (exception type name, message, traceback)
 
     def result(self) -> Result:
         """The value, or the job's exception raised again here as WorkerFailed."""
@@ -62,7 +63,7 @@ def _outcome(task: Callable[[Job], Result], job: Job) -> Outcome[Result]:
     try:
         return Outcome(value=task(job))
     except Exception as exc:
-        return Outcome(error=(type(exc).__name__, str(exc)))
+        return Outcome(error=(type(exc).__name__, str(exc), traceback.format_exc()))
 
 
 # What the forked workers inherit: set just before the pool starts, cleared when it is done.
@@ -157,4 +158,4 @@ def _isolated(index: int) -> Outcome:
             return pool.submit(_run_chunk, range(index, index + 1)).result()[0]
     except BrokenProcessPool:
         return Outcome(error=("BrokenProcessPool", "процесс, обрабатывавший программу, завершился аварийно "
-                                                   "(возможно, не хватило памяти)"))
+                                                   "(возможно, не хватило памяти)", ""))

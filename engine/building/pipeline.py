@@ -8,6 +8,7 @@ only each programme's diagnostics.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,11 @@ from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import find_programmes, load_programme
 from engine.model.spec import Decree
 from engine.model.validate import ProgrammeModel, build_model
+
+# The engine's own failures, with their tracebacks. A library logs and leaves the showing to its
+# application: the command line sends them to standard error with --verbose or PRIKAZ_DEBUG=1.
+log = logging.getLogger("prikaz")
+log.addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -125,3 +131,15 @@ def check_tree(specs: Path, keep_models: bool = True, lint_templates: bool = Fal
         results.append(result)
         texts.update(sources)
     return CheckResult(results, texts)
+
+
+def log_engine_failures(diagnostics: list[Diagnostic]) -> str:
+    """Log each failure of the engine itself (a diagnostic with a traceback: E900, E901) with where it
+    happened; return the same entries as one text (for the build's log file), empty without any."""
+    entries = []
+    for d in diagnostics:
+        if d.detail:
+            where = f"{d.span.file}:{d.span.line}:{d.span.column}" if d.span else "<спецификация>"
+            entries.append(f"{where}: {d.code} {d.message}\n{d.detail.rstrip()}\n")
+            log.error("%s", entries[-1].rstrip())
+    return "\n".join(entries)

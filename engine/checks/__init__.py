@@ -5,6 +5,7 @@ Checks never write files and never raise: what they find are Diagnostics.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 
 from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
@@ -87,7 +88,8 @@ def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | None] 
         except Exception as exc:  # a bug in a check must not cost the user the other diagnostics
             diagnostics.append(Diagnostic(
                 "E900", Severity.ERROR, f"внутренняя ошибка проверки {code}: {type(exc).__name__}: {exc}",
-                model.sources.span(()), "это ошибка prikaz, а не спецификации: сообщите разработчикам", "internal"))
+                model.sources.span(()), "это ошибка prikaz, а не спецификации: сообщите разработчикам", "internal",
+                detail=traceback.format_exc()))
             continue
         for finding in findings:
             if finding.target is not None and _silenced(finding, registered):

@@ -38,7 +38,7 @@ from ruamel.yaml.tokens import CommentToken
 
 from engine.building.atomic import write_text_atomic
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
-from engine.loading import SPEC_SUFFIXES, find_programmes, spec_files
+from engine.loading import SPEC_SUFFIXES, file_problem, find_programmes, programme_entries
 from engine.loading.yaml_source import parse_yaml, read_yaml_file
 from engine.model.spec import Programme
 
@@ -464,16 +464,38 @@ def format_file(path: Path, check: bool = False) -> FileOutcome:
     return FileOutcome(path, changed, [], text)
 
 
-def spec_paths(paths: list[Path]) -> list[Path]:
-    """Spec files named directly, and those of every programme under the folders named."""
-    found: list[Path] = []
+def _spec_files(paths: list[Path]) -> dict[Path, Diagnostic | None]:
+    """Spec files named directly, and those of every programme under the folders named — each with the
+    loader's verdict on it (engine.loading: a link out of the specs folder, a pipe, a folder named *.yaml
+    are reported, never read nor replaced), so that fmt touches exactly the files `check` reads."""
+    found: dict[Path, Diagnostic | None] = {}
     for path in paths:
         if path.is_dir():
-            found.extend(file for programme in find_programmes(path) for file in spec_files(programme))
+            programmes = find_programmes(path)
+            root = path.parent if programmes == [path] else path
         elif path.suffix in SPEC_SUFFIXES:
-            found.append(path)
-    return list(dict.fromkeys(found))
+            programmes, root = [path.parent], path.parent.parent   # as the loader reads the file's programme
+        else:
+            continue
+        for programme in programmes:
+            entries, refused = programme_entries(programme, root)
+            if refused is not None:
+                found.setdefault(programme, refused)
+            for file in entries if path.is_dir() else [path]:
+                found.setdefault(file, file_problem(file, root))
+    return found
 
 
 def format_paths(paths: list[Path], check: bool = False) -> list[FileOutcome]:
-    return [format_file(path, check) for path in spec_paths(paths)]
+    outcomes = []
+    formatted: set[Path] = set()
+    for file, problem in _spec_files(paths).items():
+        if problem is not None:
+            outcomes.append(FileOutcome(file, False, [problem]))
+            continue
+        # a link within the specs folder: its target is formatted (once), the link stays a link
+        target = file.resolve() if file.is_symlink() else file
+        if target not in formatted:
+            formatted.add(target)
+            outcomes.append(format_file(target, check))
+    return outcomes

@@ -11,8 +11,10 @@ for the office network.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import threading
@@ -25,6 +27,7 @@ import watchfiles
 
 from engine import report
 from engine.building.build import TEMPLATES, BuildReport, build
+from engine.building.outputs_folder import BuildRefused
 
 # watchfiles waits for this many ms without a new change before it reports a burst of them
 # (an editor's save is often several events), and never longer than DEBOUNCE_MS in all.
@@ -45,8 +48,7 @@ class _PublishedCopy:
 
     def publish(self, outputs: Path) -> None:
         fresh = Path(tempfile.mkdtemp(prefix="prikaz-serve-"))
-        # the build's own bookkeeping (.cache, the manifest) is not part of the site
-        shutil.copytree(outputs, fresh / "site", ignore=shutil.ignore_patterns(".*"))
+        shutil.copytree(outputs, fresh / "site", ignore=_not_the_site)
         # the copy before last goes now: a request that started on it has long finished
         if self._previous is not None:
             shutil.rmtree(self._previous.parent, ignore_errors=True)
@@ -56,6 +58,21 @@ class _PublishedCopy:
         for root in (self._previous, self.root):
             if root is not None:
                 shutil.rmtree(root.parent, ignore_errors=True)
+
+
+def _not_the_site(folder: str, names: list[str]) -> set[str]:
+    """What the copy leaves out: the build's own bookkeeping (.cache, the manifest, the lock, its log), and
+    whatever is not a plain file or folder — a link planted in outputs/ must not serve its target (a
+    secret file anywhere on the disk), a pipe must not hang the copy."""
+    left_out = set()
+    for name in names:
+        try:
+            mode = os.lstat(os.path.join(folder, name)).st_mode
+        except OSError:
+            mode = 0
+        if name.startswith(".") or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            left_out.add(name)
+    return left_out
 
 
 _CONTENT_TYPES = {**SimpleHTTPRequestHandler.extensions_map,
@@ -95,12 +112,19 @@ class _Preview:
         self.published = _PublishedCopy()
 
     def say(self, text: str) -> None:
-        self.out.write(text + "\n")
+        self.out.write(report.printable(text) + "\n")
         self.out.flush()
 
     def rebuild(self) -> None:
         started = time.monotonic()
-        outcome = build(self.specs, self.outputs)
+        try:
+            outcome = build(self.specs, self.outputs)
+        except BuildRefused as exc:
+            if self.published.root is None:   # the first build: nothing to show, the command stops (exit 2)
+                raise
+            # another build holds outputs/ (a `prikaz build` typed meanwhile): the next save tries again
+            self.say(f"Сборка не начата: {exc}. В браузере остаётся прежняя версия сайта.")
+            return
         if outcome.all_diagnostics:
             self.out.write(report.render(outcome.all_diagnostics, "human", outcome.check.texts))
         elapsed = f"{time.monotonic() - started:.1f} с"
@@ -137,20 +161,23 @@ def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt
 
 
-def serve(specs: Path, outputs: Path, host: str, port: int, out: TextIO = sys.stdout) -> None:
-    """Build, serve, rebuild on save — until Ctrl+C. Raises ServeError when the address cannot be used."""
-    preview = _Preview(specs, outputs, out)
+def serve(specs: Path, outputs: Path, host: str, port: int, out: TextIO | None = None) -> None:
+    """Build, serve, rebuild on save — until Ctrl+C. Raises ServeError when the address cannot be used.
+
+    Says what it does on `out`, standard output unless given (as it is when called, not when imported).
+    """
+    preview = _Preview(specs, outputs, out or sys.stdout)
     server: ThreadingHTTPServer | None = None
     # Ctrl+C must reach us even when started from a shell or CI step that ignores SIGINT for its children
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    handlers = signal.signal(signal.SIGINT, signal.default_int_handler), signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         preview.rebuild()
         try:
             server = ThreadingHTTPServer((host, port), _handler(preview.published))
-        except OSError as exc:
-            raise ServeError(f"не удалось открыть адрес {host}:{port}: {exc.strerror or exc}; "
-                             f"укажите другой порт, например --port {port + 1}") from None
+        except (OSError, ValueError, TypeError) as exc:   # a taken port; an address that is not this machine's or no address
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise ServeError(f"не удалось открыть адрес {host}:{port}: {reason}; укажите другой порт "
+                             f"(например --port {port % 65535 + 1}) или адрес (--host 127.0.0.1)") from None
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, name="prikaz-serve", daemon=True).start()
         preview.say(f"Сайт: http://{host}:{server.server_port}/ — пересобирается при сохранении файлов в "
@@ -163,3 +190,5 @@ def serve(specs: Path, outputs: Path, host: str, port: int, out: TextIO = sys.st
             server.shutdown()
             server.server_close()
         preview.published.remove()
+        signal.signal(signal.SIGINT, handlers[0])
+        signal.signal(signal.SIGTERM, handlers[1])

@@ -67,6 +67,37 @@ def _not_a_file(path: Path) -> str | None:
     return "папка" if stat.S_ISDIR(mode) else "не обычный файл (канал, сокет или устройство)"
 
 
+def programme_entries(directory: Path, root: Path) -> tuple[list[Path], Diagnostic | None]:
+    """The *.yaml entries of a programme folder, or why the folder is not read at all: a link out of the
+    specs folder `root` (Y011), a folder that cannot be listed (Y010). Each entry then passes `file_problem`.
+    These are the loader's rules; `prikaz fmt` applies them too."""
+    if _escapes(directory, root):
+        return [], _error("Y011", "outside-root", f"папка {directory.name} — ссылка за пределы папки спецификаций",
+                          Span.whole_file(directory),
+                          "спецификации читаются только из папки specs/: скопируйте программу внутрь")
+    try:
+        return spec_files(directory), None
+    except OSError as exc:
+        return [], _error("Y010", "unreadable", f"папка {directory.name} не читается: {exc.strerror or exc}",
+                          Span.whole_file(directory), "проверьте права доступа к папке")
+
+
+def file_problem(file: Path, root: Path) -> Diagnostic | None:
+    """Why a *.yaml entry of a programme folder is not read (and never written, by `prikaz fmt`): a link out
+    of the specs folder `root` (Y011), a loop of links, a folder, a pipe, a socket or a device (Y010)."""
+    if file.is_symlink() and _escapes(file, root):
+        if _link_loop(file):
+            return _error("Y010", "unreadable", f"файл {file.name} — ссылка по кругу", Span.whole_file(file),
+                          "замените ссылку самим файлом")
+        return _error("Y011", "outside-root", f"файл {file.name} — ссылка за пределы папки спецификаций",
+                      Span.whole_file(file), "спецификации читаются только из папки specs/: скопируйте файл внутрь")
+    not_a_file = _not_a_file(file)
+    if not_a_file:
+        return _error("Y010", "unreadable", f"{file.name} — {not_a_file}, а не файл спецификации",
+                      Span.whole_file(file), "переименуйте или уберите его из папки программы")
+    return None
+
+
 @collector_paused()
 def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedProgramme:
     """Read every YAML file of a programme folder. Never raises; problems are diagnostics."""
@@ -74,32 +105,13 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
     merged: dict = {}
     sources = SourceMap()
     diagnostics: list[Diagnostic] = []
-    if _escapes(directory, root):
-        return LoadedProgramme(directory, {}, sources, [], [_error(
-            "Y011", "outside-root", f"папка {directory.name} — ссылка за пределы папки спецификаций",
-            Span.whole_file(directory), "спецификации читаются только из папки specs/: скопируйте программу внутрь",
-        )])
-    try:
-        files = spec_files(directory)
-    except OSError as exc:
-        return LoadedProgramme(directory, {}, sources, [], [_error(
-            "Y010", "unreadable", f"папка {directory.name} не читается: {exc.strerror or exc}",
-            Span.whole_file(directory), "проверьте права доступа к папке",
-        )])
+    files, refused = programme_entries(directory, root)
+    if refused is not None:
+        return LoadedProgramme(directory, {}, sources, [], [refused])
     for file in files:
-        if file.is_symlink() and _escapes(file, root):
-            diagnostics.append(_error(
-                "Y011", "outside-root", f"файл {file.name} — ссылка за пределы папки спецификаций",
-                Span.whole_file(file), "спецификации читаются только из папки specs/: скопируйте файл внутрь",
-            ) if not _link_loop(file) else _error(
-                "Y010", "unreadable", f"файл {file.name} — ссылка по кругу", Span.whole_file(file),
-                "замените ссылку самим файлом",
-            ))
-            continue
-        not_a_file = _not_a_file(file)
-        if not_a_file:
-            diagnostics.append(_error("Y010", "unreadable", f"{file.name} — {not_a_file}, а не файл спецификации",
-                                      Span.whole_file(file), "переименуйте или уберите его из папки программы"))
+        problem = file_problem(file, root)
+        if problem is not None:
+            diagnostics.append(problem)
             continue
         loaded: LoadedFile = read_yaml_file(file)
         diagnostics.extend(loaded.diagnostics)

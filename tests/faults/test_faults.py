@@ -83,8 +83,9 @@ def _env() -> dict[str, str]:
 
 
 def _visible(state: dict[str, tuple]) -> dict[str, tuple]:
-    """What a reader of outputs/ sees: hidden staging and retired folders are not outputs."""
-    return {k: v for k, v in state.items() if not k.startswith((".staging-", ".retired-"))}
+    """What a reader of outputs/ sees: hidden staging and retired folders, and the lock a killed build
+    left (the next build takes it over), are not outputs."""
+    return {k: v for k, v in state.items() if not k.startswith((".staging-", ".retired-", ".prikaz.lock"))}
 
 
 def _prikaz_build(folder: Path, outputs: str) -> None:
@@ -187,7 +188,7 @@ def test_kill_before_the_swap_keeps_the_previous_outputs(scene, reference, tree_
     assert killed, finished
     after = tree_state(scene / "outputs")
     assert _visible(after) == before, "прежние документы изменились после SIGKILL"
-    assert set(after) - set(_visible(after)) <= {k for k in after if k.startswith(f".staging-{PROGRAMME}")}
+    assert set(after) - set(_visible(after)) <= {k for k in after if k.startswith(f".staging-{PROGRAMME}")} | {".prikaz.lock"}
     _assert_next_build_is_correct(scene, reference, tree_state)
 
 
@@ -416,8 +417,14 @@ def test_renderer_crash_is_e901_and_keeps_the_previous_outputs(scene, reference,
     monkeypatch.undo()
     assert result.code == 1, result.output
     assert f"specs/{PROGRAMME}/programme.yaml:1:1: E901 ошибка: " in result.stdout
-    assert tree_state(scene / "outputs") == before
-    _assert_next_build_is_correct(scene, reference, tree_state)
+    assert "Traceback" not in result.output     # shown only with --verbose or PRIKAZ_DEBUG=1
+    after = tree_state(scene / "outputs")
+    # the traceback is kept for the engine's developers, beside the outputs it did not change
+    log = (scene / "outputs" / ".prikaz.log").read_text(encoding="utf-8")
+    assert log.startswith(f"specs/{PROGRAMME}/programme.yaml:1:1: E901 сбой при создании документов: ZeroDivisionError")
+    assert "Traceback (most recent call last):" in log and 'raise ZeroDivisionError("a renderer bug")' in log
+    assert {k: v for k, v in after.items() if k != ".prikaz.log"} == before
+    _assert_next_build_is_correct(scene, reference, tree_state)     # a build without failures removes the log
 
 
 def test_one_programme_failing_to_render_leaves_the_others_and_the_shared_feeds(tmp_path, reference, tree_state,
