@@ -128,8 +128,8 @@ def test_the_ci_files_are_valid_for_their_service(schema, read, tmp_path):
 
 def test_the_files_call_prikaz_where_docs_ci_says():
     invocations = {" ".join(args) for _, args in all_invocations()}
-    assert {"check --format github", "build --pdf --format github", "check --format json", "check", "build --pdf",
-            "fmt --check"} <= invocations
+    assert {"check --format github --verbose", "build --pdf --format github --verbose", "check --format json",
+            "check --verbose", "build --pdf --verbose", "fmt --check"} <= invocations
 
 
 def test_the_workflow_runs_on_pull_requests_and_pushes_to_main():
@@ -143,7 +143,7 @@ def test_a_pull_request_is_checked_with_annotations():
     job = workflow()["jobs"]["check"]
     assert job["if"] == "github.event_name == 'pull_request'"
     assert steps(job)[0]["uses"].startswith("actions/checkout@")
-    assert prikaz_invocations(runs(job)) == [["check", "--format", "github"]]
+    assert prikaz_invocations(runs(job)) == [["check", "--format", "github", "--verbose"]]
     assert "pip install ." in runs(job)
 
 
@@ -154,12 +154,19 @@ def test_a_push_to_main_builds_with_the_whole_history_and_pdf_and_publishes_outp
     script = runs(job)
     assert "libreoffice-writer" in script
     assert script.index("libreoffice-writer") < script.index("prikaz build")
-    assert [args for args in prikaz_invocations(script) if args[0] == "build"] == [["build", "--pdf", "--format", "github"]]
-    assert step_using(job, "actions/upload-artifact")["with"] == {"name": "outputs", "path": "outputs/"}
+    assert [args for args in prikaz_invocations(script) if args[0] == "build"] == [
+        ["build", "--pdf", "--format", "github", "--verbose"]]
+    uploads = {step["with"]["name"]: step for step in steps(job) if step.get("uses", "").startswith("actions/upload-artifact@")}
+    assert uploads["outputs"]["with"] == {"name": "outputs", "path": "outputs/"}
+    # the log of prikaz's own failures (tracebacks) is kept even when the build fails; it is a dot file
+    log = uploads["prikaz-log"]
+    assert log["if"] == "always()"
+    assert log["with"] == {"name": "prikaz-log", "path": "outputs/.prikaz.log", "include-hidden-files": True,
+                           "if-no-files-found": "ignore"}
     assert step_using(job, "actions/upload-pages-artifact")["with"] == {"path": "outputs/"}
     assert step_using(job, "actions/cache")["with"]["path"] == "outputs/.cache"
     order = [step.get("uses", step.get("run", "")).split("@")[0] for step in steps(job)]
-    assert order.index("actions/cache") < order.index("prikaz build --pdf --format github") < order.index(
+    assert order.index("actions/cache") < order.index("prikaz build --pdf --format github --verbose") < order.index(
         "actions/upload-pages-artifact")
 
 
@@ -191,7 +198,7 @@ def test_the_gitlab_pipeline_checks_merge_requests_and_publishes_public_on_the_d
     assert check["artifacts"]["reports"] == {"codequality": "gl-code-quality-report.json"}
     pages = pipeline["pages"]
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
-    assert pages["artifacts"]["paths"] == ["public"]
+    assert pages["artifacts"] == {"when": "always", "paths": ["public", "outputs/.prikaz.log"]}
     assert "cp -r outputs/* public/" in pages["script"][-1]
 
 
