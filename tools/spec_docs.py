@@ -29,6 +29,7 @@ DOC = REPO / "docs" / "spec-language.md"
 # (section heading, how it is written in YAML, model) — in the order of the reference
 SECTIONS: list[tuple[str, str, type[spec.SpecModel]]] = [
     ("Программа", "programme:", spec.ProgrammeInfo),
+    ("Пределы программы", "programme.limits:", spec.Limits),
     ("Организация", "organisations: {id: …}", spec.Organisation),
     ("Сокращение", "terms: {id: …}", spec.Term),
     ("Должностное лицо", "people: {id: …}", spec.Person),

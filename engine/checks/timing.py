@@ -7,7 +7,7 @@ from bisect import bisect_left
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import Severity
-from engine.model.spec import SpecModel
+from engine.model.spec import MAX_EVENTS, MAX_PERIOD_YEARS, SpecModel
 from engine.model.walk import clause_deadlines, timed_items
 
 
@@ -194,3 +194,58 @@ def _cycles(activities: dict) -> dict[str, int]:
     return component
 
 
+
+
+@check("T205", "period-too-long")
+def period_too_long(ctx: CheckContext):
+    """Период программы не длиннее её предела (по умолчанию 10 лет).
+
+    Опечатка в годе («1900–2100» вместо «2021–2024») растягивает каждое
+    ежегодное и ежемесячное мероприятие на двести лет: тысячи событий в
+    календарях и документы на сотни мегабайт. Программа, которая в самом
+    деле длиннее, поднимает предел: `programme.limits.period_years`.
+
+    Плохо:
+        period: "1900–2100"
+    Хорошо:
+        period: "2021–2024"
+    """
+    period, limit = ctx.period, ctx.programme.programme.limits.period_years
+    years = len(period.years)
+    if years > limit:
+        raise_it = (f"; если программа в самом деле такая длинная, поднимите предел в programme.yaml: "
+                    f"limits: {{period_years: {years}}}" if years <= MAX_PERIOD_YEARS else
+                    f" (программы длиннее {MAX_PERIOD_YEARS} лет prikaz не собирает)")
+        yield Finding(ctx.programme.programme,
+                      f"период программы {formats.date_numeric(period.start)} – {formats.date_numeric(period.end)} — "
+                      f"{years} {formats.plural(years, ('год', 'года', 'лет'))}, больше предела в {limit}",
+                      f"проверьте годы периода{raise_it}", field="period")
+
+
+@check("T206", "too-many-events")
+def too_many_events(ctx: CheckContext):
+    """Сроки программы дают не больше событий календаря, чем её предел (по умолчанию 5000).
+
+    Каждый срок — событие в календаре, каждый повтор «ежемесячно» — отдельное
+    событие. Десятки ежемесячных мероприятий на длинный период дают календари
+    и документы, которые никто не откроет. Программа, которой нужно больше,
+    поднимает предел: `programme.limits.events`.
+
+    Плохо (period: "2021–2030", limits: {events: 100}):
+        - {id: monitoring, time: ежемесячно, …}    # 120 событий
+    Хорошо:
+        - {id: monitoring, time: ежеквартально, …}  # 40 событий
+    """
+    limit = ctx.programme.programme.limits.events
+    counted = [(len(expr.windows(ctx.period)), target, field) for target, field, expr in timed_items(ctx.programme)]
+    total = sum(count for count, _, _ in counted)
+    if total > limit:
+        largest = sorted(counted, key=lambda item: -item[0])
+        count, target, field = largest[0]
+        raise_it = (f"; если событий в самом деле столько, поднимите предел в programme.yaml: limits: {{events: {total}}}"
+                    if total <= MAX_EVENTS else f" (больше {MAX_EVENTS} событий prikaz не собирает)")
+        yield Finding(target, f"сроки программы дают {total} событий календаря, больше предела в {limit}; "
+                              f"этот срок — {count}",
+                      f"проверьте период и повторяющиеся сроки («ежемесячно»){raise_it}", field=field,
+                      related=tuple((other, other_field, f"ещё {other_count}")
+                                    for other_count, other, other_field in largest[1:4] if other_count))

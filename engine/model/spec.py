@@ -210,6 +210,35 @@ class Person(Silenceable):
 TemplateKind = Literal["decree", "roadmap", "budget", "indicators", "specification"]
 
 
+def _limit(ceiling: int, example: int):
+    """A limit a programme sets for itself: a whole number from 1 up to `ceiling`, which no setting passes."""
+
+    def parse(value: object) -> int:
+        text = str(value).strip()
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= ceiling:
+            return int(text)
+        raise DiagnosticError("P302", f"предел «{value}» — нужно целое число от 1 до {ceiling}",
+                              f"например {example}", 0, len(str(value)))
+
+    return _via(parse)
+
+
+MAX_PERIOD_YEARS, MAX_EVENTS = 100, 100_000   # what no programme setting passes
+YearsLimit = Annotated[int, _limit(MAX_PERIOD_YEARS, 20), WithJsonSchema({"type": "string", "examples": ["20"]})]
+EventsLimit = Annotated[int, _limit(MAX_EVENTS, 20_000), WithJsonSchema({"type": "string", "examples": ["20000"]})]
+
+
+class Limits(SpecModel):
+    """Пределы того, что программа может запросить: опечатка в периоде («1900–2100») не превращает ежемесячное
+    мероприятие в тысячи событий. Программа, которой нужно больше, поднимает предел здесь."""
+
+    period_years: YearsLimit = Field(
+        10, description="Наибольшая длина периода программы, лет (по умолчанию 10, не больше 100)")
+    events: EventsLimit = Field(
+        5_000, description="Наибольшее число событий календаря программы: все сроки всех мероприятий и пунктов, "
+                           "каждый повтор «ежемесячно» — отдельно (по умолчанию 5000, не больше 100000)")
+
+
 class ProgrammeInfo(SpecModel):
     """Общие сведения о программе."""
 
@@ -229,6 +258,8 @@ class ProgrammeInfo(SpecModel):
         default_factory=dict, description="Свои шаблоны DOCX (пути относительно папки программы)")
     reminders: list[str] = Field(
         default_factory=list, description="Напоминания в календаре до начала события: «P7D», «P1D»")
+    limits: Limits = Field(default_factory=lambda: Limits.model_validate({}),
+                           description="Пределы периода и числа событий календаря (см. «Пределы программы»)")
 
 
 
