@@ -14,7 +14,9 @@ the hint, the label and file of a related value — and every format is checked:
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,25 @@ def test_printable_keeps_ordinary_text_and_escapes_each_class():
     assert printable("\x1b[2J\x9b\x7f") == "\\x1b[2J\\x9b\\x7f"
     assert printable("\u202e\u2028\ufeff\U000e0041\udcff") == "\\u202e\\u2028\\ufeff\\U000e0041\\udcff"
     assert printable("##[error]x ##vso[task] ###[y]") == "#\\#[error]x #\\#vso[task] ##\\#[y]"
+
+
+FOLDERS = {"line-feed": "a\n::error::подделка", "command": "::warning::подделка", "escape": "a\x1b[2Jb",
+           "old-command": "##[error]подделка", "bidi": "a\u202eb", "undecodable": os.fsdecode(b"a\xff\xfeb")}
+
+
+@pytest.mark.parametrize("fmt", ["human", "json", "github"])
+def test_hostile_folder_names_through_the_command_line(tmp_path, cli_main, monkeypatch, fmt):
+    """Programme folders named to forge lines: check and build say what they must, and no line can act."""
+    base = Path(__file__).resolve().parents[1] / "bad_inputs" / "_base" / "corpus-2022"
+    for name in FOLDERS.values():
+        shutil.copytree(base, tmp_path / "specs" / name)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("PRIKAZ_JOBS", "1")
+    for command in (["check", "specs"], ["build", "specs", "-o", "outputs"]):
+        result = cli_main(*command, "--format", fmt, cwd=tmp_path)
+        assert result.code == 1, result.output       # R508: a folder name is not the programme's id
+        for line in _lines(result.stdout + result.stderr):
+            assert not line.lstrip().startswith("::") or re.match(r"::(error|warning|notice) ", line), line
+            assert "##[" not in line, line
+        assert result.stdout.count("R508") == len(FOLDERS) if fmt != "json" else \
+            len(json.loads(result.stdout)) == len(FOLDERS)
