@@ -246,3 +246,21 @@ def test_serve_copies_no_link_and_no_special_file_of_outputs(tmp_path, tmp_path_
         assert copied == ["index.html", "programme", "programme/calendar.ics"]
     finally:
         published.remove()
+
+
+def test_another_spelling_of_the_same_folder_is_the_same_folder(work, cli_main, tree_state):
+    """On a case-insensitive disk (Windows, macOS) `-o SPECS` is the specs folder; here the same folder under
+    another name is made with a bind mount: the guard compares folders, not spellings."""
+    alias = work / "SPECS"
+    alias.mkdir()
+    mounted = subprocess.run(["mount", "--bind", str(work / "specs"), str(alias)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"no bind mount here: {mounted.stderr.strip()}")
+    try:
+        before = tree_state(work / "specs")
+        for args in (["specs", "-o", "SPECS"], ["SPECS", "-o", "specs/out"], ["specs", "-o", "SPECS/corpus-2022"]):
+            result = cli_main("build", *args, cwd=work)
+            assert result.code == 2 and "Ничего не записано" in result.stderr, (args, result.output)
+        assert tree_state(work / "specs") == before
+    finally:
+        subprocess.run(["umount", str(alias)], check=True)
