@@ -61,7 +61,12 @@ def _identities(path: Path) -> set[tuple[int, int]]:
 
 
 def refuse_overlap(outputs: Path, protected: list[Path]) -> None:
-    """Raise BuildRefused when `outputs` is, holds or lies inside any of the `protected` folders."""
+    """Raise BuildRefused when `outputs` is, holds or lies inside any of the `protected` folders, or is
+    not a folder at all (a file there, or on the way there)."""
+    for place in (outputs, *outputs.parents):
+        if place.exists() and not place.is_dir():
+            raise BuildRefused(f"«{place}» — файл, а не папка: документы собираются в папку. Ничего не записано. "
+                               f"Укажите папку, например -o outputs")
     around_outputs = _identities(outputs)
     outputs_itself = _identity(outputs)
     for folder in protected:

@@ -84,6 +84,16 @@ def test_outputs_overlapping_the_specs_are_refused_before_anything_is_touched(wo
     assert tree_state(work) == before
 
 
+@pytest.mark.parametrize("output", ["notes.txt", "notes.txt/outputs", "specs/corpus-2022/decree.yaml"])
+def test_outputs_that_are_not_a_folder_are_refused(work, cli_main, tree_state, output):
+    (work / "notes.txt").write_text("мои заметки", encoding="utf-8")
+    before = tree_state(work)
+    result = cli_main("build", "specs", "-o", output, cwd=work)
+    assert result.code == 2 and "Ничего не записано" in result.stderr, result.output
+    _no_traceback(result)
+    assert tree_state(work) == before
+
+
 def test_outputs_beside_the_specs_are_built(work, cli_main, tree_state):
     result = cli_main("build", "specs/corpus-2022", "-o", "outputs", cwd=work)
     assert result.code == 0, result.output
