@@ -324,8 +324,9 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
     directories, specs_root, problems = programme_folders(specs)
     refuse_overlap(outputs, protected_folders(specs, directories))
     times = build_times(specs, directories)
-    with OutputsLock(outputs):
-        remove_leftovers(outputs)
+    with OutputsLock(outputs) as lock:
+        if lock.held:
+            remove_leftovers(outputs)
         try:
             report = _build(specs, outputs, pdf, force, progress, directories, specs_root, problems, times)
         except Exception:
@@ -354,10 +355,15 @@ def protected_folders(specs: Path, directories: list[Path]) -> list[Path]:
 
 
 def _keep_log(outputs: Path, text: str) -> None:
-    if text:
-        write_text_atomic(outputs / LOG, text)
-    else:
-        (outputs / LOG).unlink(missing_ok=True)
+    """The log of the engine's failures, or none; a folder it cannot be written to costs the build nothing
+    (the failures are in the report, and on standard error with --verbose)."""
+    try:
+        if text:
+            write_text_atomic(outputs / LOG, text)
+        else:
+            (outputs / LOG).unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _build(specs: Path, outputs: Path, pdf: bool, force: bool, progress: Progress | None, directories: list[Path],

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import re
@@ -123,7 +124,14 @@ class OutputsLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + self.wait
         while True:
-            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    raise
+                # a folder this process may not write to: it cannot publish anything there either (a build
+                # whose programmes all have errors writes nothing), so there is nothing to hold it against
+                return self
             # the file must still be the one locked: a build that just finished removes it, and the
             # lock of a removed file would be a lock of nothing
             if _try_lock(descriptor) and os.fstat(descriptor).st_ino == _inode(self.path):
@@ -141,8 +149,13 @@ class OutputsLock:
         os.write(descriptor, (json.dumps(holder, ensure_ascii=False) + "\n").encode("utf-8"))
         return self
 
+    @property
+    def held(self) -> bool:
+        return self.descriptor is not None
+
     def __exit__(self, *exc) -> None:
-        assert self.descriptor is not None
+        if self.descriptor is None:
+            return
         self.path.unlink(missing_ok=True)   # while still locked: the next build opens a new file
         os.close(self.descriptor)
         self.descriptor = None
