@@ -184,7 +184,7 @@ def swap_in(outputs: Path, name: str, staging: Path) -> None:
     retired = outputs / f"{RETIRED}{staging.name[len(STAGING):]}"
     try:
         if final.exists() and exchange(staging, final):
-            shutil.rmtree(staging, ignore_errors=True)   # it holds the old folder now
+            _discard(staging)   # it holds the old folder now (or a link that stood in its place)
             return
         if final.exists():
             os.replace(final, retired)
@@ -194,7 +194,15 @@ def swap_in(outputs: Path, name: str, staging: Path) -> None:
             os.replace(retired, final)
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    shutil.rmtree(retired, ignore_errors=True)
+    _discard(retired)
+
+
+def _discard(path: Path) -> None:
+    """Remove a folder swapped out of outputs/ — or the link that stood there, never what it points to."""
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _write_failed(span: Span, outputs: Path, exc: OSError) -> Diagnostic:

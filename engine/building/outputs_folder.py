@@ -125,8 +125,11 @@ class OutputsLock:
         deadline = time.monotonic() + self.wait
         while True:
             try:
-                descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
             except OSError as exc:
+                if exc.errno == errno.ELOOP:   # a link planted as the lock file: never written through
+                    self.path.unlink()
+                    continue
                 if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
                     raise
                 # a folder this process may not write to: it cannot publish anything there either (a build
@@ -177,6 +180,9 @@ def remove_leftovers(outputs: Path) -> None:
     if not outputs.is_dir():
         return
     for entry in sorted(outputs.iterdir()):
+        if entry.is_symlink() and entry.name.startswith((RETIRED, STAGING)):
+            entry.unlink()    # a link that stood where a programme folder goes, swapped out
+            continue
         if entry.is_symlink() or not entry.is_dir():
             continue
         if entry.name.startswith(RETIRED):

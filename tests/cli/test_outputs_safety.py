@@ -274,3 +274,21 @@ def test_another_spelling_of_the_same_folder_is_the_same_folder(work, cli_main, 
         assert tree_state(work / "specs") == before
     finally:
         subprocess.run(["umount", str(alias)], check=True)
+
+
+def test_links_planted_in_outputs_are_never_written_through(work, cli_main, tree_state, tmp_path_factory):
+    """A link as the lock file, or where a programme's folder goes: the build replaces the link, never its target."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "precious.txt").write_text("не трогать", encoding="utf-8")
+    (elsewhere / "folder").mkdir()
+    (elsewhere / "folder" / "file.txt").write_text("не трогать", encoding="utf-8")
+    outputs = work / "outputs"
+    outputs.mkdir()
+    (outputs / LOCK).symlink_to(elsewhere / "precious.txt")
+    (outputs / PROGRAMME).symlink_to(elsewhere / "folder", target_is_directory=True)
+    before = tree_state(elsewhere)
+    for force in ((), ("--force",)):
+        assert cli_main("build", "specs", "-o", "outputs", *force, cwd=work).code == 0
+        assert tree_state(elsewhere) == before
+        assert (outputs / PROGRAMME).is_dir() and not (outputs / PROGRAMME).is_symlink()
+        assert not [entry for entry in outputs.iterdir() if entry.name.startswith((".staging-", ".retired-", LOCK))]
