@@ -6,6 +6,7 @@ import ctypes
 import errno
 import hashlib
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -73,6 +74,24 @@ def current_umask() -> int:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_text_where_asked(path: Path, text: str) -> None:
+    """Write `text` to a file the user named (`prikaz export -o`, `prikaz schema -o`).
+
+    A regular file (or a new one) is replaced atomically, through a link to it the link's target; a
+    device, a pipe or a terminal (`-o /dev/stdout`, `-o /dev/null`) is written into as it is — an atomic
+    replace would put a regular file in place of the device itself (and as root, it could).
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    if not stat.S_ISREG(mode):
+        with path.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
+    write_text_atomic(path.resolve() if path.is_symlink() else path, text)
 
 
 def write_bytes_if_changed(path: Path, data: bytes) -> bool:

@@ -148,12 +148,12 @@ def cmd_schema(args) -> int:
 
 
 def _emit_json(data, output: str | None) -> None:
-    """To a file (atomically) when -o is given, else to standard output."""
+    """To the file -o names (engine.building.atomic.write_text_where_asked), else to standard output."""
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if output:
-        from engine.building.atomic import write_text_atomic
+        from engine.building.atomic import write_text_where_asked
 
-        write_text_atomic(Path(output), text)
+        write_text_where_asked(Path(output), text)
     else:
         sys.stdout.write(text)
 

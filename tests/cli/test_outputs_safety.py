@@ -292,3 +292,24 @@ def test_links_planted_in_outputs_are_never_written_through(work, cli_main, tree
         assert tree_state(elsewhere) == before
         assert (outputs / PROGRAMME).is_dir() and not (outputs / PROGRAMME).is_symlink()
         assert not [entry for entry in outputs.iterdir() if entry.name.startswith((".staging-", ".retired-", LOCK))]
+
+
+def test_a_named_output_file_that_is_a_pipe_or_a_link_is_written_into_not_replaced(tmp_path, cli_main):
+    """`prikaz schema -o /dev/stdout` (or a FIFO, or /dev/null) must write into it: an atomic replace would
+    put a regular file in place of the device — as root, of the system's own /dev/null."""
+    import threading
+
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    result = cli_main("schema", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert result.code == 0, result.output
+    assert json.loads(received[0])["title"] and fifo.is_fifo()
+    real = tmp_path / "schema.json"
+    real.write_text("old", encoding="utf-8")
+    (tmp_path / "link.json").symlink_to(real)
+    assert cli_main("schema", "-o", str(tmp_path / "link.json")).code == 0
+    assert (tmp_path / "link.json").is_symlink() and json.loads(real.read_text(encoding="utf-8"))["title"]
