@@ -124,7 +124,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from engine.building.pipeline import check_tree
+    from engine.building.pipeline import check_tree, log_engine_failures
     from engine.diagnostics import has_errors
     from engine.export import export_programme
 
@@ -134,6 +134,7 @@ def cmd_export(args) -> int:
         return EXIT_USAGE
     programme = result.programmes[0]
     if programme.model is None or has_errors(programme.diagnostics):
+        log_engine_failures(programme.diagnostics)
         sys.stderr.write(report.render(programme.diagnostics, "human", result.texts))
         return EXIT_PROBLEMS
     _emit_json(export_programme(programme.model), args.output)
