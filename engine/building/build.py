@@ -340,6 +340,8 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
         except Exception:
             _keep_log(outputs, traceback.format_exc())
             raise
+        if lock.held:   # what a worker staged before it died, its result lost with it
+            remove_leftovers(outputs)
         _keep_log(outputs, log_engine_failures(report.all_diagnostics))
     return report
 
