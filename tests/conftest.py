@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 # Suites of minutes: processes killed mid-build, LibreOffice, Chromium, a live server, hypothesis programmes,
-# every document rendered on both fast-path switches. `pytest -m "not slow"` is the inner loop without them;
+# every document rendered on both fast-path switches, the OOXML validator (single slow tests are marked where
+# they are). `pytest -m "not slow"` is the inner loop without them;
 # CI runs everything (README «Для разработчиков»).
 SLOW_SUITES = (
     "tests/faults/",
@@ -23,6 +24,7 @@ SLOW_SUITES = (
     "tests/browser/",
     "tests/render/test_docx_pdf.py",
     "tests/render/test_fast_paths.py",
+    "tests/render/test_docx_validation.py",
     "tests/checks/test_pipeline_properties.py",
     "tests/cli/test_serve.py",
     "tests/bench/test_bench_smoke.py",

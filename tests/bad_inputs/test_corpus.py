@@ -8,9 +8,9 @@ a BOM, CRLF, «&» in a title) must render its texts literally and add files wit
 any file that was there.
 
 Each case runs in this process through `engine.commands.cli.main`, what the `prikaz` script calls
-(a process each cost 45 % of the suite). A sample runs in a process of its own as well — what reaches
+(a process each cost 45 % of the suite). A sample runs in a process of its own instead — what reaches
 the real streams, the exit status, the payloads and bombs that must not take the process down, and
-the cases that drop root's privileges: test_bad_input_in_a_process.
+the cases that drop root's privileges: test_bad_input_in_a_process, a slow suite.
 """
 
 from __future__ import annotations
@@ -32,9 +32,10 @@ from corpus_generated import MARKER
 
 REPO = Path(__file__).resolve().parents[2]
 ALL = all_cases()
-# in a process of their own too: one of each kind of answer and of each danger to the process
+# in a process of their own instead: one of each kind of answer and of each danger to the process
 IN_A_PROCESS = {"xml-specials-in-title", "syntax-unclosed-quote", "control-terminal-escape", "encoding-cp1251",
-                "jinja-popen-payload", "nesting-sequence-5000", "alias-bomb-billion-laughs", "fs-symlink-to-etc-passwd"}
+                "jinja-popen-payload", "nesting-sequence-5000", "alias-bomb-billion-laughs", "alias-bomb-wide",
+                "fs-symlink-to-etc-passwd"}
 AS_ROOT = os.geteuid() == 0     # then the cases of an unprivileged user drop root's privileges, in a process
 
 
@@ -43,7 +44,7 @@ def _params(cases: list[Case]) -> list:
                          if case.expected.xfail else []) for case in cases]
 
 
-PARAMS = _params([case for case in ALL if not (AS_ROOT and case.expected.as_other_user)])
+PARAMS = _params([case for case in ALL if case.name not in IN_A_PROCESS and not (AS_ROOT and case.expected.as_other_user)])
 PROCESS_PARAMS = _params([case for case in ALL if case.name in IN_A_PROCESS or (AS_ROOT and case.expected.as_other_user)])
 
 _SEVERITY = r"(?:ошибка|предупреждение|замечание)"

@@ -231,12 +231,13 @@ def _empty_yaml(folder: Path) -> None:
     (_garbage, "Y001"), (_binary, "Y003"), (_empty, "Y013"), (_readme_only, "Y013"), (_empty_yaml, "Y012"),
 ], ids=["garbage-yaml", "binary-file", "empty-folder", "readme-only", "empty-yaml"])
 @pytest.mark.parametrize("fmt", ["human", "json", "github"])
-def test_bad_input_is_a_diagnostic_never_a_traceback(run_cli, tmp_path, make, code, fmt):
+def test_bad_input_is_a_diagnostic_never_a_traceback(cli_main, tmp_path, make, code, fmt):
+    """In this process, through the entry point; test_export_of_bad_input_never_tracebacks crosses the process boundary."""
     folder = tmp_path / "specs" / "demo"
     folder.mkdir(parents=True)
     make(folder)
     for target in ("specs", "specs/demo"):
-        result = run_cli("check", target, "--format", fmt, cwd=tmp_path)
+        result = cli_main("check", target, "--format", fmt, cwd=tmp_path)
         no_traceback(result)
         assert result.code == 1, result.output
         assert code in result.stdout
