@@ -351,9 +351,10 @@ def _mutate(mutation: Mutation, tmp_path: Path, copy_programme) -> tuple[Path, i
     return directory, line
 
 
-def _assert_points_at_changed_line(mutation: Mutation, tmp_path: Path, copy_programme, run_cli):
+def _assert_points_at_changed_line(mutation: Mutation, tmp_path: Path, copy_programme, cli_main):
+    """`prikaz check` in this process, through the entry point (test_prikaz_check_specs_exits_0 runs the process)."""
     directory, line = _mutate(mutation, tmp_path, copy_programme)
-    result = run_cli("check", directory)
+    result = cli_main("check", directory)
     assert result.code == 1, f"{mutation.id}: prikaz check вернул {result.code}\n{result.output}"
     reported = _locations(result.stdout)
     assert reported, result.output
@@ -373,11 +374,11 @@ def test_enough_mutations_of_each_kind():
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=str)
-def test_contradiction_points_at_changed_line(mutation: Mutation, tmp_path, copy_programme, run_cli):
-    _assert_points_at_changed_line(mutation, tmp_path, copy_programme, run_cli)
+def test_contradiction_points_at_changed_line(mutation: Mutation, tmp_path, copy_programme, cli_main):
+    _assert_points_at_changed_line(mutation, tmp_path, copy_programme, cli_main)
 
 
 @pytest.mark.parametrize("mutation", POINTS_ELSEWHERE, ids=str)
 def test_contradiction_with_another_value_points_at_changed_line(mutation: Mutation, tmp_path, copy_programme,
-                                                                 run_cli):
-    _assert_points_at_changed_line(mutation, tmp_path, copy_programme, run_cli)
+                                                                 cli_main):
+    _assert_points_at_changed_line(mutation, tmp_path, copy_programme, cli_main)
