@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from engine.model.appendices import appendices
-from engine.model.spec import Activity, Clause, Person, Programme
+from engine.model.appendices import appendices, programme_document_approval
+from engine.model.documents import list_markers, selected_tasks
+from engine.model.spec import Activity, Clause, Content, DocumentSection, ListBlock, Person, Programme
 from engine.model.text import TextContext, appendix_numbers, person_name, render_text
 from engine.model.timeexpr import Period
 from engine.model.validate import ProgrammeModel
@@ -72,10 +73,60 @@ class _Exporter:
             "indicators": activity.indicators, "depends_on": activity.depends_on,
         }
 
+    def decree(self) -> dict:
+        p = self.programme
+        decree = p.decree
+        return {
+            "kind": decree.kind, "authority": _party(p, decree.authority) if decree.authority in p.organisations else None,
+            "header": decree.header, "issuer_line": decree.issuer_line,
+            "number": decree.number, "date": decree.date.isoformat() if decree.date else None,
+            "year": decree.date.year if decree.date else decree.year,
+            "place": decree.place, "title": self.text(decree.title),
+            "legal_basis": {k: {"kind": a.kind, "issuer": a.issuer, "date": a.date.isoformat(), "number": a.number,
+                                "title": a.title, "programme": a.programme} for k, a in decree.legal_basis.items()},
+            "preamble": self.text(decree.preamble),
+            "clauses": [self.clause(c) for c in decree.clauses],
+            "signatory": _person(decree.signatory, p), "control": _person(decree.control, p),
+        }
+
+    def listing(self, listing: ListBlock) -> dict:
+        return {"marker": listing.marker, "start": listing.start,
+                "items": [{"marker": marker, "text": self.text(item.text),
+                           "list": self.listing(item.listing) if item.listing else None}
+                          for marker, item in zip(list_markers(listing), listing.items, strict=True)]}
+
+    def content(self, content: Content) -> dict:
+        """A block or a passport row: its kind and what it holds, texts resolved."""
+        if content.text is not None:
+            return {"kind": "text", "paragraphs": [self.text(t) for t in content.text]}
+        if getattr(content, "heading", None) is not None:
+            return {"kind": "heading", "text": self.text(content.heading)}
+        if content.listing is not None:
+            return {"kind": "list", "list": self.listing(content.listing)}
+        return {"kind": "tasks", "tasks": [{"id": task.id, "number": task.number, "text": self.text(task.text)}
+                                           for task in selected_tasks(self.programme, content.tasks)]}
+
+    def section(self, section: DocumentSection) -> dict:
+        return {"id": section.id, "number": section.number, "title": self.text(section.title),
+                "blocks": [self.content(block) for block in section.blocks],
+                "sections": [self.section(s) for s in section.sections]}
+
+    def programme_document(self) -> dict:
+        document = self.programme.programme_document
+        approval = programme_document_approval(self.programme)
+        return {
+            "title": self.text(document.title), "subtitle": self.text(document.subtitle) if document.subtitle else None,
+            "name": self.text(document.name) if document.name else None,
+            "approval": None if approval is None else {"label": approval.label, "mark": approval.mark,
+                                                       "stamp_word": approval.stamp_word, "stamp": approval.stamp},
+            "tasks": [{"id": task.id, "number": task.number, "text": self.text(task.text)} for task in document.tasks],
+            "sections": [self.section(section) for section in document.sections],
+            "appendices": list(dict.fromkeys(document.appendices)),
+        }
+
     def export(self) -> dict:
         p = self.programme
         info = p.programme
-        decree = p.decree
         result: dict = {
             "format": EXPORT_FORMAT,
             "programme": {
@@ -87,20 +138,10 @@ class _Exporter:
             "organisations": {k: {"short": o.short, "full": o.full} for k, o in p.organisations.items()},
             "terms": {k: {"short": t.short, "full": t.full} for k, t in p.terms.items()},
             "people": {k: _person(k, p) for k in p.people},
-            "decree": {
-                "kind": decree.kind, "authority": _party(p, decree.authority) if decree.authority in p.organisations else None,
-                "header": decree.header, "issuer_line": decree.issuer_line,
-                "number": decree.number, "date": decree.date.isoformat() if decree.date else None,
-                "year": decree.date.year if decree.date else decree.year,
-                "place": decree.place, "title": self.text(decree.title),
-                "legal_basis": {k: {"kind": a.kind, "issuer": a.issuer, "date": a.date.isoformat(), "number": a.number,
-                                    "title": a.title, "programme": a.programme} for k, a in decree.legal_basis.items()},
-                "preamble": self.text(decree.preamble),
-                "clauses": [self.clause(c) for c in decree.clauses],
-                "signatory": _person(decree.signatory, p), "control": _person(decree.control, p),
-            },
-            "appendices": [{"kind": a.kind, "number": a.number, "label": a.label, "mark": a.mark, "stamp": a.stamp,
-                            "title": self.text(a.document.title),
+            "decree": self.decree() if p.decree else None,
+            "programme_document": self.programme_document() if p.programme_document else None,
+            "appendices": [{"kind": a.kind, "owner": a.owner, "number": a.number, "label": a.label, "mark": a.mark,
+                            "stamp": a.stamp, "title": self.text(a.document.title),
                             "subtitle": self.text(a.document.subtitle) if a.document.subtitle else None}
                            for a in appendices(p)],
         }

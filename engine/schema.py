@@ -15,14 +15,25 @@ def file_schema() -> dict:
     """
     schema = _as_written(_without_generated_titles(Programme.model_json_schema(by_alias=True, mode="validation")))
     schema.pop("required", None)
+    schema["properties"] = {name: _section(section) for name, section in schema["properties"].items()}
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = SCHEMA_ID
     schema["title"] = "Спецификация программы prikaz"
     schema["description"] = (
-        "Файл спецификации программы: разделы programme, organisations, terms, people, decree, roadmap, "
-        "budget, indicators, specification. Программа складывается из всех файлов её папки."
+        "Файл спецификации программы: разделы " + ", ".join(Programme.model_fields) + ". "
+        "Программа складывается из всех файлов её папки."
     )
     return schema
+
+
+def _section(section: dict) -> dict:
+    """An optional section as its object alone, not «the object or nothing»: an editor then points at the bad key
+    inside it (`decree.kind`) instead of saying that the whole section matches neither."""
+    arms = section.get("anyOf", [])
+    objects = [arm for arm in arms if arm != {"type": "null"}]
+    if len(arms) == 2 and len(objects) == 1 and "$ref" in objects[0]:
+        return {"$ref": objects[0]["$ref"], "description": section.get("description", "")}
+    return section
 
 
 def _without_generated_titles(node):

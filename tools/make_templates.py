@@ -68,6 +68,7 @@ class ParagraphStyle:
     line: float = TEXT_LINE_SPACING
     letter_spacing: int = 0        # pt, for «П Р И К А З»-style kind of document
     keep_with_next: bool = False
+    left: float = 0                # left indent, cm
 
 
 PARAGRAPH_STYLES = [
@@ -89,6 +90,13 @@ PARAGRAPH_STYLES = [
     ParagraphStyle("PrikazAppendixSubtitle", "Подзаголовок приложения", CENTER, bold=True, after=12, line=1.0,
                    keep_with_next=True),
     ParagraphStyle("PrikazBodyText", "Текст документа", JUSTIFY, indent=True),
+    ParagraphStyle("PrikazSectionHeading", S.SECTION_HEADING, CENTER, bold=True, before=12, after=6, line=1.0,
+                   keep_with_next=True),
+    ParagraphStyle("PrikazSubsectionHeading", S.SUBSECTION_HEADING, JUSTIFY, bold=True, indent=True, before=6, after=6,
+                   keep_with_next=True),
+    ParagraphStyle("PrikazHeading", S.HEADING, CENTER, bold=True, before=6, after=6, line=1.0, keep_with_next=True),
+    ParagraphStyle("PrikazListItem", S.LIST_ITEM, JUSTIFY, indent=True),
+    ParagraphStyle("PrikazNestedListItem", S.NESTED_LIST_ITEM, JUSTIFY, indent=True, left=1.25),
     ParagraphStyle("PrikazGlossaryEntry", "Перечень сокращений", JUSTIFY, indent=True),
     ParagraphStyle("PrikazTableHeading", S.TABLE_HEADING, CENTER, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
     ParagraphStyle("PrikazTableText", S.TABLE_TEXT, LEFT, size=S.TABLE_SIZE_PT, line=1.0),
@@ -127,7 +135,7 @@ def _apply(style, spec: ParagraphStyle) -> None:
     paragraph = style.paragraph_format
     paragraph.alignment = spec.align
     paragraph.first_line_indent = Cm(1.25) if spec.indent else Cm(0)
-    paragraph.left_indent = paragraph.right_indent = Cm(0)
+    paragraph.left_indent, paragraph.right_indent = Cm(spec.left), Cm(0)
     paragraph.space_before, paragraph.space_after = Pt(spec.before), Pt(spec.after)
     paragraph.line_spacing = spec.line
     paragraph.widow_control = True
@@ -262,12 +270,18 @@ def _table(document, widths_cm: list[float], rows: list[tuple[list[tuple[str, st
     return table
 
 
+def _corner(document, name: str) -> None:
+    """The appendix mark and, where the document is approved, the approval stamp: `name` is the context value that
+    holds them (label, mark_text, stamp_word, stamp_text; an appendix of a programme has no stamp)."""
+    _repeated(document, f"if {name}.label", [(f"{{{{ {name}.label }}}}", S.CORNER),
+                                             (f"{{{{ {name}.mark_text }}}}", S.CORNER)], S.CORNER)
+    _repeated(document, f"if {name}.stamp", [(f"{{{{ {name}.stamp_word }}}}", S.STAMP_WORD),
+                                             (f"{{{{ {name}.stamp_text }}}}", S.CORNER)], S.CORNER)
+
+
 def _corner_and_title(document) -> None:
     """Appendix mark and approval stamp top right (position computed at rendering), then the title."""
-    _p(document, "{{ appendix.label }}", S.CORNER)
-    _p(document, "{{ appendix.mark_text }}", S.CORNER)
-    _p(document, "{{ appendix.stamp_word }}", S.STAMP_WORD)
-    _p(document, "{{ appendix.stamp_text }}", S.CORNER)
+    _corner(document, "appendix")
     _p(document, "{{ appendix.title }}", "Заголовок приложения")
     _repeated(document, "if appendix.subtitle", [("{{ appendix.subtitle }}", "Подзаголовок приложения")],
               "Подзаголовок приложения")
@@ -287,6 +301,7 @@ def decree_template():
     _repeated(document, "if decree.order_word", [("{{ decree.order_word }}", "Распорядительное слово")],
               "Распорядительное слово")
     _repeated(document, "for clause in decree.clauses", [("{{ clause.number }} {{ clause.text }}", "Пункт")], "Пункт")
+    _p(document, "{%p if decree.signature %}", "Подпись: должность")       # a draft names no signatory
     signature = document.add_table(rows=1, cols=2)
     signature.autofit = False
     # no cell padding: the position starts at the left margin, the surname ends at the right one
@@ -302,6 +317,7 @@ def decree_template():
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
     for index, width in enumerate((Cm(10.5), Cm(6.5))):
         signature.columns[index].width = width
+    _p(document, "{%p endif %}", "Подпись: должность")
     return document
 
 
@@ -370,6 +386,34 @@ def specification_template():
     return document
 
 
+def programme_document_template():
+    """A programme document: the stamp if it is approved, the title block, then the body entry by entry, each in its
+    style (engine/render/docx/context.py: section headings, subheadings, paragraphs, list items)."""
+    document = _new_document()
+    _p(document, "{%p if document.approval %}", S.CORNER)
+    _corner(document, "document.approval")
+    _p(document, "{%p endif %}", S.CORNER)
+    _p(document, "{{ document.title }}", "Заголовок приложения")
+    _repeated(document, "if document.subtitle", [("{{ document.subtitle }}", "Подзаголовок приложения")],
+              "Подзаголовок приложения")
+    number = "{% if entry.number %}{{ entry.number }} {% endif %}"
+    entries = [
+        ('if entry.kind == "section" and entry.level == 1', number + "{{ entry.title }}", S.SECTION_HEADING),
+        ('elif entry.kind == "section"', number + "{{ entry.title }}", S.SUBSECTION_HEADING),
+        ('elif entry.kind == "heading"', "{{ entry.text }}", S.HEADING),
+        ('elif entry.kind == "paragraph"', "{{ entry.text }}", "Текст документа"),
+        ('elif entry.kind == "item" and entry.level == 1', "{{ entry.marker }} {{ entry.text }}", S.LIST_ITEM),
+        ('elif entry.kind == "item"', "{{ entry.marker }} {{ entry.text }}", S.NESTED_LIST_ITEM),
+    ]
+    _p(document, "{%p for entry in document.body %}", "Текст документа")
+    for condition, text, style in entries:
+        _p(document, "{%p " + condition + " %}", style)
+        _p(document, text, style)
+    _p(document, "{%p endif %}", "Текст документа")
+    _p(document, "{%p endfor %}", "Текст документа")
+    return document
+
+
 BUILDERS: dict[str, Callable] = {
     BUNDLED["decree"]["приказ"]: decree_template,
     BUNDLED["decree"]["распоряжение"]: decree_template,
@@ -377,6 +421,7 @@ BUILDERS: dict[str, Callable] = {
     BUNDLED["budget"]: budget_template,
     BUNDLED["indicators"]: indicators_template,
     BUNDLED["specification"]: specification_template,
+    BUNDLED["programme_document"]: programme_document_template,
 }
 
 

@@ -34,6 +34,12 @@ SECTIONS: list[tuple[str, str, type[spec.SpecModel]]] = [
     ("Сокращение", "terms: {id: …}", spec.Term),
     ("Должностное лицо", "people: {id: …}", spec.Person),
     ("Приказ или распоряжение", "decree:", spec.Decree),
+    ("Программный документ", "programme_document:", spec.ProgrammeDocument),
+    ("Задача программы", "programme_document.tasks: [ … ]", spec.Task),
+    ("Раздел документа", "programme_document.sections: [ … ], sections: [ … ]", spec.DocumentSection),
+    ("Блок раздела", "blocks: [ … ]", spec.Block),
+    ("Список", "list:", spec.ListBlock),
+    ("Пункт списка", "list.items: [ … ]", spec.ListItem),
     ("Ссылка на акт", "decree.legal_basis: {id: …}, approved_by:", spec.ActRef),
     ("Пункт", "decree.clauses: [ … ], clauses: [ … ]", spec.Clause),
     ("Дорожная карта", "roadmap:", spec.Roadmap),
@@ -63,6 +69,7 @@ NAMED = [
     (spec.Timezone, "часовой пояс"),
     (spec.Paragraphs, "текст или список абзацев"),
     (spec.Case, "падеж"),
+    (spec.TaskSelection, "`all` или список id"),
 ]
 
 # the deadline forms of the three sources: (as written, programme period, source)
@@ -102,6 +109,7 @@ FIELD_TYPES = {
     ("ProgrammeInfo", "checks"): "словарь {код или имя проверки: `off` \\| `error` \\| `warning` \\| `info`}",
     ("ProgrammeInfo", "templates"): "словарь {вид документа: путь к файлу .docx}",
     ("ActRef", "issuer"): "id или текст",
+    ("ProgrammeDocument", "appendices"): "список: `roadmap` \\| `budget` \\| `indicators` \\| `specification`",
 }
 
 

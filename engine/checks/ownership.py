@@ -9,7 +9,7 @@ from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
 from engine.model.spec import Programme, SpecModel
 from engine.model.text import placeholders
-from engine.model.walk import all_clauses
+from engine.model.walk import all_clauses, decree_clauses
 
 # (object holding the reference, path of the field, id, what it may name)
 Reference = tuple[SpecModel, tuple, str, tuple[str, ...]]
@@ -20,14 +20,20 @@ def references(ctx: CheckContext) -> Iterator[Reference]:
     """Every id the spec uses to name an organisation, a person or a term."""
     programme = ctx.programme
     decree = programme.decree
-    yield decree, ("authority",), decree.authority, (ORGS,)
-    yield decree, ("signatory",), decree.signatory, (PEOPLE,)
-    if decree.control:
-        yield decree, ("control",), decree.control, (PEOPLE,)
-    for clause in all_clauses(decree.clauses):
+    if decree:
+        yield decree, ("authority",), decree.authority, (ORGS,)
+        if decree.signatory:
+            yield decree, ("signatory",), decree.signatory, (PEOPLE,)
+        if decree.control:
+            yield decree, ("control",), decree.control, (PEOPLE,)
+    for clause in all_clauses(decree_clauses(programme)):
         for index, ref in enumerate(clause.responsible):
             yield clause, ("responsible", index), ref, (PEOPLE, ORGS)
-    for act in decree.legal_basis.values():
+    acts = list(decree.legal_basis.values()) if decree else []
+    acts += [document.approved_by for document in (programme.programme_document, programme.roadmap, programme.budget,
+                                                   programme.indicators, programme.specification)
+             if document is not None and document.approved_by is not None]
+    for act in acts:
         if act.issuer in programme.organisations:  # otherwise it is the issuer's name written out
             yield act, ("issuer",), act.issuer, (ORGS,)
     for person in programme.people.values():

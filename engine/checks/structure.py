@@ -8,15 +8,14 @@ from collections.abc import Sequence
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import Severity
+from engine.model.appendices import DECREE, KIND_NAMES, PROGRAMME_DOCUMENT, appendices, decree_number
 from engine.model.spec import Activity, ActRef, BudgetLine, Clause, Indicator, Section, SpecItem
 from engine.model.text import appendix_numbers
-from engine.model.walk import all_clauses
+from engine.model.walk import all_clauses, decree_clauses
 
 APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
 # folders at the outputs root shared by all programmes (organisation feeds, the editor schema)
 RESERVED_IDS = frozenset({"calendars", "schema"})
-_APPENDIX_WORDS = {"roadmap": "дорожная карта", "budget": "смета", "indicators": "целевые показатели",
-                   "specification": "техническое задание"}
 
 
 def _normalised(text: str) -> str:
@@ -39,7 +38,7 @@ def duplicate_clause(ctx: CheckContext):
           - {text: "Утвердить целевые показатели (приложение {{ appendix.indicators }}).", approves: indicators}
     """
     seen: dict[str, Clause] = {}
-    for clause in all_clauses(ctx.programme.decree.clauses):
+    for clause in all_clauses(decree_clauses(ctx.programme)):
         key = _normalised(clause.text)
         if key in seen:
             yield Finding(clause, f"пункт {clause.number} повторяет пункт {seen[key].number}",
@@ -54,8 +53,10 @@ def appendix_reference(ctx: CheckContext):
 
     Номер приложения вычисляется по порядку утверждающих пунктов. Пункт не
     может утверждать приложение, которого нет в спецификации; дорожная карта,
-    показатели и ТЗ должны утверждаться; набранный вручную номер («приложение
-    2») должен совпадать с вычисленным — лучше писать `{{ appendix.<вид> }}`.
+    показатели и ТЗ должны утверждаться (или быть приложениями программного
+    документа — `programme_document.appendices`, но не тем и другим сразу);
+    набранный вручную номер («приложение 2») должен совпадать с вычисленным —
+    лучше писать `{{ appendix.<вид> }}`.
 
     Плохо:
         - {text: "Утвердить смету (приложение 2).", approves: budget}   # смета — приложение 1
@@ -65,16 +66,15 @@ def appendix_reference(ctx: CheckContext):
     programme = ctx.programme
     numbers = appendix_numbers(programme)
     approved: dict[str, Clause] = {}
-    for clause in all_clauses(programme.decree.clauses):
+    for clause in all_clauses(decree_clauses(programme)):
         if clause.approves is None:
             continue
         if getattr(programme, clause.approves) is None:
-            yield Finding(clause, f"пункт {clause.number} утверждает приложение «{_APPENDIX_WORDS[clause.approves]}», "
+            yield Finding(clause, f"пункт {clause.number} утверждает приложение «{KIND_NAMES[clause.approves]}», "
                                   f"но такого раздела нет в спецификации",
-                          f"добавьте раздел {clause.approves}: или уберите approves",
-                          field="approves")
+                          f"добавьте раздел {clause.approves}: или уберите approves", field="approves")
         elif clause.approves in approved:
-            yield Finding(clause, f"{_APPENDIX_WORDS[clause.approves]} уже утверждается пунктом "
+            yield Finding(clause, f"{KIND_NAMES[clause.approves]} уже утверждается пунктом "
                                   f"{approved[clause.approves].number}", "оставьте один утверждающий пункт",
                           field="approves")
         approved.setdefault(clause.approves, clause)
@@ -83,11 +83,30 @@ def appendix_reference(ctx: CheckContext):
                 yield Finding(clause, f"в тексте «{match.group()}», а утверждаемое приложение — № "
                                       f"{numbers[clause.approves]}",
                               f"пишите {{{{ appendix.{clause.approves} }}}}", field="text")
+    own: set[str] = set()
+    document = programme.programme_document
+    for index, kind in enumerate(document.appendices if document else []):
+        if kind in own:
+            yield Finding(document, f"{KIND_NAMES[kind]} уже указана среди приложений программного документа",
+                          "укажите каждое приложение один раз", field=("appendices", index))
+        elif getattr(programme, kind) is None:
+            yield Finding(document, f"приложение «{KIND_NAMES[kind]}» программного документа не задано в спецификации",
+                          f"добавьте раздел {kind}: или уберите его из appendices", field=("appendices", index))
+        elif kind in approved:
+            yield Finding(document, f"{KIND_NAMES[kind]} — приложение программного документа и одновременно "
+                                    f"утверждается пунктом {approved[kind].number} приказа",
+                          "оставьте что-то одно: приложение программы утверждается вместе с ней",
+                          field=("appendices", index),
+                          related=((approved[kind], "approves", f"пункт {approved[kind].number}"),))
+        own.add(kind)
     for kind in ("roadmap", "indicators", "specification"):
-        document = getattr(programme, kind)
-        if document is not None and kind not in approved and document.approved_by is None:
-            yield Finding(document, f"{_APPENDIX_WORDS[kind]} не утверждается ни одним пунктом документа",
-                          f"добавьте пункт с approves: {kind} или укажите approved_by", key=True, field="title")
+        appendix = getattr(programme, kind)
+        if appendix is not None and kind not in approved and kind not in own and appendix.approved_by is None:
+            where = "ни одним пунктом приказа" if programme.decree else "приказом"
+            yield Finding(appendix, f"{KIND_NAMES[kind]} не утверждается {where} и не является приложением "
+                                    f"программного документа",
+                          f"добавьте пункт с approves: {kind}, укажите approved_by или впишите {kind} в "
+                          f"programme_document.appendices", key=True, field="title")
 
 
 def _act_matches(act: ActRef, number: str, date) -> bool:
@@ -111,20 +130,17 @@ def act_reference_mismatch(ctx: CheckContext):
     """
     programme = ctx.programme
     decree = programme.decree
-    numbers = appendix_numbers(programme)
-    for kind in APPENDIX_KINDS:
-        document = getattr(programme, kind)
-        if document is None or document.approved_by is None:
-            continue
-        act = document.approved_by
-        if kind in numbers and not _act_matches(act, decree.number, decree.date):
+    approved = {appendix.kind for appendix in appendices(programme) if appendix.owner == DECREE}
+    documents = [getattr(programme, kind) for kind in (*APPENDIX_KINDS, PROGRAMME_DOCUMENT)]
+    approvals = [document.approved_by for document in documents if document is not None and document.approved_by]
+    for kind in approved:
+        act = getattr(programme, kind).approved_by
+        if act is not None and not _act_matches(act, decree.number, decree.date):
             when = f" от {formats.date_numeric(decree.date)}" if decree.date else ""
-            yield Finding(act, f"приложение утверждено этим документом № {decree.number}{when}, а в грифе — "
+            yield Finding(act, f"приложение утверждено этим документом № {decree_number(decree)}{when}, а в грифе — "
                                f"№ {act.number} от {formats.date_numeric(act.date)}",
                           "уберите approved_by: гриф вычисляется из реквизитов документа", field="number")
-    acts = list(decree.legal_basis.values()) + [
-        getattr(programme, k).approved_by for k in APPENDIX_KINDS
-        if getattr(programme, k) is not None and getattr(programme, k).approved_by is not None]
+    acts = (list(decree.legal_basis.values()) if decree else []) + approvals
     for act in acts:
         if act.programme is None:
             continue
@@ -135,7 +151,7 @@ def act_reference_mismatch(ctx: CheckContext):
             continue
         if not _act_matches(act, other_decree.number, other_decree.date):
             when = f" от {formats.date_numeric(other_decree.date)}" if other_decree.date else ""
-            yield Finding(act, f"у программы {act.programme} документ № {other_decree.number}{when}, а в ссылке — "
+            yield Finding(act, f"у программы {act.programme} документ № {decree_number(other_decree)}{when}, а в ссылке — "
                                f"№ {act.number} от {formats.date_numeric(act.date)}",
                           "исправьте номер и дату в ссылке", field="number")
 
@@ -152,7 +168,7 @@ def typed_number(ctx: CheckContext):
     Хорошо:
         - text: "Контроль за исполнением приказа возложить на {{ control.acc }}."
     """
-    for clause in all_clauses(ctx.programme.decree.clauses):
+    for clause in all_clauses(decree_clauses(ctx.programme)):
         match = re.match(r"\s*(\d+(?:\.\d+)*)[.)]\s", clause.text)
         if match:
             yield Finding(clause, f"текст пункта {clause.number} начинается с номера «{match.group(1)}»",
@@ -184,7 +200,7 @@ def duplicate_id(ctx: CheckContext):
         groups.append(("показатель", programme.indicators.items))
     if programme.specification:
         groups.append(("пункт ТЗ", programme.specification.items))
-    groups.append(("пункт", [c for c in all_clauses(programme.decree.clauses) if c.id]))
+    groups.append(("пункт", [c for c in all_clauses(decree_clauses(programme)) if c.id]))
     for label, items in groups:
         seen: set[str | None] = set()
         for item in items:
@@ -242,7 +258,7 @@ def dated_clause_id(ctx: CheckContext):
     Хорошо:
         - {id: application, text: "в срок {{ deadline }} – заявку и смету", deadline: "до 10 февраля 2020 года"}
     """
-    for clause in all_clauses(ctx.programme.decree.clauses):
+    for clause in all_clauses(decree_clauses(ctx.programme)):
         if clause.deadline is not None and not clause.id:
             yield Finding(clause, f"у пункта {clause.number} со сроком нет id",
                           "добавьте «id: …» — латиницей, например application", key=True, field="deadline")

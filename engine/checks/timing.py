@@ -53,7 +53,7 @@ def before_legal_basis(ctx: CheckContext):
         legal_basis: {budget-order: {kind: распоряжение, issuer: комитета, date: 25.12.2019, number: 2778-р}}
     """
     decree = ctx.programme.decree
-    if not decree.legal_basis:
+    if decree is None or not decree.legal_basis:
         return
     for act in decree.legal_basis.values():
         if decree.date is not None and act.date > decree.date:
@@ -84,7 +84,8 @@ def retroactive(ctx: CheckContext):
     Хорошо:
         deadline: "до 10 февраля 2020 года"
     """
-    decree_date = ctx.programme.decree.date
+    decree = ctx.programme.decree
+    decree_date = decree.date if decree else None
     if decree_date is None:
         return
     for target, field, expr in timed_items(ctx.programme):
@@ -93,7 +94,7 @@ def retroactive(ctx: CheckContext):
             yield Finding(target, f"{_label(target)}: срок «{expr.text}» истекает {formats.date_numeric(last)}, "
                                   f"раньше даты документа {formats.date_numeric(decree_date)}",
                           "исправьте срок; если работа уже выполнена, добавьте silence: {T203: причина}", field=field,
-                          related=((ctx.programme.decree, "date", "дата документа"),))
+                          related=((decree, "date", "дата документа"),))
 
 
 @check("T204", "dependency-order")

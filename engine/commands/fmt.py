@@ -103,8 +103,13 @@ def _shape(annotation):
     return None
 
 
+def _fields_by_key(model: type[BaseModel]) -> dict:
+    """A model's fields by their key in YAML (the alias, where a key is a Python word: `list`)."""
+    return {field.alias or name: field for name, field in model.model_fields.items()}
+
+
 def _field_order(model: type[BaseModel]) -> list[str]:
-    names = list(model.model_fields)
+    names = list(_fields_by_key(model))
     first = [name for name in ("id",) if name in names]
     last = [name for name in _LAST_FIELDS if name in names]
     return first + [name for name in names if name not in first and name not in last] + last
@@ -136,7 +141,7 @@ def _reorder(node, shape) -> None:
             for key in known + [key for key in list(node) if key not in known]:
                 node.move_to_end(key)
             for key, value in node.items():
-                field_info = shape.model_fields.get(key)
+                field_info = _fields_by_key(shape).get(key)
                 _reorder(value, _shape(field_info.annotation) if field_info else None)
         else:
             for value in node.values():

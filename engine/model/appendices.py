@@ -5,6 +5,11 @@
 by the decree carries a stamp «УТВЕРЖДЕН приказом … от … № …» whose word agrees
 with the document's name (план-график — УТВЕРЖДЕН, смета — УТВЕРЖДЕНА,
 техническое задание — УТВЕРЖДЕНО, целевые показатели — УТВЕРЖДЕНЫ).
+
+A programme document (муниципальная программа) may be one of the decree's appendices
+and has appendices of its own: «Приложение 1 к муниципальной программе», numbered
+even when there is one (the programme's text refers to «приложение 1»), without a
+stamp — they are parts of the programme, approved with it.
 """
 
 from __future__ import annotations
@@ -14,12 +19,15 @@ from dataclasses import dataclass
 
 from engine import formats
 from engine.model.grammar import _WORD, _morph, inflect_phrase
-from engine.model.spec import AppendixDocument, Decree, Programme
-from engine.model.text import appendix_numbers, lower_first, org_full
+from engine.model.spec import ActRef, AppendixDocument, Decree, Programme
+from engine.model.text import act_issuer, lower_first, org_full
+from engine.model.walk import all_clauses, decree_clauses
 
 KIND_NAMES = {"roadmap": "дорожная карта", "budget": "смета", "indicators": "целевые показатели",
-              "specification": "техническое задание"}
+              "specification": "техническое задание", "programme_document": "программный документ"}
 BLANK_DATE = "«___» __________"
+BLANK_NUMBER = "______"
+DECREE, PROGRAMME_DOCUMENT = "decree", "programme_document"
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,18 @@ class Appendix:
     number: int
     numbered: bool
     document: AppendixDocument
+    label: str
+    mark: str
+    stamp_word: str
+    stamp: str
+    owner: str = DECREE       # the document it is an appendix of: decree or programme_document
+
+
+@dataclass(frozen=True)
+class Approval:
+    """How a programme document is approved: the stamp «УТВЕРЖДЕНА приказом …» and, when a decree of the
+    folder approves it, the mark of the decree's appendix it is."""
+
     label: str
     mark: str
     stamp_word: str
@@ -53,27 +73,89 @@ def decree_date(decree: Decree) -> str:
     return f"{BLANK_DATE} {decree.year or '20__'} г."
 
 
+def decree_number(decree: Decree) -> str:
+    """The registration number, or room for it in a draft."""
+    return decree.number or BLANK_NUMBER
+
+
 def decree_reference(programme: Programme, case: str) -> str:
     """«приказу управления образования и науки Липецкой области от 03.02.2020 № 266» in `case`."""
     decree = programme.decree
     authority = programme.organisations.get(decree.authority)
     issuer = f" {lower_first(org_full(authority, 'gen'))}" if authority else ""
-    return f"{inflect_phrase(decree.kind, case)}{issuer} от {decree_date(decree)} №{formats.NBSP}{decree.number}"
+    return (f"{inflect_phrase(decree.kind, case)}{issuer} от {decree_date(decree)} "
+            f"№{formats.NBSP}{decree_number(decree)}")
 
 
-def appendices(programme: Programme) -> list[Appendix]:
-    numbers = appendix_numbers(programme)
-    numbered = len(numbers) > 1
+def act_stamp_reference(programme: Programme, act: ActRef) -> str:
+    """«постановлением администрации … от 03.02.2020 № 12»: an act outside the folder, in a stamp's form."""
+    return (f"{inflect_phrase(act.kind, 'ins')} {act_issuer(programme, act)} от {formats.date_numeric(act.date)} "
+            f"№{formats.NBSP}{act.number}")
+
+
+def _stamp_word(document: AppendixDocument) -> str:
+    return document.stamp_word or stamp_word_for(document.title)
+
+
+def appendix_owner(programme: Programme, kind: str) -> str:
+    """Whose appendix `kind` is: the decree's when one of its clauses approves it, else the programme document's."""
+    document = programme.programme_document
+    if document is not None and kind in document.appendices and not any(
+            appendix.kind == kind for appendix in _decree_appendices(programme)):
+        return PROGRAMME_DOCUMENT
+    return DECREE
+
+
+def _decree_appendices(programme: Programme) -> list[Appendix]:
+    kinds = list(dict.fromkeys(clause.approves for clause in all_clauses(decree_clauses(programme)) if clause.approves))
+    numbered = len(kinds) > 1
     result = []
-    for kind, number in sorted(numbers.items(), key=lambda item: item[1]):
+    for number, kind in enumerate(kinds, start=1):
         document = getattr(programme, kind)
         if document is None:
             continue
         label = f"Приложение №{formats.NBSP}{number}" if numbered else "Приложение"
-        word = document.stamp_word or stamp_word_for(document.title)
+        word = _stamp_word(document)
         result.append(Appendix(
             kind=kind, number=number, numbered=numbered, document=document, label=label,
             mark=f"{label} к {decree_reference(programme, 'dat')}",
             stamp_word=word, stamp=f"{word} {decree_reference(programme, 'ins')}",
         ))
     return result
+
+
+def _programme_document_appendices(programme: Programme, taken: set[str]) -> list[Appendix]:
+    document = programme.programme_document
+    if document is None:
+        return []
+    to_document = inflect_phrase(lower_first(document.title), "dat")
+    result = []
+    for number, kind in enumerate(dict.fromkeys(document.appendices), start=1):
+        appendix = getattr(programme, kind)
+        if appendix is None or kind in taken:
+            continue
+        label = f"Приложение{formats.NBSP}{number}"
+        result.append(Appendix(kind=kind, number=number, numbered=True, document=appendix, label=label,
+                               mark=f"{label} к {to_document}", stamp_word="", stamp="", owner=PROGRAMME_DOCUMENT))
+    return result
+
+
+def appendices(programme: Programme) -> list[Appendix]:
+    """Every appendix: the decree's (in the order its clauses approve them), then the programme document's."""
+    of_decree = _decree_appendices(programme)
+    return of_decree + _programme_document_appendices(programme, {appendix.kind for appendix in of_decree})
+
+
+def programme_document_approval(programme: Programme) -> Approval | None:
+    """The programme document's stamp: computed from the decree of the folder that approves it, or from the act
+    named in `approved_by`; None for a draft, which prints neither mark nor stamp."""
+    document = programme.programme_document
+    if document is None:
+        return None
+    for appendix in _decree_appendices(programme):
+        if appendix.kind == PROGRAMME_DOCUMENT:
+            return Approval(appendix.label, appendix.mark, appendix.stamp_word, appendix.stamp)
+    if document.approved_by is not None:
+        word = _stamp_word(document)
+        return Approval("", "", word, f"{word} {act_stamp_reference(programme, document.approved_by)}")
+    return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -22,6 +22,7 @@ from pydantic import (
     PlainSerializer,
     PrivateAttr,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -207,7 +208,7 @@ class Person(Silenceable):
 # --- programme ---------------------------------------------------------------
 
 
-TemplateKind = Literal["decree", "roadmap", "budget", "indicators", "specification"]
+TemplateKind = Literal["decree", "programme_document", "roadmap", "budget", "indicators", "specification"]
 
 
 def _limit(ceiling: int, example: int):
@@ -266,6 +267,8 @@ class ProgrammeInfo(SpecModel):
 # --- decree -----------------------------------------------------------------
 
 AppendixKind = Literal["roadmap", "budget", "indicators", "specification"]
+# what a decree's clause may approve: an appendix, or the programme document of the same folder
+ApprovedKind = Literal["roadmap", "budget", "indicators", "specification", "programme_document"]
 
 
 class ActRef(Silenceable):
@@ -286,8 +289,9 @@ class Clause(Silenceable):
 
     id: Id | None = Field(None, description="Идентификатор пункта (для ссылок и отключения проверок)")
     text: str = Field(description="Текст пункта; значения из модели вставляются как {{ budget.total }}, {{ appendix.roadmap }}")
-    approves: AppendixKind | None = Field(
-        None, description="Пункт утверждает приложение: roadmap, budget, indicators или specification")
+    approves: ApprovedKind | None = Field(
+        None, description="Пункт утверждает приложение: roadmap, budget, indicators, specification "
+                          "или programme_document (программный документ этой папки)")
     deadline: Time | None = Field(None, description="Срок исполнения пункта; в тексте — {{ deadline }}")
     responsible: list[Id] = Field(default_factory=list, description="Ответственные (id людей или организаций)")
     clauses: list[Clause] = Field(default_factory=list, description="Подпункты")
@@ -308,7 +312,9 @@ class Decree(SpecModel):
         description="Строки наименования органа над видом документа, если отличаются от полного наименования")
     issuer_line: str | None = Field(
         None, description="Строка под видом документа: «НАЧАЛЬНИКА УПРАВЛЕНИЯ ОБРАЗОВАНИЯ …»")
-    number: str = Field(description="Регистрационный номер: 266, 178-р, 491/01-08")
+    number: str | None = Field(
+        None, description="Регистрационный номер: 266, 178-р, 491/01-08; пусто, если документ ещё не подписан "
+                          "(проект: в документе останется место для номера)")
     date: Date | None = Field(
         None, description="Дата подписания; пусто, если документ ещё не подписан (в документе останется место для даты)")
     year: int | None = Field(None, description="Год документа, если дата ещё не известна")
@@ -321,7 +327,7 @@ class Decree(SpecModel):
     order_word_inline: Flag = Field(
         False, description="Печатать распорядительное слово в конце преамбулы, а не отдельной строкой")
     clauses: list[Clause] = Field(description="Пункты распорядительной части")
-    signatory: Id = Field(description="Кто подписывает (id из people)")
+    signatory: Id | None = Field(None, description="Кто подписывает (id из people); пусто — проект без подписи")
     control: Id | None = Field(None, description="Кому поручен контроль (id из people); в тексте пункта — {{ control.acc }}")
 
 
@@ -531,6 +537,141 @@ class Specification(AppendixDocument):
     funding_source: str = Field(description="Источник финансирования (раздел 4)")
 
 
+# --- programme document: free structure ------------------------------------------------
+
+
+class ListItem(Silenceable):
+    """Пункт списка; вложенный список — ключ list."""
+
+    text: str = Field(description="Текст пункта, как в документе (с его знаками препинания)")
+    listing: ListBlock | None = Field(None, alias="list", description="Вложенный список под этим пунктом")
+
+
+def _list_items(value: Any):
+    """A list item may be written as its bare text: `items: [первый, второй]`."""
+    if isinstance(value, list):
+        return [{"text": item} if isinstance(item, str) else item for item in value]
+    return value
+
+
+def _bare_items_allowed(schema: dict) -> None:
+    items = schema["properties"]["items"]
+    items["items"] = {"anyOf": [items["items"], {"type": "string"}]}
+
+
+class ListBlock(Silenceable):
+    """Список с маркерами, как в документе."""
+
+    model_config = ConfigDict(json_schema_extra=_bare_items_allowed)
+
+    marker: str = Field(
+        "–", description="Маркер пунктов, как в документе: «–», «-», «•» ставится перед каждым пунктом; «1.», «1)» — "
+                         "номера, «а)», «а.» — буквы (вычисляются)")
+    start: Annotated[int, Field(ge=1, le=1000)] = Field(1, description="С какого номера (буквы) начинается нумерация")
+    items: Annotated[list[ListItem], BeforeValidator(_list_items)] = Field(
+        description="Пункты: строки или {text: …, list: вложенный список}")
+
+
+class Task(Silenceable):
+    """Задача программы; номер («Задача 1.») вычисляется по порядку."""
+
+    id: Id = Field(description="Идентификатор задачи: на него ссылаются группы показателей")
+    text: str = Field(description="Формулировка задачи: «Идентификация школ с низкими результатами обучения …»")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        return self._number
+
+
+TaskSelection = Literal["all"] | list[Id]
+
+
+class Content(Silenceable):
+    """What a block of text and a passport row may hold: exactly one of these keys (`_KINDS`)."""
+
+    _KINDS: ClassVar[tuple[str, ...]] = ("text", "listing", "tasks")
+
+    text: Paragraphs | None = Field(None, description="Абзацы текста (строка или список абзацев)")
+    listing: ListBlock | None = Field(None, alias="list", description="Список с маркерами")
+    tasks: TaskSelection | None = Field(
+        None, description="Задачи программы списком «Задача 1. …»: all (все) или список id")
+
+    @model_validator(mode="after")
+    def _exactly_one(self):
+        given = [name for name in self._KINDS if getattr(self, name) is not None]
+        if len(given) != 1:
+            keys = ", ".join(type(self).model_fields[name].alias or name for name in self._KINDS)
+            raise PydanticCustomError("value_syntax", "{message}", {
+                "message": ("в блоке нет содержимого" if not given else "в блоке несколько видов содержимого: "
+                            + ", ".join(type(self).model_fields[name].alias or name for name in given)),
+                "code": "M005", "hint": f"напишите ровно один из ключей: {keys}", "offset": 0, "length": 0})
+        return self
+
+
+def _text_block(value: Any):
+    """A block may be written as its bare text: `blocks: ["Первый абзац.", {list: …}]`."""
+    return {"text": value} if isinstance(value, str) else value
+
+
+def _bare_text_allowed(schema: dict) -> None:
+    """In the schema too, a block may be a bare string."""
+    schema.pop("type", None)
+    schema["anyOf"] = [{"type": "object", "properties": schema.pop("properties"),
+                        "additionalProperties": schema.pop("additionalProperties", False)}, {"type": "string"}]
+
+
+class Block(Content):
+    """Блок раздела: абзацы, подзаголовок, список, задачи программы — ровно один из ключей."""
+
+    model_config = ConfigDict(json_schema_extra=_bare_text_allowed)
+    _KINDS: ClassVar[tuple[str, ...]] = ("text", "heading", "listing", "tasks")
+
+    heading: str | None = Field(None, description="Подзаголовок внутри раздела (без номера), полужирный, по центру")
+
+
+TextBlock = Annotated[Block, BeforeValidator(_text_block)]
+
+
+class DocumentSection(Silenceable):
+    """Раздел программного документа; номер («1.», «2.1.») вычисляется."""
+
+    id: Id | None = Field(None, description="Идентификатор раздела (для отключения проверок и ссылок)")
+    title: str = Field(description="Заголовок раздела: «Паспорт программы»")
+    numbered: Flag = Field(True, description="Нумеровать раздел («1. Паспорт программы»); нет — заголовок без номера")
+    blocks: list[TextBlock] = Field(default_factory=list, description="Содержимое раздела по порядку: абзацы, списки, …")
+    sections: list[DocumentSection] = Field(default_factory=list, description="Подразделы")
+    _number: str = PrivateAttr(default="")
+
+    @property
+    def number(self) -> str:
+        return self._number
+
+
+class ProgrammeDocument(AppendixDocument):
+    """Программный документ: муниципальная программа, программа развития, региональная программа.
+
+    Не приказ: нет номера, даты и подписи. Может быть утверждён приказом этой же папки
+    (пункт с approves: programme_document — гриф вычисляется), актом другого органа
+    (approved_by) или оставаться проектом без грифа.
+    """
+
+    title: str = Field(description="Вид документа — первая строка заголовка: «Муниципальная программа»")
+    subtitle: str | None = Field(
+        None, description="Продолжение заголовка: «реализации мероприятия 21 … в {{ programme.period }} году»")
+    approved_by: ActRef | None = Field(
+        None, description="Акт другого органа, которым утверждён документ (его нет в папке): гриф «УТВЕРЖДЕНА "
+                          "постановлением … от … № …» печатается по нему")
+    name: str | None = Field(
+        None, description="Наименование программы без кавычек по краям (в тексте — {{ document.name }})")
+    tasks: list[Task] = Field(default_factory=list, description="Задачи программы по порядку («Задача 1.», …)")
+    sections: list[DocumentSection] = Field(description="Разделы документа по порядку")
+    appendices: list[AppendixKind] = Field(
+        default_factory=list,
+        description="Приложения к этому документу по порядку (roadmap, budget, indicators, specification): "
+                    "«Приложение 1 к муниципальной программе»")
+
+
 class Programme(SpecModel):
     """Программа: всё, что лежит в её папке, собранное из всех файлов."""
 
@@ -538,7 +679,10 @@ class Programme(SpecModel):
     organisations: dict[Id, Organisation] = Field(default_factory=dict, description="Организации: {id: …}")
     terms: dict[Id, Term] = Field(default_factory=dict, description="Прочие сокращения: {id: …}")
     people: dict[Id, Person] = Field(default_factory=dict, description="Должностные лица: {id: …}")
-    decree: Decree = Field(description="Приказ или распоряжение")
+    decree: Decree | None = Field(
+        None, description="Приказ или распоряжение (обязателен, если нет programme_document)")
+    programme_document: ProgrammeDocument | None = Field(
+        None, description="Программный документ: муниципальная программа, программа развития (обязателен, если нет decree)")
     roadmap: Roadmap | None = Field(None, description="Дорожная карта / план-график")
     budget: Budget | None = Field(None, description="Смета расходов / субсидия")
     indicators: Indicators | None = Field(None, description="Целевые показатели")
@@ -546,3 +690,5 @@ class Programme(SpecModel):
 
 
 Clause.model_rebuild()
+ListItem.model_rebuild()
+DocumentSection.model_rebuild()

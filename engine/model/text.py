@@ -18,6 +18,7 @@ between braces is a diagnostic. The vocabulary (see docs/spec-language.md):
     basis.<id>[.<падеж>]                                  реквизиты акта из legal_basis
     quantity, quantities.<n>                              количества пункта ТЗ
     programme.period                                      «2021–2024»
+    document.name, document.title[.<падеж>]               наименование программного документа, его вид
 
 Cases: nom gen dat acc ins loc.
 """
@@ -33,7 +34,7 @@ from engine.diagnostics import DiagnosticError
 from engine.model.grammar import inflect_phrase, inflect_surname
 from engine.model.spec import ActRef, Case, Organisation, Person, Programme
 from engine.model.timeexpr import TimeExpr
-from engine.model.walk import all_clauses
+from engine.model.walk import all_clauses, decree_clauses
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(?P<name>[^{}]*?)\s*\}\}")
 _NAME = re.compile(r"[a-z_]+(?:\.[a-z0-9_-]+)*")
@@ -137,9 +138,9 @@ def _resolve(parts: list[str], ctx: TextContext) -> str:
                  "total_words": lambda: formats.amount_in_words(p.budget.total),
                  "codes": lambda: " ".join(f"{k} {v}" for k, v in p.budget.codes.items())}[rest[0]]
         return value()
-    if head == "decree":
+    if head == "decree" and p.decree is not None:
         decree = p.decree
-        if rest == ["number"]:
+        if rest == ["number"] and decree.number is not None:
             return decree.number
         if rest == ["title"]:
             return decree.title
@@ -148,24 +149,31 @@ def _resolve(parts: list[str], ctx: TextContext) -> str:
         raise KeyError(".".join(rest))
     if head == "deadline" and ctx.deadline is not None and not rest:
         return ctx.deadline.render(p.programme.period)
-    if head == "control" and p.decree.control:
+    if head == "control" and p.decree is not None and p.decree.control:
         return _person_form(p.people[p.decree.control], ["full"] + rest if rest[:1] not in (["name"], ["position"]) else rest)
     if head == "people":
         return _person_form(p.people[rest[0]], rest[1:])
     if head == "clauses" and len(rest) == 1:
-        return {c.id: c.number for c in all_clauses(p.decree.clauses) if c.id}[rest[0]]
+        return {c.id: c.number for c in all_clauses(decree_clauses(p)) if c.id}[rest[0]]
     if head == "orgs":
         org = p.organisations[rest[0]]
         if rest[1:2] == ["full"]:
             return org_full(org, _case(rest[2:]))
         if len(rest) == 1:
             return org.short
-    if head == "basis":
+    if head == "basis" and p.decree is not None:
         return act_reference(p, p.decree.legal_basis[rest[0]], _case(rest[1:]))
     if head == "quantity" and ctx.quantities and not rest:
         return ctx.quantities[0].render()
     if head == "quantities" and rest:
         return ctx.quantities[int(rest[0])].render()
+    if head == "document" and p.programme_document is not None:
+        document = p.programme_document
+        if rest == ["name"] and document.name:
+            return document.name
+        if rest[:1] == ["title"]:
+            return inflect_phrase(lower_first(document.title), _case(rest[1:]))
+        raise KeyError(".".join(rest))
     if head == "programme" and rest == ["period"]:
         period = p.programme.period
         years = period.years
@@ -191,9 +199,14 @@ def render_text(text: str, ctx: TextContext) -> str:
 
 
 def appendix_numbers(programme: Programme) -> dict[str, int]:
-    """Appendices are numbered in the order the decree's clauses approve them (never typed)."""
+    """Numbers of the appendices (never typed): the decree's in the order its clauses approve them, the
+    programme document's in the order it lists them. A kind is an appendix of one document only (R502)."""
     numbers: dict[str, int] = {}
-    for clause in all_clauses(programme.decree.clauses):
+    for clause in all_clauses(decree_clauses(programme)):
         if clause.approves and clause.approves not in numbers:
             numbers[clause.approves] = len(numbers) + 1
+    if programme.programme_document:
+        own = list(dict.fromkeys(programme.programme_document.appendices))
+        for index, kind in enumerate(own, start=1):
+            numbers.setdefault(kind, index)
     return numbers

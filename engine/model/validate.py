@@ -21,7 +21,7 @@ from engine.collector import collector_paused
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import LoadedProgramme
 from engine.loading.yaml_source import SourceMap
-from engine.model.spec import Clause, Programme, SpecModel
+from engine.model.spec import Clause, DocumentSection, Programme, SpecModel
 
 
 @dataclass
@@ -202,8 +202,24 @@ def _number_clauses(clauses: list[Clause], prefix: str = "") -> None:
         _number_clauses(clause.clauses, f"{clause._number}.")
 
 
+def _number_sections(sections: list[DocumentSection], prefix: str = "") -> None:
+    """«1.», «2.», subsections «2.1.»; an unnumbered section takes no number and leaves the count alone."""
+    index = 0
+    for section in sections:
+        if section.numbered:
+            index += 1
+            section._number = f"{prefix}{index}"
+        _number_sections(section.sections, f"{section._number}." if section.numbered else prefix)
+
+
 def _number(programme: Programme) -> None:
-    _number_clauses(programme.decree.clauses)
+    if programme.decree:
+        _number_clauses(programme.decree.clauses)
+    document = programme.programme_document
+    if document:
+        _number_sections(document.sections)
+        for index, task in enumerate(document.tasks, start=1):
+            task._number = str(index)
     if programme.roadmap:
         for s_index, section in enumerate(programme.roadmap.sections, start=1):
             section._number = str(s_index)
@@ -231,6 +247,11 @@ def build_model(loaded: LoadedProgramme) -> tuple[ProgrammeModel | None, list[Di
             # (an empty file is only a warning: then the missing section is the error that stops the build)
             errors = [e for e in errors if not (e["type"] == "missing" and len(e["loc"]) == 1)]
         return None, [_diagnostic_from_error(e, loaded.sources) for e in errors]
+    if programme.decree is None and programme.programme_document is None:
+        return None, [Diagnostic(
+            "M002", Severity.ERROR, "не задан ни приказ «decree», ни программный документ «programme_document»",
+            loaded.sources.span(()), "добавьте раздел «decree: …» (приказ, распоряжение) или «programme_document: …» "
+            "(муниципальная программа, программа развития)", "missing-key")]
     objects: list[SpecModel] = []
     _attach_paths(programme, (), objects)
     _number(programme)

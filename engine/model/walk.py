@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.model.spec import Clause, Programme, SpecModel
+from engine.model.spec import Clause, Content, DocumentSection, ListBlock, Programme, SpecModel
 from engine.model.timeexpr import TimeExpr
 
 TextSite = tuple[SpecModel, tuple, str]
@@ -29,6 +29,18 @@ def all_clauses(clauses: list[Clause]) -> Iterator[Clause]:
         yield clause
 
 
+def decree_clauses(programme: Programme) -> list[Clause]:
+    """The decree's top-level clauses; none when the programme has no decree (a programme document alone)."""
+    return programme.decree.clauses if programme.decree else []
+
+
+def walk_sections(sections: list[DocumentSection]) -> Iterator[DocumentSection]:
+    """Every section and subsection of a programme document in reading order."""
+    for section in sections:
+        yield section
+        yield from walk_sections(section.sections)
+
+
 def clause_deadlines(clauses: list[Clause]) -> Iterator[TimedSite]:
     for clause in all_clauses(clauses):
         if clause.deadline is not None:
@@ -37,7 +49,7 @@ def clause_deadlines(clauses: list[Clause]) -> Iterator[TimedSite]:
 
 def timed_items(programme: Programme) -> Iterator[TimedSite]:
     """Every time expression in the programme with the object that holds it."""
-    yield from clause_deadlines(programme.decree.clauses)
+    yield from clause_deadlines(decree_clauses(programme))
     if programme.roadmap:
         for activity in programme.roadmap.all_activities():
             yield activity, "time", activity.time
@@ -53,13 +65,46 @@ def _paragraphs(target: SpecModel, name: str, values: list[str]) -> Iterator[Tex
         yield target, (name, index), text
 
 
+def _listing(listing: ListBlock) -> Iterator[TextSite]:
+    for item in listing.items:
+        yield item, ("text",), item.text
+        if item.listing is not None:
+            yield from _listing(item.listing)
+
+
+def content_texts(content: Content) -> Iterator[TextSite]:
+    """The texts of a block or a passport row."""
+    if content.text is not None:
+        yield from _paragraphs(content, "text", content.text)
+    if getattr(content, "heading", None) is not None:
+        yield content, ("heading",), content.heading
+    if content.listing is not None:
+        yield from _listing(content.listing)
+
+
+def _programme_document_texts(programme: Programme) -> Iterator[TextSite]:
+    document = programme.programme_document
+    if document.name:
+        yield document, ("name",), document.name
+    for task in document.tasks:
+        yield task, ("text",), task.text
+    for section in walk_sections(document.sections):
+        yield section, ("title",), section.title
+        for block in section.blocks:
+            yield from content_texts(block)
+
+
 def spec_texts(programme: Programme) -> Iterator[TextSite]:
     decree = programme.decree
-    yield decree, ("title",), decree.title
-    yield decree, ("preamble",), decree.preamble
-    for clause in all_clauses(decree.clauses):
-        yield clause, ("text",), clause.text
-    for document in (programme.roadmap, programme.budget, programme.indicators, programme.specification):
+    if decree:
+        yield decree, ("title",), decree.title
+        yield decree, ("preamble",), decree.preamble
+        for clause in all_clauses(decree.clauses):
+            yield clause, ("text",), clause.text
+    if programme.programme_document:
+        yield from _programme_document_texts(programme)
+    for document in (programme.programme_document, programme.roadmap, programme.budget, programme.indicators,
+                     programme.specification):
         if document is None:
             continue
         yield document, ("title",), document.title

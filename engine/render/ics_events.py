@@ -29,7 +29,7 @@ from engine.model.spec import Activity, AppendixDocument, Clause, Specification,
 from engine.model.text import TextContext, appendix_numbers, lower_first, person_name, render_text
 from engine.model.timeexpr import TimeExpr
 from engine.model.validate import ProgrammeModel, refine
-from engine.model.walk import timed_items, walk_clauses
+from engine.model.walk import decree_clauses, timed_items, walk_clauses
 from engine.render import RenderError
 
 UID_DOMAIN = "prikaz"
@@ -107,7 +107,7 @@ class _CalendarBuilder:
         self.numbers = appendix_numbers(self.programme)
         self.marks = {appendix.kind: appendix.mark for appendix in appendices(self.programme)}
         self.reminders = self._reminders()
-        self.enclosing = {id(c): enclosing for c, enclosing in walk_clauses(self.programme.decree.clauses)}
+        self.enclosing = {id(c): enclosing for c, enclosing in walk_clauses(decree_clauses(self.programme))}
         roadmap = self.programme.roadmap
         self.sections = {id(a): s for s in (roadmap.sections if roadmap else []) for a in s.activities}
 

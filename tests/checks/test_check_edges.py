@@ -13,11 +13,12 @@ import pytest
 from engine.building.pipeline import check_tree
 
 BASE = Path(__file__).parent / "base" / "base-2022"
+PROGRAMME_BASE = BASE.parent / "programme-2021"     # a municipal programme document, no decree
 
 
-def check(tmp_path: Path, *edits: tuple[str, str, str]) -> list[tuple[str, str, int, str]]:
-    directory = tmp_path / BASE.name
-    shutil.copytree(BASE, directory)
+def check(tmp_path: Path, *edits: tuple[str, str, str], base: Path = BASE) -> list[tuple[str, str, int, str]]:
+    directory = tmp_path / base.name
+    shutil.copytree(base, directory)
     for file, old, new in edits:
         text = (directory / file).read_text(encoding="utf-8")
         assert text.count(old) == 1, f"{file}: «{old}» должно встречаться ровно один раз"
@@ -25,9 +26,9 @@ def check(tmp_path: Path, *edits: tuple[str, str, str]) -> list[tuple[str, str, 
     return [(d.code, d.span.file.name, d.span.line, d.message) for d in check_tree(directory).diagnostics]
 
 
-def line_of(tmp_path: Path, file: str, fragment: str) -> int:
+def line_of(tmp_path: Path, file: str, fragment: str, base: Path = BASE) -> int:
     """1-based line of `fragment` in the edited copy."""
-    text = (tmp_path / BASE.name / file).read_text(encoding="utf-8")
+    text = (tmp_path / base.name / file).read_text(encoding="utf-8")
     return text[: text.index(fragment)].count("\n") + 1
 
 
@@ -137,6 +138,54 @@ def test_appendix_approved_twice(tmp_path):
     assert [(code, line) for code, _, line, _ in found] == [
         ("R502", line_of(tmp_path, "decree.yaml", "          approves: budget"))]
     assert "уже утверждается пунктом 2" in found[0][3]
+
+
+DECREE_APPROVING_THE_PROGRAMME = """\
+people:
+  head:
+    surname: Петрова
+    initials: Е.В.
+    gender: female
+    position: председатель комитета образования
+    organisation: komitet
+decree:
+  kind: приказ
+  authority: komitet
+  title: Об утверждении муниципальной программы
+  preamble: В целях повышения качества образования
+  clauses:
+    - text: Утвердить муниципальную программу (приложение).
+      approves: programme_document
+    - text: Утвердить план (приложение 2).
+      approves: roadmap
+  signatory: head
+"""
+
+
+def test_an_appendix_of_the_programme_document_is_not_approved_by_the_decree_too(tmp_path):
+    directory = tmp_path / PROGRAMME_BASE.name
+    found = check(tmp_path, ("organisations.yaml", "  ou:\n", "  ou:\n"), base=PROGRAMME_BASE)
+    assert found == []
+    (directory / "decree.yaml").write_text(DECREE_APPROVING_THE_PROGRAMME, encoding="utf-8")
+    found = [(d.code, d.span.file.name, d.span.line, d.message) for d in check_tree(directory).diagnostics]
+    assert [(code, file, line) for code, file, line, _ in found] == [
+        ("R502", "document.yaml", line_of(tmp_path, "document.yaml", "appendices: [roadmap]", PROGRAMME_BASE))]
+    assert "приложение программного документа и одновременно утверждается пунктом 2" in found[0][3]
+
+
+def test_an_appendix_of_the_programme_document_must_exist(tmp_path):
+    found = check(tmp_path, ("document.yaml", "appendices: [roadmap]", "appendices: [roadmap, budget]"),
+                  base=PROGRAMME_BASE)
+    assert [(code, line) for code, _, line, _ in found] == [
+        ("R502", line_of(tmp_path, "document.yaml", "appendices: [roadmap, budget]", PROGRAMME_BASE))]
+    assert "не задано в спецификации" in found[0][3]
+
+
+def test_a_plan_belongs_to_some_document(tmp_path):
+    found = check(tmp_path, ("document.yaml", "appendices: [roadmap]", "appendices: []"), base=PROGRAMME_BASE)
+    # the text's {{ appendix.roadmap }} has no number to give any more (R506)
+    assert sorted((code, file) for code, file, _, _ in found) == [("R502", "roadmap.yaml"), ("R506", "document.yaml")]
+    assert "не утверждается приказом и не является приложением программного документа" in found[0][3]
 
 
 def test_reference_to_an_unknown_programme(tmp_path):

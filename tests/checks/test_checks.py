@@ -1,9 +1,10 @@
 """Every registered check against its bad and good case, its documentation, and the check settings.
 
-The cases live in tests/checks/cases/<CODE>.yaml. Each replaces whole files of the base
-programme (tests/checks/base/base-2022, clean by itself): `bad` must give the check's code on
-the line marked «# ожидается <CODE>», `good` must give no diagnostics at all. A registered
-check without a case file fails here, by name.
+The cases live in tests/checks/cases/<CODE>.yaml. Each replaces whole files of a base
+programme (tests/checks/base/base-2022, a decree with its appendices; `base: programme-2021`
+names the municipal programme document instead; each is clean by itself): `bad` must give the
+check's code on the line marked «# ожидается <CODE>», `good` must give no diagnostics at all.
+A registered check without a case file fails here, by name.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from engine.checks import REGISTRY
 from engine.diagnostics import Diagnostic, Severity
 
 HERE = Path(__file__).parent
-BASE = HERE / "base" / "base-2022"
+BASES = HERE / "base"
+BASE = BASES / "base-2022"
 CASES = HERE / "cases"
 MARK = re.compile(r"#\s*ожидается\s+(?P<code>[A-Z]\d{3})\s*$")
 BASE_FILES = sorted(p.name for p in BASE.glob("*.yaml"))
@@ -43,18 +45,19 @@ def edited(name: str, *pairs: tuple[str, str]) -> str:
     return text
 
 
-def make_programme(tmp_path: Path, files: dict[str, str]) -> Path:
-    """A copy of the base programme with some files replaced by the given texts."""
-    target = tmp_path / BASE.name
-    shutil.copytree(BASE, target)
+def make_programme(tmp_path: Path, files: dict[str, str], base: Path = BASE) -> Path:
+    """A copy of a base programme with some files replaced by the given texts."""
+    target = tmp_path / base.name
+    shutil.copytree(base, target)
+    names = sorted(p.name for p in base.glob("*.yaml"))
     for name, text in files.items():
-        assert name in BASE_FILES, f"файла {name} нет в базовой программе ({', '.join(BASE_FILES)})"
+        assert name in names, f"файла {name} нет в базовой программе {base.name} ({', '.join(names)})"
         (target / name).write_text(text, encoding="utf-8")
     return target
 
 
-def run(tmp_path: Path, files: dict[str, str]) -> list[Diagnostic]:
-    return check_tree(make_programme(tmp_path, files)).diagnostics
+def run(tmp_path: Path, files: dict[str, str], base: Path = BASE) -> list[Diagnostic]:
+    return check_tree(make_programme(tmp_path, files, base)).diagnostics
 
 
 def describe(diagnostics: list[Diagnostic]) -> str:
@@ -83,7 +86,9 @@ def load_case(code: str) -> dict:
         pytest.fail(f"у проверки {code} {check.name} нет фикстуры {path.relative_to(HERE.parent.parent)} "
                     f"(нужны bad: и good:)")
     data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    assert isinstance(data, dict) and set(data) <= {"bad", "good", "also"}, f"{path.name}: ожидаются ключи bad, good (и also)"
+    assert isinstance(data, dict) and set(data) <= {"bad", "good", "also", "base"}, \
+        f"{path.name}: ожидаются ключи bad, good (и also, base)"
+    assert (BASES / data.get("base", BASE.name)).is_dir(), f"{path.name}: нет базовой программы {data['base']}"
     for variant in ("bad", "good"):
         assert isinstance(data.get(variant), dict) and data[variant], f"{path.name}: нет варианта {variant}"
     return data
@@ -102,9 +107,10 @@ def marked_lines(files: dict[str, str]) -> list[tuple[str, int, str]]:
 # --- the base programme ----------------------------------------------------------------------
 
 
-def test_base_programme_is_clean():
-    diagnostics = check_tree(BASE).diagnostics
-    assert diagnostics == [], "базовая программа должна проходить без единой диагностики:\n" + describe(diagnostics)
+@pytest.mark.parametrize("base", sorted(p.name for p in BASES.iterdir() if p.is_dir()))
+def test_base_programme_is_clean(base: str):
+    diagnostics = check_tree(BASES / base).diagnostics
+    assert diagnostics == [], f"базовая программа {base} должна проходить без единой диагностики:\n" + describe(diagnostics)
 
 
 def test_base_programme_is_complete():
@@ -135,14 +141,15 @@ def test_check_case(code: str, tmp_path: Path):
     file, line, marked = marks[0]
     assert marked == code, f"{code}.yaml: пометка называет {marked}"
 
-    bad = run(tmp_path / "bad", case["bad"])
+    base = BASES / case.get("base", BASE.name)
+    bad = run(tmp_path / "bad", case["bad"], base)
     hits = at(bad, code, file, line)
     assert hits, (f"{code} {check.name}: в варианте bad нет {code} на {file}:{line}; получено:\n" + describe(bad))
     assert all(d.severity is check.severity for d in hits)
     allowed = {code, *case.get("also", [])}
     assert {d.code for d in bad} <= allowed, f"{code}: вариант bad дал и другие диагностики:\n" + describe(bad)
 
-    good = run(tmp_path / "good", case["good"])
+    good = run(tmp_path / "good", case["good"], base)
     assert good == [], f"{code} {check.name}: вариант good должен быть чистым, получено:\n" + describe(good)
 
 

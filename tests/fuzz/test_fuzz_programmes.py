@@ -153,7 +153,7 @@ def _mutate(data: dict, name: str, index: int) -> dict:
     if name == "unknown-key":
         data["programme"]["titel"] = data["programme"]["title"]
     elif name == "missing-key":
-        del data["decree"]["number"]
+        del data["decree"]["title"]         # the number may be missing: a draft
     elif name == "wrong-type":
         data["decree"]["title"] = [data["decree"]["title"]]
     elif name == "bad-date":

@@ -1,4 +1,5 @@
-"""Official DOCX (ГОСТ Р 7.0.97-2016 / -2025): the decree with its appendices, and each appendix alone.
+"""Official DOCX (ГОСТ Р 7.0.97-2016 / -2025): the decree with its appendices, the programme document with
+its own, and each appendix alone.
 
     context.py        the resolved model in print form (the template context)
     templates.py      bundled template or the programme's own, path checked
@@ -12,7 +13,8 @@
     package_cache.py  templates opened from a per-process cache, their styles parsed once
     names.py          file names
 
-Outputs per programme: `prikaz-266.docx` (decree with appendices),
+Outputs per programme: `prikaz-266.docx` (decree with appendices; `prikaz-proekt.docx` for a draft without a
+number), `munitsipalnaya-programma.docx` (a programme document with its appendices),
 `prilozhenie-1-plan-grafik.docx`, … and with `--pdf` a PDF beside each.
 """
 
@@ -33,6 +35,7 @@ from lxml import etree
 
 from engine import fast_paths
 from engine.diagnostics import Diagnostic, Severity, Span
+from engine.model.appendices import DECREE, PROGRAMME_DOCUMENT
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
 from engine.render.docx import package, package_cache
@@ -42,7 +45,7 @@ from engine.render.docx.context import document_context
 from engine.render.docx.environment import template_environment
 from engine.render.docx.form import apply_form
 from engine.render.docx.lint import broken_by_tags, lint_template, missing_at_render, without_page_setup
-from engine.render.docx.names import appendix_file, decree_file
+from engine.render.docx.names import appendix_file, decree_file, programme_document_file
 from engine.render.docx.package import save_reproducibly
 from engine.render.docx.package_cache import open_document
 from engine.render.docx.roadmap_table import roadmap_table
@@ -147,9 +150,11 @@ def _render(model: ProgrammeModel, kind: str, path: Path, context: dict) -> Docu
 
 
 def _parts(context: dict) -> list[tuple[str, dict]]:
-    """(template kind, its context) of each document: the decree, then its appendices."""
-    return [("decree", context)] + [(appendix["kind"], dict(context, appendix=appendix))
-                                    for appendix in context["appendices"]]
+    """(template kind, its context) of each document: the decree, the programme document, then the appendices
+    (the programme document is rendered once, as itself, even where it is an appendix of the decree)."""
+    main = [(kind, context) for kind, key in (("decree", "decree"), (PROGRAMME_DOCUMENT, "document")) if context[key]]
+    return main + [(appendix["kind"], dict(context, appendix=appendix)) for appendix in context["appendices"]
+                   if appendix["kind"] != PROGRAMME_DOCUMENT]
 
 
 def _render_each(model: ProgrammeModel, parts: Sequence[tuple[str, dict]], path_of: Callable[[str], Path],
@@ -178,20 +183,29 @@ def clear_caches() -> None:
 
 
 def _documents(model: ProgrammeModel, options: BuildOptions, report: Report) -> dict[str, bytes]:
-    """The programme's documents: {file name: DOCX bytes}."""
+    """The programme's documents: {file name: DOCX bytes}. The decree with every appendix, the programme document
+    with its own appendices (inside the decree too, when the decree approves it), and each appendix alone."""
     context = document_context(model)
-    decree = context["decree"]
-    decree_name = decree_file(decree["kind"].lower(), decree["number"])
-    decree_title = f"{decree['kind'].capitalize()} № {decree['number']}"
+    decree, document = context["decree"], context["document"]
     rendered = _render_each(model, _parts(context), lambda kind: template_path(model, options, kind), report)
-    # each appendix is saved before composing, which appends its body to the decree's
-    appendices = {appendix_file(appendix["number"], appendix["title"]):
-                  save_reproducibly(rendered[appendix["kind"]], options.build_time,
-                                    f"{appendix['label']}: {appendix['title']}")
-                  for appendix in context["appendices"]}
-    with_appendices = compose_with_appendices(rendered["decree"], [rendered[a["kind"]] for a in context["appendices"]])
-    files = {decree_name: save_reproducibly(with_appendices, options.build_time, decree_title)}
-    files.update(appendices)
+    # each appendix is saved before composing, which appends its body to the document it belongs to
+    files = {appendix_file(appendix["number"], appendix["title"]):
+             save_reproducibly(rendered[appendix["kind"]], options.build_time,
+                               f"{appendix['label']}: {appendix['title']}")
+             for appendix in context["appendices"] if appendix["kind"] != PROGRAMME_DOCUMENT}
+    if document:
+        rendered[PROGRAMME_DOCUMENT] = compose_with_appendices(
+            rendered[PROGRAMME_DOCUMENT], [rendered[appendix["kind"]] for appendix in context["appendices"]
+                                           if appendix["owner"] == PROGRAMME_DOCUMENT])
+        files[programme_document_file(document["title"])] = save_reproducibly(
+            rendered[PROGRAMME_DOCUMENT], options.build_time, document["title"])
+    if decree:
+        with_appendices = compose_with_appendices(rendered["decree"], [rendered[appendix["kind"]]
+                                                                       for appendix in context["appendices"]
+                                                                       if appendix["owner"] == DECREE])
+        number = model.programme.decree.number if model.programme.decree else None
+        files[decree_file(decree["kind"].lower(), number)] = save_reproducibly(
+            with_appendices, options.build_time, f"{decree['kind'].capitalize()} № {decree['number']}")
     return files
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from engine import formats
 from engine.export import export_programme
-from engine.model.appendices import appendices, decree_date
+from engine.model.appendices import appendices, decree_date, decree_number
 from engine.model.spec import Indicators, Programme, Roadmap
 from engine.model.text import person_name
 from engine.model.validate import ProgrammeModel
@@ -72,21 +72,29 @@ def _decree(programme: Programme, exported: dict) -> dict:
     preamble = _keep_numbers_with_words(exported["preamble"])
     if decree.order_word_inline and order_word:
         preamble, order_word = f"{preamble} {order_word}", ""
-    signatory = programme.people[decree.signatory]
+    signatory = programme.people[decree.signatory] if decree.signatory else None
     return {
         "kind": decree.kind.upper(),
         "header": header,
         "issuer_line": decree.issuer_line or "",
         "date": decree_date(decree),
-        "number": decree.number,
+        "number": decree_number(decree),
         "place": decree.place or "",
         "title": exported["title"],
         "preamble": preamble,
         "order_word": order_word,
         "clauses": _flatten_clauses(exported["clauses"]),
+        # a draft that names no signatory prints no signature
         "signature": {"position": signatory.signature_position or upper_first(signatory.position),
-                      "name": person_name(signatory)},
+                      "name": person_name(signatory)} if signatory else None,
     }
+
+
+def _corner(label: str, mark: str, stamp_word: str, stamp: str) -> dict:
+    """The corner requisites as the templates print them: the label and the rest of the mark on lines of their
+    own, the stamp's word and the rest of the stamp likewise; an empty one prints nothing."""
+    return {"label": label, "mark": mark, "mark_text": mark[len(label):].strip(),
+            "stamp": stamp, "stamp_word": stamp_word, "stamp_text": stamp[len(stamp_word):].strip()}
 
 
 def _appendices(programme: Programme, exported: list[dict]) -> list[dict]:
@@ -95,13 +103,53 @@ def _appendices(programme: Programme, exported: list[dict]) -> list[dict]:
     for appendix in appendices(programme):
         texts = resolved[appendix.kind]
         result.append({
-            "kind": appendix.kind, "number": appendix.number, "label": appendix.label,
-            "mark": appendix.mark, "mark_text": appendix.mark[len(appendix.label):].strip(),
-            "stamp": appendix.stamp, "stamp_word": appendix.stamp_word,
-            "stamp_text": appendix.stamp[len(appendix.stamp_word):].strip(),
+            "kind": appendix.kind, "owner": appendix.owner, "number": appendix.number,
+            **_corner(appendix.label, appendix.mark, appendix.stamp_word, appendix.stamp),
             "title": texts["title"], "subtitle": texts["subtitle"] or "",
         })
     return result
+
+
+def _list_items(listing: dict, level: int) -> list[dict]:
+    """A list as body entries, nested lists after their item, one level deeper."""
+    entries = []
+    for item in listing["items"]:
+        entries.append({"kind": "item", "marker": item["marker"], "text": item["text"], "level": level})
+        if item["list"]:
+            entries.extend(_list_items(item["list"], level + 1))
+    return entries
+
+
+def _block_entries(block: dict) -> list[dict]:
+    if block["kind"] == "text":
+        return [{"kind": "paragraph", "text": text} for text in block["paragraphs"]]
+    if block["kind"] == "heading":
+        return [{"kind": "heading", "text": block["text"]}]
+    if block["kind"] == "list":
+        return _list_items(block["list"], 1)
+    return [{"kind": "paragraph", "text": f"Задача {task['number']}. {task['text']}"} for task in block["tasks"]]
+
+
+def _section_entries(section: dict, level: int) -> list[dict]:
+    number = f"{section['number']}." if section["number"] else ""
+    entries = [{"kind": "section", "number": number, "title": section["title"], "level": level}]
+    for block in section["blocks"]:
+        entries.extend(_block_entries(block))
+    for subsection in section["sections"]:
+        entries.extend(_section_entries(subsection, level + 1))
+    return entries
+
+
+def _programme_document(exported: dict) -> dict:
+    """The programme document: its title block, its stamp if approved, and its body as a flat list of entries
+    (section headings, paragraphs, list items, …) that the template prints one by one, each in its style."""
+    approval = exported["approval"]
+    return {
+        "title": exported["title"], "subtitle": exported["subtitle"] or "", "name": exported["name"] or "",
+        "approval": _corner(approval["label"], approval["mark"], approval["stamp_word"], approval["stamp"])
+        if approval else None,
+        "body": [entry for section in exported["sections"] for entry in _section_entries(section, 1)],
+    }
 
 
 def _owner_rows(activity: dict, result: list[str]) -> list[dict]:
@@ -198,7 +246,8 @@ def document_context(model: ProgrammeModel) -> dict:
     info = exported["programme"]
     context: dict = {
         "programme": {"id": info["id"], "title": info["title"], "region": info["region"]},
-        "decree": _decree(programme, exported["decree"]),
+        "decree": _decree(programme, exported["decree"]) if programme.decree else None,
+        "document": _programme_document(exported["programme_document"]) if programme.programme_document else None,
         "appendices": _appendices(programme, exported["appendices"]),
         "roadmap": _roadmap(programme.roadmap, exported["roadmap"]) if programme.roadmap else None,
         "budget": _budget(exported["budget"]) if programme.budget else None,

@@ -25,9 +25,17 @@ def slug(text: str) -> str:
     return f"{whole[:_LONGEST - 9].rstrip('-')}-{digest}"
 
 
-def decree_file(kind: str, number: str) -> str:
-    """«prikaz-266.docx», «rasporyazhenie-178-r.docx»."""
-    return f"{slug(kind)}-{slug(number)}.docx"
+DRAFT = "proekt"
+
+
+def decree_file(kind: str, number: str | None) -> str:
+    """«prikaz-266.docx», «rasporyazhenie-178-r.docx»; a draft without a number «prikaz-proekt.docx»."""
+    return f"{slug(kind)}-{slug(number) if number else DRAFT}.docx"
+
+
+def programme_document_file(title: str) -> str:
+    """«munitsipalnaya-programma.docx»: the programme document with its appendices."""
+    return f"{slug(title)}.docx"
 
 
 def appendix_file(number: int, title: str) -> str:

@@ -33,4 +33,12 @@ CORNER = "Отметка о приложении"
 STAMP_WORD = "Гриф утверждения"
 CORNER_STYLES = (CORNER, STAMP_WORD)
 
+# The body of a programme document (context.py `document.body`): headings of sections and subsections, subheadings
+# inside a section, list items of the first and of deeper levels.
+SECTION_HEADING = "Заголовок раздела"
+SUBSECTION_HEADING = "Заголовок подраздела"
+HEADING = "Подзаголовок"
+LIST_ITEM = "Пункт списка"
+NESTED_LIST_ITEM = "Пункт вложенного списка"
+
 ROADMAP_TABLE_STYLES = (TABLE, TABLE_HEADING, TABLE_TEXT, TABLE_CENTERED, TABLE_SECTION)

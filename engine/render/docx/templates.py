@@ -36,6 +36,7 @@ BUNDLED: dict[str, str | dict[str, str]] = {
     "budget": "budget.docx",
     "indicators": "indicators.docx",
     "specification": "specification.docx",
+    "programme_document": "programme-document.docx",
 }
 
 _KINDS: dict[str, TemplateKind] = {kind: kind for kind in get_args(TemplateKind)}
@@ -45,9 +46,18 @@ _SAFE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 _LIBXML_POSITION = re.compile(r", line \d+, column \d+$")        # libxml2 repeats the position in its message
 
 
-def bundled_name(kind: str, decree_kind: str) -> str:
+def bundled_name(kind: str, decree_kind: str | None) -> str:
     bundled = BUNDLED[kind]
-    return bundled[decree_kind] if isinstance(bundled, dict) else bundled
+    if isinstance(bundled, str):
+        return bundled
+    assert decree_kind is not None, kind        # only the decree's template depends on the decree's kind
+    return bundled[decree_kind]
+
+
+def _bundled(model: ProgrammeModel, kind: str) -> str:
+    """The bundled template of `kind` for this programme (a decree's depends on its kind)."""
+    decree = model.programme.decree
+    return bundled_name(kind, decree.kind if decree else None)
 
 
 def template_span(model: ProgrammeModel, kind: str) -> Span:
@@ -75,13 +85,13 @@ def own_template_path(model: ProgrammeModel, kind: str) -> Path | None:
     if not path.is_file():
         raise _unavailable(model, kind, f"шаблон «{own}» не найден (путь считается от папки программы)",
                            f"проверьте имя файла; за образец можно взять templates/"
-                           f"{bundled_name(kind, model.programme.decree.kind)}")
+                           f"{_bundled(model, kind)}")
     return path
 
 
 def template_path(model: ProgrammeModel, options: BuildOptions, kind: str) -> Path:
     """The template file for `kind` (decree, roadmap, budget, indicators, specification)."""
-    return own_template_path(model, kind) or options.templates / bundled_name(kind, model.programme.decree.kind)
+    return own_template_path(model, kind) or options.templates / _bundled(model, kind)
 
 
 def unreadable_template(model: ProgrammeModel, kind: str, path: Path, reason: str) -> RenderError:
@@ -167,7 +177,7 @@ def beyond_limits(model: ProgrammeModel, kind: str | None, what: str) -> Diagnos
         info = model.programme.programme
         subject, span = "шаблоны программы", model.sources.span(info.path + ("templates",)) or Span.whole_file(model.directory)
     else:
-        name = model.programme.programme.templates.get(_KINDS[kind]) or bundled_name(kind, model.programme.decree.kind)
+        name = model.programme.programme.templates.get(_KINDS[kind]) or _bundled(model, kind)
         subject, span = f"шаблон {Path(name).name}", template_span(model, kind)
     return Diagnostic("D105", Severity.ERROR, f"{subject}: отрисовка остановлена — {what}", span,
                       "шаблон только подставляет значения программы и повторяет строки по её спискам: уберите из "
@@ -175,6 +185,11 @@ def beyond_limits(model: ProgrammeModel, kind: str | None, what: str) -> Diagnos
 
 
 def templates_used(model: ProgrammeModel, options: BuildOptions) -> tuple[str, ...]:
-    """The template files a programme's documents are rendered from: the decree's, then one per appendix."""
-    kinds = ["decree"] + [appendix.kind for appendix in appendices(model.programme)]
+    """The template files a programme's documents are rendered from: the decree's, the programme document's,
+    then one per appendix."""
+    programme = model.programme
+    kinds = (["decree"] if programme.decree else []) + [appendix.kind for appendix in appendices(programme)
+                                                        if appendix.kind != "programme_document"]
+    if programme.programme_document:
+        kinds.insert(1 if programme.decree else 0, "programme_document")
     return tuple(str(template_path(model, options, kind)) for kind in kinds)

@@ -105,7 +105,8 @@ class SiteIndex:
     """The pages that span programmes: the index, the stylesheet, the schema.
 
     Gathered programme by programme: `part` (where the programme is rendered) keeps what the index
-    shows of it — its id, decree, programme, organisations and documents — and `add` collects it.
+    shows of it — its id, decree or programme document, programme, organisations and documents — and `add`
+    collects it.
     """
 
     def __init__(self) -> None:
@@ -114,8 +115,11 @@ class SiteIndex:
     @staticmethod
     def part(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> dict:
         data = export_programme(model)
-        decree = {key: data["decree"][key] for key in ("kind", "number", "date", "title")}
-        shown = {"programme": data["programme"], "decree": decree, "organisations": data["organisations"]}
+        decree = {key: data["decree"][key] for key in ("kind", "number", "date", "title")} if data["decree"] else None
+        document = data["programme_document"]
+        shown = {"programme": data["programme"], "decree": decree, "organisations": data["organisations"],
+                 "programme_document": {key: document[key] for key in ("title", "subtitle", "name", "approval")}
+                 if document else None}
         return {"id": model.id, "data": shown, "period": period_text(data), "documents": documents(data, files)}
 
     def add(self, part: dict) -> None:

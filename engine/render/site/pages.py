@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from engine.formats import money
-from engine.render.docx.names import appendix_file, decree_file
+from engine.render.docx.names import appendix_file, decree_file, programme_document_file
 from engine.render.ics import FEED
 
 ORGANISATION_FEEDS = "calendars"   # outputs/<programme>/calendars/<org>.ics and outputs/calendars/<org>.ics
@@ -59,11 +59,19 @@ class BudgetChart:
 
 
 def documents(data: dict, files: tuple[str, ...]) -> list[Document]:
-    """Every DOCX of the programme, the decree first, each with its PDF when there is one."""
-    decree = data["decree"]
-    titles = {decree_file(decree["kind"], decree["number"]):
-              f"{decree['kind'].capitalize()} №\u00a0{decree['number']}" + (" с приложениями" if data["appendices"] else "")}
-    titles.update({appendix_file(a["number"], a["title"]): f"{a['label']}. {a['title']}" for a in data["appendices"]})
+    """Every DOCX of the programme, the decree first, then the programme document, each with its PDF when there
+    is one."""
+    decree, document = data["decree"], data["programme_document"]
+    titles = {}
+    if decree:
+        number = f"№\u00a0{decree['number']}" if decree["number"] else "(проект)"
+        titles[decree_file(decree["kind"], decree["number"])] = (
+            f"{decree['kind'].capitalize()} {number}" + (" с приложениями" if data["appendices"] else ""))
+    if document:
+        own = any(appendix["owner"] == "programme_document" for appendix in data["appendices"])
+        titles[programme_document_file(document["title"])] = document["title"] + (" с приложениями" if own else "")
+    titles.update({appendix_file(a["number"], a["title"]): f"{a['label']}. {a['title']}" for a in data["appendices"]
+                   if a["kind"] != "programme_document"})
     present = set(files)
     ordered = [name for name in titles if name in present] + sorted(
         name for name in present if name.endswith(".docx") and name not in titles)

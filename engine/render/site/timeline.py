@@ -160,10 +160,11 @@ def _groups(data: dict) -> list[tuple[str, list[_Item]]]:
         groups.append((titles.get("specification", "Техническое задание"),
                        [_Item("item", item["id"], item["number"], item["text"], item["time"], "")
                         for item in specification["items"] if item["time"]]))
-    groups.append((f"Поручения {inflect_phrase(data['decree']['kind'], 'gen')}", [
-        _Item("clause", clause["id"], f"п. {clause['number']}", clause["text"], clause["deadline"],
-              _owners(clause["responsible"]))
-        for clause in _flatten(data["decree"]["clauses"]) if clause["deadline"]]))
+    if data["decree"]:
+        groups.append((f"Поручения {inflect_phrase(data['decree']['kind'], 'gen')}", [
+            _Item("clause", clause["id"], f"п. {clause['number']}", clause["text"], clause["deadline"],
+                  _owners(clause["responsible"]))
+            for clause in _flatten(data["decree"]["clauses"]) if clause["deadline"]]))
     return [(title, items) for title, items in groups if items]
 
 
