@@ -11,7 +11,18 @@ from decimal import Decimal
 
 from engine.model.appendices import appendices, programme_document_approval
 from engine.model.documents import list_markers, selected_tasks
-from engine.model.spec import Activity, Clause, Content, DocumentSection, ListBlock, Person, Programme
+from engine.model.spec import (
+    Activity,
+    Block,
+    Clause,
+    Content,
+    Decree,
+    DocumentSection,
+    ListBlock,
+    Person,
+    Programme,
+    ProgrammeDocument,
+)
 from engine.model.text import TextContext, appendix_numbers, person_name, render_text
 from engine.model.timeexpr import Period
 from engine.model.validate import ProgrammeModel
@@ -73,9 +84,8 @@ class _Exporter:
             "indicators": activity.indicators, "depends_on": activity.depends_on,
         }
 
-    def decree(self) -> dict:
+    def decree(self, decree: Decree) -> dict:
         p = self.programme
-        decree = p.decree
         return {
             "kind": decree.kind, "authority": _party(p, decree.authority) if decree.authority in p.organisations else None,
             "header": decree.header, "issuer_line": decree.issuer_line,
@@ -99,10 +109,11 @@ class _Exporter:
         """A block or a passport row: its kind and what it holds, texts resolved."""
         if content.text is not None:
             return {"kind": "text", "paragraphs": [self.text(t) for t in content.text]}
-        if getattr(content, "heading", None) is not None:
+        if isinstance(content, Block) and content.heading is not None:
             return {"kind": "heading", "text": self.text(content.heading)}
         if content.listing is not None:
             return {"kind": "list", "list": self.listing(content.listing)}
+        assert content.tasks is not None  # the model admits no block without content
         return {"kind": "tasks", "tasks": [{"id": task.id, "number": task.number, "text": self.text(task.text)}
                                            for task in selected_tasks(self.programme, content.tasks)]}
 
@@ -111,8 +122,7 @@ class _Exporter:
                 "blocks": [self.content(block) for block in section.blocks],
                 "sections": [self.section(s) for s in section.sections]}
 
-    def programme_document(self) -> dict:
-        document = self.programme.programme_document
+    def programme_document(self, document: ProgrammeDocument) -> dict:
         approval = programme_document_approval(self.programme)
         return {
             "title": self.text(document.title), "subtitle": self.text(document.subtitle) if document.subtitle else None,
@@ -138,8 +148,8 @@ class _Exporter:
             "organisations": {k: {"short": o.short, "full": o.full} for k, o in p.organisations.items()},
             "terms": {k: {"short": t.short, "full": t.full} for k, t in p.terms.items()},
             "people": {k: _person(k, p) for k in p.people},
-            "decree": self.decree() if p.decree else None,
-            "programme_document": self.programme_document() if p.programme_document else None,
+            "decree": self.decree(p.decree) if p.decree else None,
+            "programme_document": self.programme_document(p.programme_document) if p.programme_document else None,
             "appendices": [{"kind": a.kind, "owner": a.owner, "number": a.number, "label": a.label, "mark": a.mark,
                             "stamp": a.stamp, "title": self.text(a.document.title),
                             "subtitle": self.text(a.document.subtitle) if a.document.subtitle else None}

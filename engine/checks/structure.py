@@ -109,7 +109,7 @@ def appendix_reference(ctx: CheckContext):
                           f"programme_document.appendices", key=True, field="title")
 
 
-def _act_matches(act: ActRef, number: str, date) -> bool:
+def _act_matches(act: ActRef, number: str | None, date) -> bool:
     return act.number == number and (date is None or act.date == date)
 
 
@@ -130,16 +130,16 @@ def act_reference_mismatch(ctx: CheckContext):
     """
     programme = ctx.programme
     decree = programme.decree
-    approved = {appendix.kind for appendix in appendices(programme) if appendix.owner == DECREE}
     documents = [getattr(programme, kind) for kind in (*APPENDIX_KINDS, PROGRAMME_DOCUMENT)]
     approvals = [document.approved_by for document in documents if document is not None and document.approved_by]
-    for kind in approved:
-        act = getattr(programme, kind).approved_by
-        if act is not None and not _act_matches(act, decree.number, decree.date):
-            when = f" от {formats.date_numeric(decree.date)}" if decree.date else ""
-            yield Finding(act, f"приложение утверждено этим документом № {decree_number(decree)}{when}, а в грифе — "
-                               f"№ {act.number} от {formats.date_numeric(act.date)}",
-                          "уберите approved_by: гриф вычисляется из реквизитов документа", field="number")
+    if decree is not None:
+        for appendix in appendices(programme):
+            act = appendix.document.approved_by
+            if appendix.owner == DECREE and act is not None and not _act_matches(act, decree.number, decree.date):
+                when = f" от {formats.date_numeric(decree.date)}" if decree.date else ""
+                yield Finding(act, f"приложение утверждено этим документом № {decree_number(decree)}{when}, а в "
+                                   f"грифе — № {act.number} от {formats.date_numeric(act.date)}",
+                              "уберите approved_by: гриф вычисляется из реквизитов документа", field="number")
     acts = (list(decree.legal_basis.values()) if decree else []) + approvals
     for act in acts:
         if act.programme is None:

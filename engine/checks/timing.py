@@ -85,9 +85,9 @@ def retroactive(ctx: CheckContext):
         deadline: "до 10 февраля 2020 года"
     """
     decree = ctx.programme.decree
-    decree_date = decree.date if decree else None
-    if decree_date is None:
+    if decree is None or decree.date is None:
         return
+    decree_date = decree.date
     for target, field, expr in timed_items(ctx.programme):
         last = expr.last_day(ctx.period)
         if last is not None and last < decree_date:

@@ -21,7 +21,7 @@ from engine import formats
 from engine.model.grammar import _WORD, _morph, inflect_phrase
 from engine.model.spec import ActRef, AppendixDocument, Decree, Programme
 from engine.model.text import act_issuer, lower_first, org_full
-from engine.model.walk import all_clauses, decree_clauses
+from engine.model.walk import all_clauses
 
 KIND_NAMES = {"roadmap": "дорожная карта", "budget": "смета", "indicators": "целевые показатели",
               "specification": "техническое задание", "programme_document": "программный документ"}
@@ -78,9 +78,8 @@ def decree_number(decree: Decree) -> str:
     return decree.number or BLANK_NUMBER
 
 
-def decree_reference(programme: Programme, case: str) -> str:
+def decree_reference(programme: Programme, decree: Decree, case: str) -> str:
     """«приказу управления образования и науки Липецкой области от 03.02.2020 № 266» in `case`."""
-    decree = programme.decree
     authority = programme.organisations.get(decree.authority)
     issuer = f" {lower_first(org_full(authority, 'gen'))}" if authority else ""
     return (f"{inflect_phrase(decree.kind, case)}{issuer} от {decree_date(decree)} "
@@ -107,7 +106,10 @@ def appendix_owner(programme: Programme, kind: str) -> str:
 
 
 def _decree_appendices(programme: Programme) -> list[Appendix]:
-    kinds = list(dict.fromkeys(clause.approves for clause in all_clauses(decree_clauses(programme)) if clause.approves))
+    decree = programme.decree
+    if decree is None:
+        return []
+    kinds = list(dict.fromkeys(clause.approves for clause in all_clauses(decree.clauses) if clause.approves))
     numbered = len(kinds) > 1
     result = []
     for number, kind in enumerate(kinds, start=1):
@@ -118,8 +120,8 @@ def _decree_appendices(programme: Programme) -> list[Appendix]:
         word = _stamp_word(document)
         result.append(Appendix(
             kind=kind, number=number, numbered=numbered, document=document, label=label,
-            mark=f"{label} к {decree_reference(programme, 'dat')}",
-            stamp_word=word, stamp=f"{word} {decree_reference(programme, 'ins')}",
+            mark=f"{label} к {decree_reference(programme, decree, 'dat')}",
+            stamp_word=word, stamp=f"{word} {decree_reference(programme, decree, 'ins')}",
         ))
     return result
 

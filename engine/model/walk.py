@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.model.spec import Clause, Content, DocumentSection, ListBlock, Programme, SpecModel
+from engine.model.spec import Block, Clause, Content, DocumentSection, ListBlock, Programme, ProgrammeDocument, SpecModel
 from engine.model.timeexpr import TimeExpr
 
 TextSite = tuple[SpecModel, tuple, str]
@@ -76,14 +76,13 @@ def content_texts(content: Content) -> Iterator[TextSite]:
     """The texts of a block or a passport row."""
     if content.text is not None:
         yield from _paragraphs(content, "text", content.text)
-    if getattr(content, "heading", None) is not None:
+    if isinstance(content, Block) and content.heading is not None:
         yield content, ("heading",), content.heading
     if content.listing is not None:
         yield from _listing(content.listing)
 
 
-def _programme_document_texts(programme: Programme) -> Iterator[TextSite]:
-    document = programme.programme_document
+def _programme_document_texts(document: ProgrammeDocument) -> Iterator[TextSite]:
     if document.name:
         yield document, ("name",), document.name
     for task in document.tasks:
@@ -102,7 +101,7 @@ def spec_texts(programme: Programme) -> Iterator[TextSite]:
         for clause in all_clauses(decree.clauses):
             yield clause, ("text",), clause.text
     if programme.programme_document:
-        yield from _programme_document_texts(programme)
+        yield from _programme_document_texts(programme.programme_document)
     for document in (programme.programme_document, programme.roadmap, programme.budget, programme.indicators,
                      programme.specification):
         if document is None:

@@ -173,6 +173,8 @@ class _CalendarBuilder:
         )
 
     def _clause(self, clause: Clause) -> _Item:
+        decree = self.programme.decree
+        assert decree is not None  # the clause is one of its own
         chain = self.enclosing.get(id(clause), ()) + (clause,)
         full_text = " ".join(self._text(c.text, c, "text", deadline=c.deadline) for c in chain)
         responsible = next((c.responsible for c in reversed(chain) if c.responsible), [])
@@ -189,8 +191,8 @@ class _CalendarBuilder:
             key=key,
             summary=_headline(self._text(clause.text, clause, "text", deadline=clause.deadline)),
             description=lines,
-            reference=f"{_capitalised(decree_reference(self.programme, 'nom'))}, пункт {clause.number}",
-            category=_capitalised(self.programme.decree.kind),
+            reference=f"{_capitalised(decree_reference(self.programme, decree, 'nom'))}, пункт {clause.number}",
+            category=_capitalised(decree.kind),
             organisations=self._organisations(responsible),
             identity_note=identity_note,
         )

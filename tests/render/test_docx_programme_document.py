@@ -162,3 +162,14 @@ def test_rebuilding_gives_the_same_bytes(built, tmp_path):
     build_with_epoch(specs, tmp_path / "out")
     for path in built["decree"].glob("*.docx"):
         assert (tmp_path / "out" / BASE.name / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("variant", ["draft", "decree", "act"])
+def test_word_opens_them_unrepaired(built, variant):
+    """openxml-audit (the Open XML SDK's rules, tests/render/test_docx_validation.py) finds nothing in any of them."""
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    validator = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365, max_errors=0)
+    found = {path.name: [finding.description for finding in validator.validate(path).errors]
+             for path in built[variant].glob("*.docx")}
+    assert {name: findings for name, findings in found.items() if findings} == {}

@@ -58,7 +58,7 @@ def test_every_rendered_document_passes_the_validator(docx_outputs, validators, 
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda profile: profile.value)
 def test_every_bundled_template_passes_the_validator(validators, profile):
     templates = sorted(TEMPLATES.glob("*.docx"))
-    assert len(templates) == 6
+    assert len(templates) == 7
     found = {path.name: _findings(validators[profile], path) for path in templates}
     assert {name: findings for name, findings in found.items() if findings} == {}
 

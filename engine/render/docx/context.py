@@ -16,7 +16,7 @@ from decimal import Decimal
 from engine import formats
 from engine.export import export_programme
 from engine.model.appendices import appendices, decree_date, decree_number
-from engine.model.spec import Indicators, Programme, Roadmap
+from engine.model.spec import Decree, Indicators, Programme, Roadmap
 from engine.model.text import person_name
 from engine.model.validate import ProgrammeModel
 
@@ -60,8 +60,7 @@ def _flatten_clauses(clauses: list[dict]) -> list[dict]:
     return flat
 
 
-def _decree(programme: Programme, exported: dict) -> dict:
-    decree = programme.decree
+def _decree(programme: Programme, decree: Decree, exported: dict) -> dict:
     if decree.header:
         header = list(decree.header)
     elif decree.issuer_line:
@@ -246,7 +245,7 @@ def document_context(model: ProgrammeModel) -> dict:
     info = exported["programme"]
     context: dict = {
         "programme": {"id": info["id"], "title": info["title"], "region": info["region"]},
-        "decree": _decree(programme, exported["decree"]) if programme.decree else None,
+        "decree": _decree(programme, programme.decree, exported["decree"]) if programme.decree else None,
         "document": _programme_document(exported["programme_document"]) if programme.programme_document else None,
         "appendices": _appendices(programme, exported["appendices"]),
         "roadmap": _roadmap(programme.roadmap, exported["roadmap"]) if programme.roadmap else None,
