@@ -228,9 +228,10 @@ def too_many_events(ctx: CheckContext):
     """Сроки программы дают не больше событий календаря, чем её предел (по умолчанию 5000).
 
     Каждый срок — событие в календаре, каждый повтор «ежемесячно» — отдельное
-    событие. Десятки ежемесячных мероприятий на длинный период дают календари
-    и документы, которые никто не откроет. Программа, которой нужно больше,
-    поднимает предел: `programme.limits.events`.
+    событие, срок без даты («по запросу») — одна строка документа. Десятки
+    ежемесячных мероприятий на длинный период дают календари и документы,
+    которые никто не откроет. Программа, которой нужно больше, поднимает
+    предел: `programme.limits.events`.
 
     Плохо (period: "2021–2030", limits: {events: 100}):
         - {id: monitoring, time: ежемесячно, …}    # 120 событий
@@ -238,15 +239,16 @@ def too_many_events(ctx: CheckContext):
         - {id: monitoring, time: ежеквартально, …}  # 40 событий
     """
     limit = ctx.programme.programme.limits.events
-    counted = [(len(expr.windows(ctx.period)), target, field) for target, field, expr in timed_items(ctx.programme)]
+    counted = [(max(1, len(expr.windows(ctx.period))), target, field)   # undated: still a row of a document
+               for target, field, expr in timed_items(ctx.programme)]
     total = sum(count for count, _, _ in counted)
     if total > limit:
         largest = sorted(counted, key=lambda item: -item[0])
         count, target, field = largest[0]
         raise_it = (f"; если событий в самом деле столько, поднимите предел в programme.yaml: limits: {{events: {total}}}"
                     if total <= MAX_EVENTS else f" (больше {MAX_EVENTS} событий prikaz не собирает)")
-        yield Finding(target, f"сроки программы дают {total} событий календаря, больше предела в {limit}; "
-                              f"этот срок — {count}",
+        yield Finding(target, f"сроки программы дают {total} событий календаря (срок без даты — одно), больше "
+                              f"предела в {limit}; этот срок — {count}",
                       f"проверьте период и повторяющиеся сроки («ежемесячно»){raise_it}", field=field,
                       related=tuple((other, other_field, f"ещё {other_count}")
-                                    for other_count, other, other_field in largest[1:4] if other_count))
+                                    for other_count, other, other_field in largest[1:4]))

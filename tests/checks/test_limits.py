@@ -15,14 +15,14 @@ from engine.building.pipeline import check_tree
 BASE = Path(__file__).parent / "base" / "base-2022"
 
 
-def _programme(tmp_path: Path, period: str, monthly: int = 0, limits: str = "") -> Path:
+def _programme(tmp_path: Path, period: str, monthly: int = 0, limits: str = "", time: str = "ежемесячно") -> Path:
     directory = tmp_path / "specs" / BASE.name
     shutil.copytree(BASE, directory)
     programme = directory / "programme.yaml"
     text = programme.read_text(encoding="utf-8").replace('period: "2022"', f'period: "{period}"')
     programme.write_text(text + (f"  limits: {limits}\n" if limits else ""), encoding="utf-8")
     roadmap = directory / "roadmap.yaml"
-    generated = "".join(f"    - id: monthly-{i}\n      title: Ежемесячная работа {i}\n      time: ежемесячно\n"
+    generated = "".join(f"    - id: monthly-{i}\n      title: Ежемесячная работа {i}\n      time: {time}\n"
                         f"      owners: [cmoko]\n" for i in range(monthly))
     roadmap.write_text(roadmap.read_text(encoding="utf-8").replace("  activities:\n", "  activities:\n" + generated, 1),
                        encoding="utf-8")
@@ -58,6 +58,12 @@ def test_too_many_events_name_the_limit_the_total_and_the_largest(tmp_path):
     assert len(found.related) == 3
     raised = _programme(tmp_path / "raised", "2021–2030", monthly=50, limits=f"{{events: {total}}}")
     assert not _found(raised, "T206")
+
+
+def test_undated_items_count_too(tmp_path):
+    """A roadmap of thousands of «по запросу» rows has no calendar events, but it is as large a document."""
+    [found] = _found(_programme(tmp_path, "2022", monthly=120, limits="{events: 100}", time="по запросу"), "T206")
+    assert "больше предела в 100" in found.message
 
 
 @pytest.mark.parametrize("limits, value", [("{period_years: 0}", "0"), ("{period_years: 101}", "101"),
