@@ -232,7 +232,7 @@ def _programme_inputs(model: ProgrammeModel, history: CalendarHistory, common: d
     """What a programme's outputs are made from, except the templates (known for sure only once it is rendered)."""
     return dict(common, specs={file.name: file_digest(file) for file in spec_files(model.directory)},
                 calendar={"note": history.note, "revisions": {
-                    uid: [revision.sequence, revision.last_modified.isoformat()]
+                    uid: [revision.sequence, revision.last_modified.isoformat(), revision.created.isoformat()]
                     for uid, revision in history.revisions.items()}})
 
 

@@ -25,6 +25,7 @@ import datetime as dt
 import functools
 import io
 import json
+import os
 import subprocess
 import tarfile
 import tempfile
@@ -53,13 +54,17 @@ def calendar_history(model: ProgrammeModel, build_time: dt.datetime, cache: Fing
     if repository is None:
         return CalendarHistory({}, "папка программы не в репозитории git — SEQUENCE 0, LAST-MODIFIED — время сборки")
     if repository.shallow:
+        # In CI a shallow clone would publish SEQUENCE 0 to every subscriber: the programme is not published.
+        in_ci = os.environ.get("CI", "").strip().lower() == "true"
         span = model.sources.span(("programme",))
-        warning = Diagnostic(
-            SHALLOW_CLONE, Severity.WARNING,
-            "история git неполная (shallow clone): у событий календаря SEQUENCE 0, подписчики могут не увидеть изменений",
-            span, "в CI загрузите всю историю: actions/checkout с «fetch-depth: 0»", "shallow-history")
+        problem = Diagnostic(
+            SHALLOW_CLONE, Severity.ERROR if in_ci else Severity.WARNING,
+            "история git неполная (shallow clone): у событий календаря SEQUENCE 0, подписчики могут не увидеть изменений"
+            + (" — в CI календари с такой историей не публикуются" if in_ci else ""),
+            span, "загрузите всю историю: actions/checkout с «fetch-depth: 0», в GitLab — GIT_DEPTH: \"0\"; "
+                  "локально — git fetch --unshallow", "shallow-history")
         return CalendarHistory({}, "история git неполная (shallow clone) — SEQUENCE 0, LAST-MODIFIED — время сборки; "
-                                   "в CI нужен fetch-depth: 0", (warning,))
+                                   "в CI нужен fetch-depth: 0", (problem,))
     versions = repository.versions()
     known = []
     unreadable = 0
@@ -83,9 +88,9 @@ def _revisions(versions: list[tuple[Fingerprints, dt.datetime]], current: Finger
         for uid, fingerprint in fingerprints.items():
             previous = seen.get(uid)
             if previous is None:
-                seen[uid] = (fingerprint, Revision(0, moment))
+                seen[uid] = (fingerprint, Revision(0, moment, moment))
             elif previous[0] != fingerprint:
-                seen[uid] = (fingerprint, Revision(previous[1].sequence + 1, moment))
+                seen[uid] = (fingerprint, Revision(previous[1].sequence + 1, moment, previous[1].created))
     return {uid: seen[uid][1] for uid in current}
 
 

@@ -209,6 +209,7 @@ class Person(Silenceable):
 
 
 TemplateKind = Literal["decree", "programme_document", "roadmap", "budget", "indicators", "specification"]
+DEFAULT_REMINDERS = ("P7D", "P1D")
 
 
 def _limit(ceiling: int, example: int):
@@ -258,7 +259,12 @@ class ProgrammeInfo(SpecModel):
     templates: dict[TemplateKind, str] = Field(
         default_factory=dict, description="Свои шаблоны DOCX (пути относительно папки программы)")
     reminders: list[str] = Field(
-        default_factory=list, description="Напоминания в календаре до начала события: «P7D», «P1D»")
+        default_factory=lambda: list(DEFAULT_REMINDERS),
+        description="Напоминания в календаре до срока — последнего дня каждого периода, в 9:00: «P7D» — за неделю, "
+                    "«P1D» — накануне, «P0D» — в день срока; по умолчанию [«P7D», «P1D»], [] — без напоминаний")
+    deadline_events: Flag = Field(
+        True, description="Публиковать срок — последний день каждого периода длиннее дня — отдельным однодневным "
+                          "событием «Срок: …» (с напоминаниями); нет — только периоды, напоминания — до их окончания")
     limits: Limits = Field(default_factory=lambda: Limits.model_validate({}),
                            description="Пределы периода и числа событий календаря (см. «Пределы программы»)")
 

@@ -18,6 +18,7 @@ Fingerprints = dict[str, str]  # UID → fingerprint of the event's content
 class Revision:
     sequence: int
     last_modified: dt.datetime
+    created: dt.datetime     # when the event first appeared (CREATED)
 
 
 @dataclass(frozen=True)
@@ -34,4 +35,4 @@ class CalendarHistory:
 
     def revision(self, uid: str, build_time: dt.datetime) -> Revision:
         """An event the history does not know has never changed: SEQUENCE 0 as of this build."""
-        return self.revisions.get(uid) or Revision(0, build_time)
+        return self.revisions.get(uid) or Revision(0, build_time, build_time)

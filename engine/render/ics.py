@@ -6,21 +6,27 @@ organisations and `build-report.txt` naming the undated items. Across programmes
 programme (the same organisation id in two programmes is the same organisation).
 
 Every event is an all-day VEVENT (the time language has no time of day, so there are no
-floating times and no VTIMEZONE is needed); each window of an item is its own event, with no
-RRULE — docs/calendars.md explains why. SEQUENCE and LAST-MODIFIED come from the history stage
+floating times); each window of an item is its own event, with no RRULE — docs/calendars.md
+explains why. Every feed carries the VTIMEZONE of its programmes' zones, built from zoneinfo by
+icalendar: a calendar must hold at least one component, so a feed with no events stays valid.
+There is no METHOD: a feed is not an iTIP message, and METHOD:PUBLISH would require an ORGANIZER
+in every event (RFC 5546 §3.2.1, checked by libical). Every TEXT value goes through `_text`: a
+control character never reaches the bytes, CR and LF become the escaped «\n». SEQUENCE and LAST-MODIFIED come from the history stage
 (`engine.building.history`) through BuildOptions.calendar_history; DTSTAMP is the build time. Same input, same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import tempfile
+import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from icalendar import Alarm, Calendar, Component, Event
-from icalendar.prop import vDatetime, vDuration
+from icalendar import Alarm, Calendar, Component, Event, Timezone
+from icalendar.prop import vCategory, vDatetime, vDuration, vText
 
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions
@@ -38,7 +44,7 @@ REPORT = "build-report.txt"
 class _Feed:
     name: str
     description: str
-    timezone: str | None  # X-WR-TIMEZONE; None when the programmes of a shared feed disagree
+    zones: tuple[tuple[str, dt.date, dt.date], ...]   # (IANA zone, first day, last day) of its programmes, by zone
     events: list[CalendarEvent]
 
 
@@ -48,11 +54,12 @@ def render_programme_calendars(model: ProgrammeModel, options: BuildOptions) -> 
     calendar, serialized = _serialized_events(model, options)
     years = info.period.years
     period = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    zones = ((info.timezone, info.period.start, info.period.end),)
     files = {FEED: _ical(_Feed(
         info.title,
         f"Сроки мероприятий и поручений программы «{info.title}» ({info.region}, {period}), "
         f"по утверждённым документам. Обновляется при каждом изменении спецификации.",
-        info.timezone, calendar.events), serialized)}
+        zones, calendar.events), serialized)}
     for org_id, org in model.programme.organisations.items():
         # Every organisation gets a feed, even an empty one: a subscribed URL must not vanish
         # when the organisation's last item goes, or subscribers would keep the stale events.
@@ -60,7 +67,7 @@ def render_programme_calendars(model: ProgrammeModel, options: BuildOptions) -> 
         files[f"calendars/{org_id}.ics"] = _ical(_Feed(
             f"{org.short} — {info.title}",
             f"Сроки, за которые отвечает {org.short}, в программе «{info.title}».",
-            info.timezone, org_events), serialized)
+            zones, org_events), serialized)
     return files
 
 
@@ -91,19 +98,20 @@ def _serialized_events(model: ProgrammeModel, options: BuildOptions) -> tuple[Pr
     serialized = {}
     for event in calendar.events:
         revision = history.revision(event.uid, stamp)
-        serialized[event] = component_bytes(_vevent(event, stamp, revision.sequence, revision.last_modified))
+        serialized[event] = component_bytes(_vevent(event, stamp, revision.sequence, revision.last_modified,
+                                                    revision.created))
     _LAST_SERIALIZED[:] = [(model, history, stamp, calendar, serialized)]
     return calendar, serialized
 
 
 def _restamped(lines: bytes, before: bytes, after: bytes, modified_at_build: bool) -> bytes:
-    """A VEVENT's lines with DTSTAMP (and LAST-MODIFIED, when it is the build time) moved from the time
-    `before` to `after` (both as iCalendar writes them).
+    """A VEVENT's lines with DTSTAMP (and LAST-MODIFIED and CREATED, when they are the build time) moved from the
+    time `before` to `after` (both as iCalendar writes them).
 
     Every property line follows a CRLF, and a folded TEXT line continues after CRLF + space, so
     «CRLF DTSTAMP:» starts nothing but the DTSTAMP line.
     """
-    names = (b"DTSTAMP", b"LAST-MODIFIED") if modified_at_build else (b"DTSTAMP",)
+    names = (b"DTSTAMP", b"LAST-MODIFIED", b"CREATED") if modified_at_build else (b"DTSTAMP",)
     for name in names:
         lines = lines.replace(b"\r\n" + name + b":" + before + b"\r\n", b"\r\n" + name + b":" + after + b"\r\n", 1)
     return lines
@@ -131,7 +139,7 @@ class ProgrammeEvents:
 
     programme: str
     title: str
-    timezone: str
+    zone: tuple[str, dt.date, dt.date]            # (IANA zone, first day, last day of the period)
     organisations: dict[str, str]                 # id → short name
     events: tuple[tuple[str, tuple[str, ...], bytes], ...]   # (order key, organisation ids, VEVENT lines)
 
@@ -159,7 +167,7 @@ class OrganisationCalendars:
             lines = serialized[event]
             start, end, uid = event.order()
             events.append((f"{start.isoformat()}{end.isoformat()}{uid}", event.organisations, lines))
-        return ProgrammeEvents(model.id, info.title, info.timezone,
+        return ProgrammeEvents(model.id, info.title, (info.timezone, info.period.start, info.period.end),
                                {org_id: org.short for org_id, org in model.programme.organisations.items()},
                                tuple(events))
 
@@ -182,10 +190,9 @@ class OrganisationCalendars:
         for org_id, programmes in sorted(members.items()):
             short = programmes[0].organisations[org_id]
             titles = "; ".join(f"«{programme.title}»" for programme in programmes)
-            zones = {programme.timezone for programme in programmes}
             head = _head(_Feed(f"{short} — сроки всех программ",
                                f"Сроки, за которые отвечает {short}, во всех программах: {titles}.",
-                               zones.pop() if len(zones) == 1 else None, []))
+                               _zones(programme.zone for programme in programmes), []))
             yield f"calendars/{org_id}.ics", self._feed(head, sorted(self._events.get(org_id, ())))
 
     def retired(self, relative: str, options: BuildOptions) -> Iterator[bytes] | None:
@@ -196,7 +203,7 @@ class OrganisationCalendars:
             return None
         return iter((_head(_Feed(f"{match.group(1)} — сроки всех программ",
                                  "Ни одна программа больше не называет эту организацию ответственной: сроков нет.",
-                                 None, [])),))
+                                 (("Etc/UTC", options.build_time.date(), options.build_time.date()),), [])),))
 
     def _feed(self, head: bytes, entries: list[tuple[str, int, int]]) -> Iterator[bytes]:
         yield head[:-len(_END)]
@@ -213,25 +220,54 @@ def _history(options: BuildOptions, model: ProgrammeModel) -> CalendarHistory:
 _END = b"END:VCALENDAR\r\n"
 
 
+def _zones(zones) -> tuple[tuple[str, dt.date, dt.date], ...]:
+    """Each zone once, over the days of all the programmes in it."""
+    spans: dict[str, tuple[dt.date, dt.date]] = {}
+    for zone, first, last in zones:
+        known = spans.get(zone)
+        spans[zone] = (min(first, known[0]), max(last, known[1])) if known else (first, last)
+    return tuple((zone, *spans[zone]) for zone in sorted(spans))
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(zone: str, first: dt.date, last: dt.date) -> bytes:
+    """The zone's VTIMEZONE over the days given, as icalendar builds it from zoneinfo."""
+    return component_bytes(Timezone.from_tzinfo(zoneinfo.ZoneInfo(zone), first_date=first, last_date=last))
+
+
 def _head(feed: _Feed) -> bytes:
-    """The feed's calendar without events: what Calendar.to_ical() gives for it, ending with END:VCALENDAR."""
+    """The feed's calendar without events, ending with END:VCALENDAR: the calendar's own lines, then its VTIMEZONEs."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    # Each sets the RFC 7986 property and its X-WR- twin, which Google and Outlook read instead.
-    calendar.calendar_name = feed.name
-    calendar.description = feed.description
-    if feed.timezone:
-        calendar.add("x-wr-timezone", feed.timezone)
+    # The RFC 7986 property and its X-WR- twin, which Google and Outlook read instead; escaped as TEXT.
+    name, description = _text(feed.name, single_line=True), _text(feed.description)
+    calendar.add("name", vText(name))
+    calendar.add("x-wr-calname", vText(name))
+    calendar.add("description", vText(description))
+    calendar.add("x-wr-caldesc", vText(description))
+    if len(feed.zones) == 1:
+        calendar.add("x-wr-timezone", feed.zones[0][0])
     # RFC 7986 requires VALUE=DURATION on REFRESH-INTERVAL; X-PUBLISHED-TTL is Outlook's twin.
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH_INTERVAL))
     head = component_bytes(calendar)
     if not head.endswith(_END):  # pragma: no cover - icalendar always closes the calendar last
         raise RuntimeError("icalendar: a calendar that does not end with END:VCALENDAR")
-    return head
+    return head[:-len(_END)] + b"".join(_vtimezone(*zone) for zone in feed.zones) + _END
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _text(value: str, single_line: bool = False) -> str:
+    """A TEXT value as RFC 5545 allows it: no control character but the line break, which icalendar escapes as
+    «\\n» (a lone CR, which parsers may read as the end of a line, becomes one too, or a space on one line)."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if single_line:
+        value = " ".join(value.split("\n"))
+    return _CONTROL.sub("", value)
 
 
 def _ical(feed: _Feed, serialized: dict[CalendarEvent, bytes]) -> bytes:
@@ -271,22 +307,25 @@ def fold(line: bytes) -> bytes:
     return b"\r\n ".join(pieces)
 
 
-def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modified: dt.datetime) -> Event:
+def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modified: dt.datetime,
+            created: dt.datetime) -> Event:
     vevent = Event()
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", stamp)
     vevent.add("dtstart", event.start)  # a date: VALUE=DATE, an all-day event
     vevent.add("dtend", event.end)  # exclusive: the day after the last day
     vevent.add("sequence", sequence)
+    vevent.add("created", created.astimezone(dt.UTC))
     vevent.add("last-modified", last_modified.astimezone(dt.UTC))
-    vevent.add("summary", event.summary)
-    vevent.add("description", event.description)
-    vevent.add("categories", [event.category])
+    summary = _text(event.summary, single_line=True)
+    vevent.add("summary", summary)
+    vevent.add("description", _text(event.description))
+    vevent.add("categories", vCategory([_text(category, single_line=True) for category in event.categories]))
     vevent.add("transp", "TRANSPARENT")  # a deadline or a working period never makes anyone busy
-    for before in event.reminders:
+    for trigger in event.reminders:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", event.summary)
-        alarm.add("trigger", -before)
+        alarm.add("description", summary)
+        alarm.add("trigger", trigger, parameters={"RELATED": "END"} if event.reminders_from_end else None)
         vevent.add_component(alarm)
     return vevent

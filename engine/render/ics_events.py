@@ -5,12 +5,23 @@ which derives the same events from past versions of the spec to count their chan
 
 Identity (docs/calendars.md): an event's UID is
 
-    <programme id>.<document>.<item id>.<window ordinal>@prikaz
+    <programme id>.<document>.<item id>.<window key>[.due]@prikaz
 
-where the window ordinal is the window's place among the item's own windows in date order
-(1 for the only window, 1 and 2 for «01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022»).
-Nothing in it depends on where the item stands in the document or on its computed number,
-so reordering and renumbering change no UID, and moving a window's dates keeps its UID.
+The window key of a deadline that names its windows itself («01.06.2022 – 27.06.2022;
+15.11.2022 – 30.11.2022», «Март-декабрь 2022») is the window's place among the item's own
+windows in date order (1, 2): moving a window's dates keeps its UID. A deadline that repeats
+(«ежегодно», «Июнь-июль» in a plan for several years, «Ноябрь, январь, март, июнь»,
+«ежемесячно») keys each window by its date — the year (2022) or the month (2022-01) — so
+dropping January touches only January's events. Nothing in a UID depends on where the item
+stands in the document or on its computed number, so reordering and renumbering change no UID.
+
+Kinds (what a subscriber tells apart by the title and CATEGORIES): a one-day window is a due
+date («Срок: …»); a longer one is a work period («Период: …»), and unless the programme turns
+`deadline_events` off its last day is also published as a due date (UID with «.due»). Reminders
+(`programme.reminders`, days before the due date, at 09:00) go on the due dates, relative to
+their start — the only form Outlook reads (it keeps one VALARM, takes |TRIGGER| as the time
+before the start and ignores RELATED=END) — so the longest lead comes first. Without due-date
+events a period carries them relative to its end.
 """
 
 from __future__ import annotations
@@ -27,7 +38,7 @@ from engine.diagnostics import Diagnostic, DiagnosticError, Severity
 from engine.model.appendices import appendices, decree_reference
 from engine.model.spec import Activity, AppendixDocument, Clause, Specification, SpecItem, SpecModel
 from engine.model.text import TextContext, appendix_numbers, lower_first, person_name, render_text
-from engine.model.timeexpr import TimeExpr
+from engine.model.timeexpr import TimeExpr, Window
 from engine.model.validate import ProgrammeModel, refine
 from engine.model.walk import decree_clauses, timed_items, walk_clauses
 from engine.render import RenderError
@@ -35,6 +46,11 @@ from engine.render import RenderError
 UID_DOMAIN = "prikaz"
 REMINDER_SYNTAX = "C101"
 ONE_DAY = dt.timedelta(days=1)
+REMINDER_HOUR = dt.timedelta(hours=9)   # a reminder «за N дней» comes at 09:00 of that day, the client's time
+DUE, PERIOD = "Срок", "Период выполнения"   # the first CATEGORIES value of a due date and of a work period
+DUE_SUFFIX = ".due"
+# Kinds whose windows the deadline names itself: their events are keyed by ordinal, so moving the dates keeps the UID.
+_NAMED_WINDOWS = frozenset({"day", "windows", "deadline"})
 # Ids never start with «_» (engine.model.spec), so keys made without one never collide with an id.
 NOT_AN_ID = "_"
 _LINE_SPACE = re.compile(r"[ \t\r\n]+")
@@ -50,9 +66,14 @@ class CalendarEvent:
     end: dt.date
     summary: str
     description: str
-    category: str
+    categories: tuple[str, ...]  # the kind (DUE or PERIOD), then the roadmap section or the document
     organisations: tuple[str, ...]  # responsible organisation ids: the feeds the event belongs to
-    reminders: tuple[dt.timedelta, ...]  # VALARMs: how long before the start
+    reminders: tuple[dt.timedelta, ...]  # VALARM triggers, longest lead first: offsets from the start (or the end)
+    reminders_from_end: bool = False     # TRIGGER;RELATED=END: a work period published without its due date
+
+    @property
+    def due(self) -> bool:
+        return self.categories[0] == DUE
 
     def order(self) -> tuple:
         """Feeds list events by date (then UID), so a diff of two builds reads like the calendar."""
@@ -60,8 +81,8 @@ class CalendarEvent:
 
     def fingerprint(self) -> str:
         """A digest of everything the event publishes except its identity: any change raises SEQUENCE."""
-        content = [str(value) for value in (self.start, self.end, self.summary, self.description, self.category,
-                                            self.organisations, self.reminders)]
+        content = [str(value) for value in (self.start, self.end, self.summary, self.description, self.categories,
+                                            self.organisations, self.reminders, self.reminders_from_end)]
         return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -107,6 +128,8 @@ class _CalendarBuilder:
         self.numbers = appendix_numbers(self.programme)
         self.marks = {appendix.kind: appendix.mark for appendix in appendices(self.programme)}
         self.reminders = self._reminders()
+        self.deadline_events = self.programme.programme.deadline_events
+        self.approved = self.programme.decree.date if self.programme.decree else None
         self.enclosing = {id(c): enclosing for c, enclosing in walk_clauses(decree_clauses(self.programme))}
         roadmap = self.programme.roadmap
         self.sections = {id(a): s for s in (roadmap.sections if roadmap else []) for a in s.activities}
@@ -127,15 +150,49 @@ class _CalendarBuilder:
                 f"Документ: {item.reference}",
                 f"Программа: {self.programme.programme.title}",
             ])
-            for ordinal, window in enumerate(expr.windows(self.period), start=1):
-                events.append(CalendarEvent(
-                    uid=f"{self.model.id}.{item.key}.{ordinal}@{UID_DOMAIN}", programme=self.model.id,
-                    start=window.start, end=window.end + ONE_DAY,
-                    summary=item.summary, description=description, category=item.category,
-                    organisations=item.organisations, reminders=self.reminders,
-                ))
+            for key, window in self._windows(expr):
+                events.extend(self._events(f"{self.model.id}.{item.key}.{key}", window, item, description))
         events.sort(key=CalendarEvent.order)
         return ProgrammeCalendar(events, undated, notes)
+
+    def _windows(self, expr: TimeExpr) -> list[tuple[str, Window]]:
+        """(UID key, window) of every window of a dated deadline, as published.
+
+        A deadline that repeats by itself — every year of the plan, every month — cannot mean the
+        days before the decree that sets it: a plan approved on 28 October starts that year's windows
+        on 28 October, and drops those that ended before. Keys come from the windows as the deadline
+        means them, so a later approval date never changes a UID.
+        """
+        windows = expr.windows(self.period)
+        if expr.kind in _NAMED_WINDOWS or (expr.kind == "months" and not expr.months[0].relative):
+            keyed = [(str(ordinal), window) for ordinal, window in enumerate(windows, start=1)]
+        else:
+            keyed = _date_keyed(expr, windows)
+        if self.approved is None or not _repeats_by_itself(expr):
+            return keyed
+        return [(key, Window(max(window.start, self.approved), window.end))
+                for key, window in keyed if window.end >= self.approved]
+
+    def _events(self, base: str, window: Window, item: _Item, description: str) -> list[CalendarEvent]:
+        """A one-day window is a due date; a longer one a work period, with its last day as a due date unless the
+        programme publishes periods only."""
+        title = item.summary
+        common = dict(programme=self.model.id, description=description, organisations=item.organisations)
+        due_reminders = tuple(REMINDER_HOUR - before for before in self.reminders)
+        if window.start == window.end:
+            return [CalendarEvent(uid=f"{base}@{UID_DOMAIN}", start=window.start, end=window.end + ONE_DAY,
+                                  summary=f"{DUE}: {title}", categories=(DUE, item.category),
+                                  reminders=due_reminders, **common)]
+        period = CalendarEvent(uid=f"{base}@{UID_DOMAIN}", start=window.start, end=window.end + ONE_DAY,
+                               summary=f"Период: {title}", categories=(PERIOD, item.category),
+                               reminders=() if self.deadline_events else tuple(
+                                   REMINDER_HOUR - ONE_DAY - before for before in self.reminders),
+                               reminders_from_end=not self.deadline_events, **common)
+        if not self.deadline_events:
+            return [period]
+        return [period, CalendarEvent(uid=f"{base}{DUE_SUFFIX}@{UID_DOMAIN}", start=window.end,
+                                      end=window.end + ONE_DAY, summary=f"{DUE}: {title}",
+                                      categories=(DUE, item.category), reminders=due_reminders, **common)]
 
     # --- items ----------------------------------------------------------------------------
 
@@ -258,6 +315,7 @@ class _CalendarBuilder:
         return tuple(found)
 
     def _reminders(self) -> tuple[dt.timedelta, ...]:
+        """How many days before the due date each reminder comes, longest lead first (Outlook keeps the first)."""
         info = self.programme.programme
         reminders = []
         for index, text in enumerate(info.reminders):
@@ -265,14 +323,39 @@ class _CalendarBuilder:
                 before = vDuration.from_ical(text)
             except ValueError:
                 before = None
-            if before is None or before < dt.timedelta(0):
+            if before is None or before < dt.timedelta(0) or before % ONE_DAY:
                 raise RenderError([Diagnostic(
                     REMINDER_SYNTAX, Severity.ERROR, f"напоминание «{text}» записано неверно",
                     self.model.sources.span(info.path + ("reminders", index)),
-                    "напоминание — длительность ISO 8601 до начала события: «P7D» (за 7 дней), «P1D», «PT12H»",
+                    "напоминание — за сколько дней до срока, длительность ISO 8601 в днях: «P7D» (за неделю), "
+                    "«P1D» (накануне), «P0D» (в день срока); приходит в 9:00",
                     "calendar-reminder")])
             reminders.append(before)
-        return tuple(reminders)
+        return tuple(sorted(set(reminders), reverse=True))
+
+
+def _repeats_by_itself(expr: TimeExpr) -> bool:
+    """A deadline whose windows come from the plan's years rather than from dates it names: «ежегодно», «в течение
+    года», «Июнь-июль» in a plan for several years, «ежемесячно» with no months of its own."""
+    return expr.every_year or (expr.kind not in _NAMED_WINDOWS | {"months", "month_list", "whole_year"}
+                               and not expr.months)
+
+
+def _date_keyed(expr: TimeExpr, windows: list[Window]) -> list[tuple[str, Window]]:
+    """Windows of a repeating deadline keyed by their date: by year for what comes once a year, by month for a
+    list of months or a monthly deadline, by day for anything finer."""
+    if expr.kind in ("yearly", "whole_year", "months"):
+        keys = [str(window.start.year) for window in windows]
+    elif expr.kind in ("month_list", "monthly", "quarterly"):
+        keys = [f"{window.start:%Y-%m}" for window in windows]
+    else:
+        keys = [window.start.isoformat() for window in windows]
+    seen: dict[str, int] = {}
+    keyed = []
+    for key, window in zip(keys, windows):   # «ноябрь – январь, январь» would give one month twice
+        seen[key] = seen.get(key, 0) + 1
+        keyed.append((key if seen[key] == 1 else f"{key}-{seen[key]}", window))
+    return keyed
 
 
 def _single_line(text: str) -> str:

@@ -85,7 +85,8 @@ def test_a_shared_feed_restamps_the_events_a_programme_serialized_for_its_own(tm
     render_programme_calendars(model, own)
     part = OrganisationCalendars.part(model, latest, ())
     stamp = latest.build_time
-    expected = [component_bytes(_vevent(event, stamp, 0, stamp)) for event in programme_calendar(model).events]
+    expected = [component_bytes(_vevent(event, stamp, 0, stamp, stamp)) for event in programme_calendar(model).events]
     assert [lines for _, _, lines in part.events] == expected
     assert all(b"DTSTAMP:20250304T050607Z\r\n" in lines and b"LAST-MODIFIED:20250304T050607Z\r\n" in lines
+               and b"CREATED:20250304T050607Z\r\n" in lines
                for lines in expected)

@@ -17,7 +17,7 @@ from engine.building.build import HISTORY_CACHE, build
 REPO = Path(__file__).resolve().parents[2]
 PROGRAMME = "lipetsk-2022"
 MOVED = "lipetsk-2022.roadmap.monitoring-programmes.1@prikaz"
-UNTOUCHED = "lipetsk-2022.roadmap.normative-base.1@prikaz"
+UNTOUCHED = "lipetsk-2022.roadmap.normative-base.2022@prikaz"
 ITEM_8 = "01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022"
 FIRST, SECOND, THIRD = 1_650_000_000, 1_660_000_000, 1_670_000_000  # commit times
 
@@ -91,6 +91,7 @@ def test_changing_a_date_keeps_the_uid_and_raises_sequence(repository, tmp_path)
     assert revision(events[MOVED]) == (1, at(SECOND))
     assert revision(events[UNTOUCHED]) == (0, at(FIRST))
     assert {event["DTSTAMP"].dt for event in events.values()} == {at(SECOND)}
+    assert events[MOVED]["CREATED"].dt == events[UNTOUCHED]["CREATED"].dt == at(FIRST)   # first published
 
     repository.edit_roadmap("06.06.2022 – 27.06.2022", "07.06.2022 – 27.06.2022")
     repository.commit("И ещё раз", THIRD)
@@ -159,7 +160,8 @@ def test_the_cache_gives_the_same_bytes(repository, tmp_path):
     assert (tmp_path / "fresh" / PROGRAMME / "calendar.ics").read_bytes() == first
 
 
-def test_a_shallow_clone_warns_and_publishes_sequence_0(repository, tmp_path):
+def test_a_shallow_clone_warns_and_publishes_sequence_0(repository, tmp_path, monkeypatch):
+    monkeypatch.delenv("CI", raising=False)     # a local build (CI runs the tests with CI=true)
     repository.edit_roadmap(ITEM_8, "06.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022")
     repository.commit("Мониторинг сдвинут", SECOND)
     clone = tmp_path / "clone"
@@ -170,6 +172,16 @@ def test_a_shallow_clone_warns_and_publishes_sequence_0(repository, tmp_path):
     assert warning.span.file.name == "programme.yaml"
     assert {int(event["SEQUENCE"]) for event in events.values()} == {0}
     assert "shallow clone" in report_text(tmp_path / "out")
+
+
+def test_a_shallow_clone_in_ci_is_an_error_and_publishes_nothing(repository, tmp_path, monkeypatch):
+    clone = tmp_path / "clone"
+    repository.git("clone", "-q", "--depth", "1", f"file://{repository.root}", str(clone))
+    monkeypatch.setenv("CI", "true")
+    report = build(clone / "specs", tmp_path / "out")
+    [error] = [d for d in report.all_diagnostics if d.code == "C201"]
+    assert error.severity.value == "error" and "не публикуются" in error.message and "fetch-depth: 0" in error.hint
+    assert report.failed and not (tmp_path / "out" / PROGRAMME).exists()
 
 
 def test_outside_git_sequence_is_0_and_the_report_says_why(tmp_path, monkeypatch):

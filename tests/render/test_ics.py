@@ -8,6 +8,7 @@ git, so SEQUENCE is 0 here; how it rises is tested in tests/history.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -67,14 +68,21 @@ def vevents(calendar: icalendar.Calendar) -> dict[str, icalendar.Event]:
     return found
 
 
+def unescaped(value) -> str:
+    """A TEXT value that icalendar hands over as it is written (vUnknown: NAME, X-WR-*), unescaped per RFC 5545."""
+    return re.sub(r"\\([\\;,nN])", lambda match: "\n" if match.group(1) in "nN" else match.group(1), str(value))
+
+
 def days(event) -> tuple[dt.date, dt.date]:
     return event["DTSTART"].dt, event["DTEND"].dt
 
 
-def occurrences(calendar: icalendar.Calendar, item_id: str, first_year: int, last_year: int):
-    """(first day, exclusive end) of every occurrence of an item, expanded as a client expands them."""
+def occurrences(calendar: icalendar.Calendar, item_id: str, first_year: int, last_year: int, due: bool = False):
+    """(first day, exclusive end) of every window of an item (or, with `due`, of its due dates), expanded as a
+    client expands them."""
     expanded = recurring_ical_events.of(calendar).between(dt.date(first_year, 1, 1), dt.date(last_year + 1, 1, 1))
-    return sorted(days(event) for event in expanded if f".{item_id}." in str(event["UID"]))
+    return sorted(days(event) for event in expanded
+                  if f".{item_id}." in str(event["UID"]) and str(event["UID"]).endswith(".due@prikaz") == due)
 
 
 def month(year: int, number: int, months: int = 1) -> tuple[dt.date, dt.date]:
@@ -149,32 +157,90 @@ def test_leningrad_month_lists(built):
 def test_lysva_june_july_occurs_every_year_of_the_plan(built):
     calendar = feed(built / "lysva-2021" / "calendar.ics")
     assert str(calendar["X-WR-TIMEZONE"]) == "Asia/Yekaterinburg"
-    assert occurrences(calendar, "results-analysis", 2021, 2024) == [month(year, 6, 2) for year in range(2021, 2025)]
+    # the plan is approved on 28.10.2021: June–July 2021 was over before it, so the pattern starts in 2022
+    assert occurrences(calendar, "results-analysis", 2021, 2024) == [month(year, 6, 2) for year in range(2022, 2025)]
+    assert occurrences(calendar, "results-analysis", 2021, 2024, due=True) == [
+        (dt.date(year, 7, 31), dt.date(year, 8, 1)) for year in range(2022, 2025)]
+
+
+APPROVED = dt.date(2021, 10, 28)   # приказ № 491/01-08 of Lysva
 
 
 def test_lysva_recurring_and_whole_year_items(built):
     calendar = feed(built / "lysva-2021" / "calendar.ics")
-    # «Ноябрь, январь, март, июнь»: each listed month of every year, each its own length
+    # «Ноябрь, январь, март, июнь»: each listed month of every year from the approval on, each its own length
     assert occurrences(calendar, "statistical-reports", 2021, 2024) == sorted(
-        month(year, number) for year in range(2021, 2025) for number in (1, 3, 6, 11))
-    # «Ежегодно» and «В течение года»: every whole year, 2024 included (a leap year: 366 days)
+        month(year, number) for year in range(2021, 2025) for number in (1, 3, 6, 11)
+        if month(year, number)[1] > APPROVED)
+    # «Ежегодно» and «В течение года»: every whole year, 2024 included (a leap year: 366 days); 2021 from the approval
     for item in ("monitoring-recommendations", "institutional-quality-monitoring"):
-        assert occurrences(calendar, item, 2021, 2024) == [month(year, 1, 12) for year in range(2021, 2025)]
-    assert occurrences(calendar, "regional-500plus-plan", 2021, 2024) == [month(2021, 1, 12)]  # «2021 год»
+        assert occurrences(calendar, item, 2021, 2024) == [(APPROVED, dt.date(2022, 1, 1))] + [
+            month(year, 1, 12) for year in range(2022, 2025)]
+        assert occurrences(calendar, item, 2021, 2024, due=True) == [
+            (dt.date(year, 12, 31), dt.date(year + 1, 1, 1)) for year in range(2021, 2025)]
+    # «2021 год» names its year: it is not a pattern, and the time checks judge it against the decree date
+    assert occurrences(calendar, "regional-500plus-plan", 2021, 2024) == [month(2021, 1, 12)]
     assert occurrences(calendar, "goals-and-objectives", 2021, 2024) == [month(2021, 8)]  # «Август, 2021»
 
 
 def test_every_dated_item_is_in_the_feed_once_per_window(built, models):
+    """Every window of every dated item is one event (a work period) or, if one day long, one due date; a period's
+    last day is a due date of its own. Nothing before the decree of a deadline that repeats by itself."""
     for programme_id, model in models.items():
         events = vevents(feed(built / programme_id / "calendar.ics"))
         period = model.programme.programme.period
-        expected = {}
+        approved = model.programme.decree.date
+        expected: dict[tuple[str, str], tuple] = {}
         for target, _, expr in timed_items(model.programme):
             item_id = getattr(target, "id", None) or "_service-period"
-            for ordinal, window in enumerate(expr.windows(period), start=1):
-                expected[(item_id, ordinal)] = (window.start, window.end + dt.timedelta(days=1))
-        found = {(uid.split(".")[2], int(uid.split(".")[3].split("@")[0])): days(event) for uid, event in events.items()}
+            for window in expr.windows(period):
+                start = max(window.start, approved) if approved and expr.every_year else window.start
+                if window.end < start:
+                    continue
+                end = window.end + dt.timedelta(days=1)
+                if start == window.end:
+                    expected[(item_id, f"Срок {start}")] = (start, end)
+                else:
+                    expected[(item_id, f"Период {start}")] = (start, end)
+                    expected[(item_id, f"Срок {window.end}")] = (window.end, end)
+        found = {}
+        for uid, event in events.items():
+            kind = str(event["CATEGORIES"].cats[0]).split()[0]
+            assert str(event["SUMMARY"]).startswith(f"{kind}: "), uid
+            assert uid.endswith(".due@prikaz") == (kind == "Срок") or event["DTEND"].dt - event["DTSTART"].dt == dt.timedelta(1)
+            found[(uid.split(".")[2], f"{kind} {event['DTSTART'].dt}")] = days(event)
         assert found == expected, programme_id
+
+
+def test_recurring_uids_are_keyed_by_their_date(built):
+    lysva = vevents(feed(built / "lysva-2021" / "calendar.ics"))
+    reports = sorted(uid for uid in lysva if ".statistical-reports." in uid and not uid.endswith(".due@prikaz"))
+    assert reports[:3] == ["lysva-2021.roadmap.statistical-reports.2021-11@prikaz",
+                           "lysva-2021.roadmap.statistical-reports.2022-01@prikaz",
+                           "lysva-2021.roadmap.statistical-reports.2022-03@prikaz"]
+    assert "lysva-2021.roadmap.results-analysis.2023@prikaz" in lysva      # «Июнь-июль» every year: by year
+    leningrad = vevents(feed(built / "leningrad-2020" / "calendar.ics"))
+    assert "leningrad-2020.specification.virtual-reception.2020-07@prikaz" in leningrad   # «ежемесячно»: by month
+    assert "leningrad-2020.specification.expert-sessions.2020-09@prikaz" in leningrad     # a list of months
+    assert "lipetsk-2022.roadmap.monitoring-programmes.2@prikaz" in vevents(feed(built / "lipetsk-2022" / "calendar.ics"))
+
+
+def test_dropping_a_month_of_a_recurring_deadline_touches_only_that_month(tmp_path, built):
+    specs = copy_specs(tmp_path, "lysva-2021")
+    roadmap = specs / "lysva-2021" / "roadmap.yaml"
+    text = roadmap.read_text(encoding="utf-8")
+    assert text.count("Ноябрь, январь, март, июнь") == 1
+    roadmap.write_text(text.replace("Ноябрь, январь, март, июнь", "Ноябрь, март, июнь"), encoding="utf-8")
+    report = build_specs(specs, tmp_path / "outputs")
+    assert not report.failed, report.all_diagnostics
+    before = vevents(feed(built / "lysva-2021" / "calendar.ics"))
+    after = vevents(feed(tmp_path / "outputs" / "lysva-2021" / "calendar.ics"))
+    gone = set(before) - set(after)
+    assert gone and all(".statistical-reports." in uid and "-01" in uid for uid in gone)
+    assert not set(after) - set(before)
+    for uid in after:
+        if ".statistical-reports." in uid:
+            assert days(after[uid]) == days(before[uid]) and after[uid]["SUMMARY"] == before[uid]["SUMMARY"]
 
 
 def test_undated_items_are_not_in_feeds_but_in_the_build_report(built):
@@ -195,7 +261,7 @@ def test_undated_items_are_not_in_feeds_but_in_the_build_report(built):
 def test_events_are_all_day_transparent_and_described(built):
     for path in ics_files(built):
         calendar = feed(path)
-        assert not calendar.walk("VTODO") and not calendar.walk("VTIMEZONE")
+        assert not calendar.walk("VTODO")
         for event in calendar.walk("VEVENT"):
             start, end = days(event)
             assert type(start) is dt.date and type(end) is dt.date and end > start  # no floating times
@@ -203,34 +269,55 @@ def test_events_are_all_day_transparent_and_described(built):
             assert event["TRANSP"] == "TRANSPARENT"
             assert event["DTSTAMP"].dt == BUILD_TIME
             assert event["SEQUENCE"] == 0 and event["LAST-MODIFIED"].dt == BUILD_TIME  # not in git: see build report
+            assert event["CREATED"].dt == BUILD_TIME
             assert str(event["SUMMARY"]) and "{{" not in str(event["SUMMARY"]) + str(event["DESCRIPTION"])
             assert "Документ: " in str(event["DESCRIPTION"]) and event.get("CATEGORIES").cats
-            assert not event.walk("VALARM")  # the bundled programmes set no reminders
 
 
-def test_activity_description_and_category(built):
+def test_due_dates_and_work_periods_differ_in_title_and_categories(built):
     events = vevents(feed(built / "lipetsk-2022" / "calendar.ics"))
-    description = str(events["lipetsk-2022.roadmap.targeted-support.1@prikaz"]["DESCRIPTION"])
-    assert "Ответственные: ГАУДПО ЛО «ИРО», ЦМОКО" in description
-    assert "Результат (ЦМОКО):\nпроведение диагностики по запросу ОО;" in description
-    assert "План-график (приложение №\u00a01 к приказу" in description and description.count("пункт 6") == 1
-    summary = str(events["lipetsk-2022.roadmap.monitoring-results.1@prikaz"]["SUMMARY"])
-    assert summary == "Проведение мониторинга в школах с низкими результатами обучения"  # the «:» before the list dropped
-    lysva = vevents(feed(built / "lysva-2021" / "calendar.ics"))
-    categories = lysva["lysva-2021.roadmap.results-analysis.1@prikaz"]["CATEGORIES"].cats
-    assert [str(c) for c in categories] == ["Общесистемные мероприятия"]  # the roadmap section
+    period = events["lipetsk-2022.roadmap.monitoring-programmes.2@prikaz"]
+    due = events["lipetsk-2022.roadmap.monitoring-programmes.2.due@prikaz"]
+    assert str(period["SUMMARY"]).startswith("Период: ") and str(due["SUMMARY"]).startswith("Срок: ")
+    assert str(period["SUMMARY"])[len("Период: "):] == str(due["SUMMARY"])[len("Срок: "):]
+    assert [str(c) for c in period["CATEGORIES"].cats][0] == "Период выполнения"
+    assert [str(c) for c in due["CATEGORIES"].cats][0] == "Срок"
+    assert days(due) == (dt.date(2022, 11, 30), dt.date(2022, 12, 1))   # the last day of 15.11–30.11.2022
+    leningrad = vevents(feed(built / "leningrad-2020" / "calendar.ics"))
+    one_day = leningrad["leningrad-2020.decree.application.1@prikaz"]   # «до 10 февраля 2020 года»
+    assert str(one_day["SUMMARY"]).startswith("Срок: ") and "leningrad-2020.decree.application.1.due@prikaz" not in leningrad
+
+
+def test_default_reminders_come_before_each_due_date_longest_first(built):
+    """7 days and 1 day before the due date, at 09:00; relative to the start of the one-day event, which Outlook
+    reads (it keeps only the first VALARM: the week's notice). Work periods carry none: their due date does."""
+    for path in ics_files(built):
+        for event in feed(path).walk("VEVENT"):
+            alarms = event.walk("VALARM")
+            if str(event["UID"]).endswith(".due@prikaz") or str(event["CATEGORIES"].cats[0]) == "Срок":
+                assert [alarm["TRIGGER"].dt for alarm in alarms] == [
+                    -dt.timedelta(days=6, hours=15), -dt.timedelta(hours=15)]
+                assert all("RELATED" not in alarm["TRIGGER"].params for alarm in alarms)
+                assert {str(alarm["ACTION"]) for alarm in alarms} == {"DISPLAY"}
+            else:
+                assert not alarms
 
 
 def test_calendar_properties_in_russian(built):
     calendar = feed(built / "lipetsk-2022" / "calendar.ics")
     raw = (built / "lipetsk-2022" / "calendar.ics").read_bytes().decode().replace("\r\n ", "")
-    assert calendar["VERSION"] == "2.0" and calendar["CALSCALE"] == "GREGORIAN" and calendar["METHOD"] == "PUBLISH"
+    # no METHOD: a feed is no iTIP message (METHOD:PUBLISH would need an ORGANIZER in every event)
+    assert calendar["VERSION"] == "2.0" and calendar["CALSCALE"] == "GREGORIAN" and "METHOD" not in calendar
     assert str(calendar["PRODID"]).startswith("-//prikaz//")
     name = "Мероприятие 21 — поддержка школ с низкими результатами обучения, Липецкая область, 2022"
-    assert str(calendar["NAME"]) == str(calendar["X-WR-CALNAME"]) == name
+    # TEXT values, escaped: «\\,» in the bytes (icalendar reads these two properties back without unescaping)
+    assert unescaped(calendar["NAME"]) == unescaped(calendar["X-WR-CALNAME"]) == name
+    assert "\r\nX-WR-CALNAME:Мероприятие 21 — поддержка школ с низкими результатами обучения\\, Липецкая" in raw
     assert "Сроки мероприятий и поручений программы" in str(calendar["DESCRIPTION"])
     assert "\r\nREFRESH-INTERVAL;VALUE=DURATION:PT12H\r\n" in raw and "\r\nX-PUBLISHED-TTL:PT12H\r\n" in raw
     assert str(calendar["X-WR-TIMEZONE"]) == "Europe/Moscow"
+    [zone] = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Moscow" and zone.walk("STANDARD")[0]["TZOFFSETTO"].td == dt.timedelta(hours=3)
 
 
 def test_organisation_feeds_of_a_programme(built):
@@ -239,19 +326,22 @@ def test_organisation_feeds_of_a_programme(built):
     assert str(iro["X-WR-CALNAME"]).startswith("ГАУДПО ЛО «ИРО» — ")
     assert "lipetsk-2022.roadmap.monitoring-programmes.2@prikaz" in vevents(iro)
     uoin = vevents(feed(built / "lipetsk-2022" / "calendars" / "uoin.ics"))
-    assert set(uoin) == {"lipetsk-2022.roadmap.normative-base.1@prikaz",
-                         "lipetsk-2022.roadmap.working-group.1@prikaz", "lipetsk-2022.roadmap.working-group.2@prikaz"}
+    assert set(uoin) == {"lipetsk-2022.roadmap.normative-base.2022@prikaz", "lipetsk-2022.roadmap.normative-base.2022.due@prikaz",
+                         "lipetsk-2022.roadmap.working-group.1@prikaz", "lipetsk-2022.roadmap.working-group.1.due@prikaz",
+                         "lipetsk-2022.roadmap.working-group.2@prikaz", "lipetsk-2022.roadmap.working-group.2.due@prikaz"}
     for uid, event in uoin.items():
         assert event.to_ical() == programme[uid].to_ical()  # the same event, byte for byte
-    # every organisation has a feed, even without events: a subscribed URL never disappears
-    assert vevents(feed(built / "leningrad-2020" / "calendars" / "komitet.ics")) == {}
+    # every organisation has a feed, even without events: a subscribed URL never disappears; its VTIMEZONE keeps
+    # it a valid calendar (RFC 5545 wants at least one component)
+    komitet = feed(built / "leningrad-2020" / "calendars" / "komitet.ics")
+    assert vevents(komitet) == {} and [str(zone["TZID"]) for zone in komitet.walk("VTIMEZONE")] == ["Europe/Moscow"]
 
 
 def test_organisation_feeds_across_programmes(built):
     oo = feed(built / "calendars" / "oo.ics")
     events = vevents(oo)
-    assert "lipetsk-2022.roadmap.school-programmes-review.1@prikaz" in events
-    assert "lysva-2021.roadmap.results-analysis.4@prikaz" in events
+    assert "lipetsk-2022.roadmap.school-programmes-review.2022@prikaz" in events
+    assert "lysva-2021.roadmap.results-analysis.2024@prikaz" in events
     lysva_oo = vevents(feed(built / "lysva-2021" / "calendars" / "oo.ics"))
     lipetsk_oo = vevents(feed(built / "lipetsk-2022" / "calendars" / "oo.ics"))
     assert set(events) == set(lysva_oo) | set(lipetsk_oo)
@@ -272,7 +362,7 @@ def test_lines_are_folded_at_75_octets_with_crlf_and_whole_characters(built):
     raw = (built / "lipetsk-2022" / "calendar.ics").read_bytes()
     assert b"\r\n " in raw  # long Cyrillic summaries are folded, and unfold intact:
     summaries = [str(event["SUMMARY"]) for event in feed(built / "lipetsk-2022" / "calendar.ics").walk("VEVENT")]
-    assert ("Мониторинг реализации план-графика Мероприятия 21, а также школьных программ повышения качества "
+    assert ("Период: Мониторинг реализации план-графика Мероприятия 21, а также школьных программ повышения качества "
             "образования на 2022 год") in summaries
 
 
@@ -323,14 +413,25 @@ def test_moving_a_window_keeps_its_uid(tmp_path, built):
     assert days(after["lipetsk-2022.roadmap.monitoring-programmes.2@prikaz"]) == (dt.date(2022, 11, 14), dt.date(2022, 11, 26))
 
 
-def test_reminders_become_alarms(tmp_path):
+def test_reminders_and_periods_without_due_dates(tmp_path):
+    """The programme's own reminders, longest lead first whatever the order written; without due-date events a work
+    period reminds before its end (RELATED=END: the days before the last day, at 09:00)."""
     specs = copy_specs(tmp_path, "leningrad-2020")
-    edit_yaml(specs / "leningrad-2020" / "programme.yaml", lambda data: data["programme"].update(reminders=["P7D", "PT12H"]))
-    build_specs(specs, tmp_path / "outputs")
-    for event in feed(tmp_path / "outputs" / "leningrad-2020" / "calendar.ics").walk("VEVENT"):
-        alarms = event.walk("VALARM")
-        assert [alarm["TRIGGER"].dt for alarm in alarms] == [-dt.timedelta(days=7), -dt.timedelta(hours=12)]
-        assert {str(alarm["ACTION"]) for alarm in alarms} == {"DISPLAY"}
+    edit_yaml(specs / "leningrad-2020" / "programme.yaml",
+              lambda data: data["programme"].update(reminders=["P1D", "P14D"], deadline_events="нет"))
+    report = build_specs(specs, tmp_path / "outputs")
+    assert not report.failed, report.all_diagnostics
+    events = vevents(feed(tmp_path / "outputs" / "leningrad-2020" / "calendar.ics"))
+    assert not [uid for uid in events if uid.endswith(".due@prikaz")]
+    period = events["leningrad-2020.specification.virtual-reception.2020-03@prikaz"]   # March 2020
+    assert [(alarm["TRIGGER"].dt, alarm["TRIGGER"].params.get("RELATED")) for alarm in period.walk("VALARM")] == [
+        (-dt.timedelta(days=14, hours=15), "END"), (-dt.timedelta(days=1, hours=15), "END")]
+    # DTEND 01.04 00:00 − 14 days 15 hours = 17.03 09:00: 14 days before the due date 31.03
+    assert (dt.datetime.combine(period["DTEND"].dt, dt.time()) - dt.timedelta(days=14, hours=15)
+            == dt.datetime(2020, 3, 17, 9))
+    one_day = events["leningrad-2020.decree.application.1@prikaz"]
+    assert [alarm["TRIGGER"].dt for alarm in one_day.walk("VALARM")] == [
+        -dt.timedelta(days=13, hours=15), -dt.timedelta(hours=15)]
 
 
 def test_a_wrong_reminder_is_an_error_at_its_line(tmp_path):
@@ -356,3 +457,39 @@ def test_a_deadline_clause_without_id_is_published_and_the_report_asks_for_an_id
     assert days(events["leningrad-2020.decree._5-1.1@prikaz"]) == (dt.date(2020, 2, 10), dt.date(2020, 2, 11))
     report = (tmp_path / "outputs" / "leningrad-2020" / "build-report.txt").read_text(encoding="utf-8")
     assert "пункт 5.1 со сроком не имеет id" in report
+
+
+# --- RFC 5545: every TEXT value escaped ------------------------------------------------------
+
+
+HOSTILE = "Липецк\rEND:VCALENDAR\rBEGIN:VEVENT\rUID:evil@attacker\rATTACH:http://attacker/x\r, ; \\ \x01\x1b[2J"
+
+
+def test_control_characters_never_reach_the_bytes_of_a_feed():
+    """A lone CR (or any control character) in a text the feeds show cannot open a line of its own: every TEXT
+    value — NAME, X-WR-CALNAME, X-WR-CALDESC, SUMMARY, DESCRIPTION, CATEGORIES — is escaped, whatever the
+    loader lets through."""
+    from engine.render import BuildOptions
+    from engine.render.ics import render_programme_calendars
+
+    [checked] = check_tree(REPO / "specs" / "lipetsk-2022").programmes   # a model of its own: this test changes it
+    model = checked.model
+    info = model.programme.programme
+    info.title, info.region = HOSTILE, HOSTILE
+    model.programme.organisations["iro"].short = HOSTILE
+    activity = model.programme.roadmap.all_activities()[0]
+    activity.title = HOSTILE
+    activity.details = [HOSTILE]
+    files = render_programme_calendars(model, BuildOptions(BUILD_TIME, REPO / "templates"))
+    for name, data in files.items():
+        assert re.search(rb"[\x00-\x08\x0b-\x1f\x7f]", data.replace(b"\r\n", b"")) is None, name
+        lines = data.split(b"\r\n")
+        assert not [line for line in lines if line.startswith((b"UID:evil", b"ATTACH"))], name
+        assert lines.count(b"BEGIN:VCALENDAR") == 1 and lines.count(b"END:VCALENDAR") == 1
+        calendar = icalendar.Calendar.from_ical(data)
+        assert len(calendar.walk("VEVENT")) == lines.count(b"BEGIN:VEVENT")
+    calendar = icalendar.Calendar.from_ical(files["calendars/iro.ics"])
+    assert unescaped(calendar["X-WR-CALNAME"]).startswith(
+        "Липецк END:VCALENDAR BEGIN:VEVENT UID:evil@attacker ATTACH:http://attacker/x , ; \\ [2J — ")
+    summaries = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+    assert any(summary.startswith("Период: Липецк END:VCALENDAR") for summary in summaries)
