@@ -11,8 +11,9 @@ explains why. Every feed carries the VTIMEZONE of its programmes' zones, built f
 icalendar: a calendar must hold at least one component, so a feed with no events stays valid.
 There is no METHOD: a feed is not an iTIP message, and METHOD:PUBLISH would require an ORGANIZER
 in every event (RFC 5546 §3.2.1, checked by libical). Every TEXT value goes through `_text`: a
-control character never reaches the bytes, CR and LF become the escaped «\n». SEQUENCE and LAST-MODIFIED come from the history stage
-(`engine.building.history`) through BuildOptions.calendar_history; DTSTAMP is the build time. Same input, same bytes.
+control character never reaches the bytes, CR and LF become the escaped «\\n». SEQUENCE,
+LAST-MODIFIED and CREATED come from the history stage (`engine.building.history`) through
+BuildOptions.calendar_history; DTSTAMP is the build time. Same input, same bytes.
 """
 
 from __future__ import annotations

@@ -352,7 +352,7 @@ def _date_keyed(expr: TimeExpr, windows: list[Window]) -> list[tuple[str, Window
         keys = [window.start.isoformat() for window in windows]
     seen: dict[str, int] = {}
     keyed = []
-    for key, window in zip(keys, windows):   # «ноябрь – январь, январь» would give one month twice
+    for key, window in zip(keys, windows, strict=True):   # «ноябрь – январь, январь» would give one month twice
         seen[key] = seen.get(key, 0) + 1
         keyed.append((key if seen[key] == 1 else f"{key}-{seen[key]}", window))
     return keyed
