@@ -39,6 +39,7 @@ from engine.building.pipeline import (
     programme_folders,
     without_model,
 )
+from engine.building.published import previous_feeds, record_feeds, removed_programmes, retired_programme
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import spec_files
 from engine.model.validate import ProgrammeModel
@@ -285,8 +286,9 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
     built.diagnostics.extend(history.diagnostics)
     options = replace(plan.options, build_time=at, calendar_history={model.id: history})
     shared = replace(options, build_time=plan.options.build_time)   # what the files spanning programmes carry
-    inputs = dict(_programme_inputs(model, history, plan.common), build_time=at.isoformat())
     record = plan.manifest.programmes.get(model.id)
+    inputs = dict(_programme_inputs(model, history, plan.common), build_time=at.isoformat(),
+                  published_feeds=_unwritten_feeds(plan.options, f"{model.id}/", record.files if record else {}))
     if (not plan.force and record is not None and record.digest == _programme_digest(inputs, record.templates)
             and record.intact(plan.outputs / model.id)):
         built.record = record
@@ -314,16 +316,25 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
     return built
 
 
+def _unwritten_feeds(options: BuildOptions, prefix: str, written: dict[str, str]) -> dict[str, str]:
+    """The published feeds under `prefix` that the recorded outputs do not hold: an input of those outputs (they must
+    be emptied there); the feeds the outputs hold, active or emptied, come from the other inputs."""
+    return {path: feed.name for path, feed in sorted(options.published_feeds.items())
+            if path.startswith(prefix) and path.removeprefix(prefix if prefix != "calendars/" else "") not in written}
+
+
 def _parts(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> tuple:
     return tuple(renderer.part(model, options, files) for renderer in repository_renderers())
 
 
 def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
-          progress: Progress | None = None) -> BuildReport:
+          progress: Progress | None = None, site_url: str | None = None) -> BuildReport:
     """Check every programme; render those without errors whose inputs changed (all with `force`); swap them in.
 
     Programme by programme, on every core (`engine.building.parallel`): nothing of a programme stays in memory
     but its diagnostics, its manifest record and what the files that span programmes need of it.
+    `site_url`: where the site is published — its absolute links, and the registry of the feeds published
+    there (`engine.building.published`), read before anything is written.
 
     Raises BuildRefused, with nothing touched, for an outputs folder that overlaps the specs, one that
     another build holds longer than it waits, or a bad SOURCE_DATE_EPOCH. The engine's own failures
@@ -336,7 +347,7 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
         if lock.held:
             remove_leftovers(outputs)
         try:
-            report = _build(specs, outputs, pdf, force, progress, directories, specs_root, problems, times)
+            report = _build(specs, outputs, pdf, force, progress, directories, specs_root, problems, times, site_url)
         except Exception:
             _keep_log(outputs, traceback.format_exc())
             raise
@@ -377,17 +388,24 @@ def _keep_log(outputs: Path, text: str) -> None:
 
 
 def _build(specs: Path, outputs: Path, pdf: bool, force: bool, progress: Progress | None, directories: list[Path],
-           specs_root: Path, problems: list[Diagnostic], times: dict[Path, dt.datetime]) -> BuildReport:
+           specs_root: Path, problems: list[Diagnostic], times: dict[Path, dt.datetime],
+           site_url: str | None) -> BuildReport:
+    published, unreadable = previous_feeds(outputs, site_url)
+    if has_errors(unreadable):   # publishing without them could lose an address subscribers have: nothing is written
+        return BuildReport(CheckResult([], {}), [], diagnostics=unreadable)
     forget_repositories()
     # files that span programmes change whenever one of them does: they carry the latest time
-    options = BuildOptions(build_time=max(times.values(), default=EPOCH_1980), templates=TEMPLATES, pdf=pdf)
+    options = BuildOptions(build_time=max(times.values(), default=EPOCH_1980), templates=TEMPLATES, pdf=pdf,
+                           published_feeds=published, site_url=site_url)
     nothing = [ProgrammeResult(specs, None, problems)] if problems else []
-    report = BuildReport(CheckResult(list(nothing), {}), [ProgrammeBuild(result) for result in nothing])
+    report = BuildReport(CheckResult(list(nothing), {}), [ProgrammeBuild(result) for result in nothing],
+                         diagnostics=list(unreadable))
     no_libreoffice = libreoffice_missing() if pdf else None
     if no_libreoffice:
         report.diagnostics.append(no_libreoffice)      # a warning: the DOCX are still written
     plan = _Plan(specs_root, outputs, options, times, Manifest.load(outputs), FingerprintCache(outputs / HISTORY_CACHE),
-                 {"engine": engine_digest(), "bundled_templates": str(TEMPLATES), "pdf": pdf and no_libreoffice is None},
+                 {"engine": engine_digest(), "bundled_templates": str(TEMPLATES), "pdf": pdf and no_libreoffice is None,
+                  "site_url": site_url},
                  force, OtherDecrees(specs_root))
     gatherers = [renderer() for renderer in repository_renderers()]
     if workers(len(directories), pdf):
@@ -401,7 +419,13 @@ def _build(specs: Path, outputs: Path, pdf: bool, force: bool, progress: Progres
     # feeds that span programmes would lose a failed programme's events: then they keep the previous ones
     if report.programmes and all(item.rendered or item.unchanged for item in report.programmes):
         _render_shared(plan, report, gatherers, without_parts)
+    if directories and specs_root == specs:   # the whole tree: a folder of outputs/ without its programme is gone
+        _retire_removed(plan, report, {directory.name for directory in directories})
     plan.cache.save()
+    try:
+        record_feeds(outputs, published)
+    except OSError as exc:
+        report.diagnostics.append(_write_failed(Span.whole_file(outputs), outputs, exc))
     plan.manifest.save(outputs)  # last: it must never record outputs that are not written yet
     return report
 
@@ -440,6 +464,27 @@ def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_B
             gatherer.add(part)
 
 
+def _retire_removed(plan: _Plan, report: BuildReport, current: set[str]) -> None:
+    """The folder of each removed programme becomes its feeds, emptied: its subscribers' calendars drop the events
+    (`engine.building.published`); its documents go with the programme. Written again only when that changes."""
+    manifest, outputs = plan.manifest, plan.outputs
+    for folder in removed_programmes(plan.options.published_feeds, manifest.programmes, current):
+        earlier = manifest.programmes.get(folder)
+        files = retired_programme(folder, dict(plan.options.published_feeds), earlier.files if earlier else (),
+                                  plan.options)
+        record = Record.of("retired", files)
+        if earlier is not None and earlier.files == record.files and earlier.intact(outputs / folder):
+            continue
+        try:
+            stage_folder(outputs, folder, files)
+            swap_in(outputs, folder)
+        except OSError as exc:
+            report.diagnostics.append(_write_failed(Span.whole_file(outputs / folder), outputs, exc))
+            continue
+        manifest.programmes[folder] = record
+        report.shared_files.extend(f"{folder}/{name}" for name in sorted(files))
+
+
 def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_parts: list[Path]) -> None:
     """Files that span programmes, rewritten when any programme's inputs changed (or with `force`).
 
@@ -452,7 +497,9 @@ def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_pa
         "programmes": {item.result.directory.name: manifest.programmes[item.result.directory.name].digest
                        for item in report.programmes},
         "templates": {path.relative_to(TEMPLATES).as_posix(): file_digest(path)
-                      for path in sorted(TEMPLATES.rglob("*")) if path.is_file()}})
+                      for path in sorted(TEMPLATES.rglob("*")) if path.is_file()},
+        "published_feeds": _unwritten_feeds(plan.options, "calendars/", manifest.shared.files if manifest.shared else {}),
+        "site_url": plan.options.site_url})
     if not plan.force and manifest.shared is not None and manifest.shared.digest == digest and manifest.shared.intact(outputs):
         return
     outcomes = map_ordered(lambda directory: _build_programme(plan, directory, render=False), without_parts,

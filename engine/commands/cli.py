@@ -106,7 +106,8 @@ def cmd_build(args) -> int:
     from engine.building.build import build
 
     with _progress_line() as progress:
-        outcome = build(args.specs, args.output, pdf=args.pdf, force=args.force, progress=progress)
+        outcome = build(args.specs, args.output, pdf=args.pdf, force=args.force, progress=progress,
+                        site_url=args.site_url)
     diagnostics = outcome.all_diagnostics
     if diagnostics:
         sys.stdout.write(report.render(diagnostics, args.format, outcome.check.texts))
@@ -270,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true",
                        help="пересобрать все программы, даже те, у которых ничего не изменилось")
     build.add_argument("--format", choices=report.FORMATS, default="human", help="формат сообщений о проблемах")
+    build.add_argument("--site-url", metavar="АДРЕС",
+                       help="адрес, по которому публикуется сайт (https://…/): полные ссылки в календарях и на страницах; "
+                            "реестр календарей feeds.json читается оттуда, чтобы ни один опубликованный календарь не пропал")
     build.set_defaults(run=cmd_build)
 
     export = commands.add_parser("export", parents=[verbose], help="выгрузить разрешённую модель программы (JSON)")

@@ -19,10 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import iuliia
-
 from engine.building.atomic import write_text_atomic
 from engine.diagnostics import DiagnosticError
+from engine.model.identity import slug
 from engine.model.timeexpr import Period, parse_period
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/prikaz.schema.json"
@@ -253,12 +252,6 @@ def yaml_scalar(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
 
 
-def _slug(text: str, fallback: str) -> str:
-    latin = iuliia.WIKIPEDIA.translate(text).lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", latin).strip("-")
-    return slug if PROGRAMME_ID.fullmatch(slug) else fallback
-
-
 def _first_month(period: Period) -> str:
     """A time expression for the first weeks of the programme: a window of its first month."""
     start = period.start
@@ -274,8 +267,8 @@ def render_files(programme_id: str, answers: Answers) -> dict[str, str]:
     years = f"{answers.period} годы" if multi_year else f"{answers.period} год"
     title = ("Об утверждении дорожной карты и сметы расходов программы поддержки школ с низкими результатами "
              f"обучения на {years}")
-    authority_id = _slug(answers.authority_short, "authority")
-    signatory_id = _slug(answers.signatory_surname, "signatory")
+    authority_id = slug(answers.authority_short, "authority")
+    signatory_id = slug(answers.signatory_surname, "signatory")
     if signatory_id == authority_id:
         signatory_id += "-person"
     of_document, to_document = ("приказа", "приказу") if answers.kind == "приказ" else ("распоряжения", "распоряжению")

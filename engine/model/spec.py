@@ -132,6 +132,26 @@ def _timezone(value: Any) -> str:
     return str(value)
 
 
+_INN_WEIGHTS = {10: ((2, 4, 10, 3, 5, 9, 4, 6, 8),),
+                12: ((7, 2, 4, 10, 3, 5, 9, 4, 6, 8), (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8))}
+
+
+def _inn(value: Any) -> str:
+    """An ИНН with its check digits (10 digits for an organisation, 12 for a person): a typo never splits one
+    organisation's calendar in two."""
+    text = str(value).strip()
+    weights = _INN_WEIGHTS.get(len(text)) if text.isascii() and text.isdigit() else None
+    digits = [int(digit) for digit in text] if weights else []
+    if not weights or any(sum(w * d for w, d in zip(row, digits, strict=False)) % 11 % 10 != digits[len(row)]
+                          for row in weights):
+        raise DiagnosticError("P901", f"ИНН «{value}» записан неверно",
+                              "ИНН организации — 10 цифр, индивидуального предпринимателя — 12; последние цифры — "
+                              "контрольные: проверьте по выписке ЕГРЮЛ; пишите в кавычках, чтобы не потерять ведущий "
+                              "ноль: inn: \"0274062111\"")
+    return text
+
+
+Inn = Annotated[str, _via(_inn), _string_schema("ИНН: 10 цифр (организация) или 12 (ИП)", ["4826000000"])]
 Flag = Annotated[bool, _via(_flag), WithJsonSchema({"type": "string", "enum": ["true", "false", "да", "нет"]})]
 Id = Annotated[
     str, _via(_identifier),
@@ -181,6 +201,12 @@ class Organisation(Silenceable):
         default_factory=dict,
         description="Формы полного наименования в падежах, если автоматическое склонение неверно: {dat: «…»}",
     )
+    inn: Inn | None = Field(
+        None, description="ИНН организации (10 цифр, у ИП — 12): по нему одна и та же организация в разных программах "
+                          "и регионах получает один общий календарь; без ИНН организация — это регион программы + id")
+    formerly: list[Id] = Field(
+        default_factory=list,
+        description="Прежние id этой организации в программе: их календари не закрываются, а указывают на новый")
 
 
 class Term(Silenceable):

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from engine.diagnostics import Diagnostic
 from engine.model.validate import ProgrammeModel
 from engine.render.calendar_history import CalendarHistory
+from engine.render.feed_registry import PublishedFeed
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,9 @@ class BuildOptions:
     pdf: bool = False
     # {programme id: its events' history}; a programme not in it has an unknown history (SEQUENCE 0)
     calendar_history: Mapping[str, CalendarHistory] = field(default_factory=dict)
+    # every feed address published before (engine.building.published): one no longer filled gets an emptied calendar
+    published_feeds: Mapping[str, PublishedFeed] = field(default_factory=dict)
+    site_url: str | None = None      # where the site is published («https://…/»): absolute links; None — relative
 
 
 class RenderError(Exception):

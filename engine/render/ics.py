@@ -1,9 +1,15 @@
 """Calendar feeds (RFC 5545, RFC 7986): what people subscribe to once and keep forever.
 
 Per programme: `calendar.ics` with every dated item, `calendars/<org>.ics` for each of its
-organisations and `build-report.txt` naming the undated items. Across programmes:
-`calendars/<org>.ics` at the outputs root, with the organisation's items from every
-programme (the same organisation id in two programmes is the same organisation).
+organisations and `build-report.txt` naming the undated items. Across programmes: the feed of
+each organisation's identity (`engine.model.identity`: its ИНН, else the region and its id) at
+`calendars/<region>/<id>.ics` or `calendars/inn/<ИНН>.ics`, with its items from every programme.
+
+No published address ever disappears (BuildOptions.published_feeds, `engine.render.feed_registry`):
+an address no longer filled gets an emptied calendar named «… — календарь закрыт», or
+«… — календарь перенесён» with the address of its successor (an organisation's new id declares its
+former ones in `formerly`; the feeds by bare id of earlier versions, `calendars/<id>.ics`, point to
+the feeds of every organisation with that id).
 
 Every event is an all-day VEVENT (the time language has no time of day, so there are no
 floating times); each window of an item is its own event, with no RRULE — docs/calendars.md
@@ -29,9 +35,11 @@ from dataclasses import dataclass, replace
 from icalendar import Alarm, Calendar, Component, Event, Timezone
 from icalendar.prop import vCategory, vDatetime, vDuration, vText
 
+from engine.model.identity import SHARED_FEEDS, organisation_identity, shared_feed
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions
 from engine.render.calendar_history import CalendarHistory
+from engine.render.feed_registry import PublishedFeed
 from engine.render.ics_events import CalendarEvent, ProgrammeCalendar, programme_calendar
 
 PRODID = "-//prikaz//calendar feeds//RU"
@@ -69,6 +77,15 @@ def render_programme_calendars(model: ProgrammeModel, options: BuildOptions) -> 
             f"{org.short} — {info.title}",
             f"Сроки, за которые отвечает {org.short}, в программе «{info.title}».",
             zones, org_events), serialized)
+    renamed = {f"{model.id}/calendars/{old}.ics": f"{model.id}/calendars/{org_id}.ics"
+               for org_id, org in model.programme.organisations.items() for old in org.formerly}
+    for path, published in options.published_feeds.items():
+        own = path.removeprefix(f"{model.id}/")
+        if own != path and own not in files:
+            successor = renamed.get(path)
+            files[own] = retired_feed(published, (successor,) if successor else (), options, (
+                "организация названа в программе по-новому" if successor else
+                f"в программе «{info.title}» этого календаря больше нет: организацию убрали из ответственных"))
     return files
 
 
@@ -140,13 +157,16 @@ class ProgrammeEvents:
 
     programme: str
     title: str
+    region: str
     zone: tuple[str, dt.date, dt.date]            # (IANA zone, first day, last day of the period)
     organisations: dict[str, str]                 # id → short name
+    identities: dict[str, str]                    # id → identity across programmes (engine.model.identity)
+    formerly: dict[str, str]                      # a former id → the identity it had, for the current id's identity
     events: tuple[tuple[str, tuple[str, ...], bytes], ...]   # (order key, organisation ids, VEVENT lines)
 
 
 class OrganisationCalendars:
-    """calendars/<org>.ics at the outputs root: one organisation's items from every programme.
+    """The feeds across programmes at the outputs root: one organisation's items from every programme.
 
     Gathered programme by programme (`part` runs where the programme is rendered, `add` in the
     build): the events go to a temporary spool file as they come, and only their order stays in
@@ -156,7 +176,7 @@ class OrganisationCalendars:
     def __init__(self) -> None:
         self._spool = tempfile.TemporaryFile(prefix="prikaz-feeds-")  # noqa: SIM115 — lives as long as the gatherer
         self._programmes: list[ProgrammeEvents] = []
-        self._events: dict[str, list[tuple[str, int, int]]] = {}   # org id → (order key, offset, length)
+        self._events: dict[str, list[tuple[str, int, int]]] = {}   # identity → (order key, offset, length)
 
     @staticmethod
     def part(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> ProgrammeEvents:
@@ -168,8 +188,12 @@ class OrganisationCalendars:
             lines = serialized[event]
             start, end, uid = event.order()
             events.append((f"{start.isoformat()}{end.isoformat()}{uid}", event.organisations, lines))
-        return ProgrammeEvents(model.id, info.title, (info.timezone, info.period.start, info.period.end),
-                               {org_id: org.short for org_id, org in model.programme.organisations.items()},
+        organisations = model.programme.organisations
+        identities = {org_id: organisation_identity(info.region, org_id, org) for org_id, org in organisations.items()}
+        formerly = {organisation_identity(info.region, old, org): identities[org_id]
+                    for org_id, org in organisations.items() for old in org.formerly}
+        return ProgrammeEvents(model.id, info.title, info.region, (info.timezone, info.period.start, info.period.end),
+                               {org_id: org.short for org_id, org in organisations.items()}, identities, formerly,
                                tuple(events))
 
     def add(self, part: ProgrammeEvents) -> None:
@@ -178,33 +202,58 @@ class OrganisationCalendars:
             offset = self._spool.tell()
             self._spool.write(lines)
             entry = (key, offset, len(lines))
-            for org_id in organisations:
-                if org_id in part.organisations:
-                    self._events.setdefault(org_id, []).append(entry)
+            for identity in {part.identities[org_id] for org_id in organisations if org_id in part.identities}:
+                self._events.setdefault(identity, []).append(entry)
 
     def files(self, options: BuildOptions) -> Iterator[tuple[str, Iterator[bytes]]]:
-        """(path under outputs/, the feed's bytes piece by piece), one organisation at a time, by id."""
-        members: dict[str, list[ProgrammeEvents]] = {}
+        """(path under outputs/, the feed's bytes piece by piece): one feed per organisation identity, by identity;
+        then the emptied feeds of every address published before and no longer filled."""
+        members: dict[str, list[tuple[ProgrammeEvents, str]]] = {}
+        by_id: dict[str, set[str]] = {}          # a bare id → the identities that have it (the feeds by bare id)
+        renamed: dict[str, str] = {}
         for programme in sorted(self._programmes, key=lambda programme: programme.programme):
-            for org_id in programme.organisations:
-                members.setdefault(org_id, []).append(programme)
-        for org_id, programmes in sorted(members.items()):
-            short = programmes[0].organisations[org_id]
-            titles = "; ".join(f"«{programme.title}»" for programme in programmes)
-            head = _head(_Feed(f"{short} — сроки всех программ",
-                               f"Сроки, за которые отвечает {short}, во всех программах: {titles}.",
-                               _zones(programme.zone for programme in programmes), []))
-            yield f"calendars/{org_id}.ics", self._feed(head, sorted(self._events.get(org_id, ())))
+            for org_id, identity in programme.identities.items():
+                members.setdefault(identity, []).append((programme, org_id))
+                by_id.setdefault(org_id, set()).add(identity)
+            renamed.update(programme.formerly)
+        written = set()
+        for identity, programmes in sorted(members.items()):
+            first, org_id = programmes[0]
+            short = first.organisations[org_id]
+            titles = "; ".join(f"«{programme.title}» ({programme.region})" for programme, _ in programmes)
+            where = "" if identity.startswith("inn/") else f" ({first.region})"
+            head = _head(_Feed(f"{short}{where} — сроки всех программ",
+                               f"Сроки, за которые отвечает {short}{where}, во всех программах: {titles}.",
+                               _zones(programme.zone for programme, _ in programmes), []))
+            written.add(shared_feed(identity))
+            yield shared_feed(identity), self._feed(head, sorted(self._events.get(identity, ())))
+        # The feeds by bare id that earlier versions published: one id in two regions is two organisations.
+        for org_id, identities in sorted(by_id.items()):
+            path = f"{SHARED_FEEDS}/{org_id}.ics"
+            previous = options.published_feeds.get(path) or PublishedFeed(
+                f"{members[min(identities)][0][0].organisations[org_id]} — сроки всех программ",
+                tuple(sorted({programme.zone[0] for identity in identities for programme, _ in members[identity]})))
+            written.add(path)
+            yield path, iter((retired_feed(previous, tuple(sorted(shared_feed(identity) for identity in identities)),
+                                           options, "общий календарь организаций теперь свой у каждой организации: "
+                                                    "одинаковое обозначение в разных регионах — разные организации"),))
+        for path, published in sorted(options.published_feeds.items()):
+            if path.startswith(f"{SHARED_FEEDS}/") and path not in written:
+                identity = path[len(SHARED_FEEDS) + 1:-len(".ics")]
+                successor = shared_feed(renamed[identity]) if identity in renamed else None
+                yield path, iter((retired_feed(published, (successor,) if successor else (), options, (
+                    "организация названа по-новому" if successor else
+                    "ни одна программа больше не называет эту организацию ответственной")),))
 
     def retired(self, relative: str, options: BuildOptions) -> Iterator[bytes] | None:
-        """The feed of an organisation no programme names any more: empty, not deleted — a subscribed URL must
-        not vanish, or subscribers would keep its events forever; emptied, their calendars drop them."""
-        match = re.fullmatch(r"calendars/([^/]+)\.ics", relative)
-        if match is None:
+        """A feed across programmes written by an earlier build that neither the programmes nor the registry of
+        published feeds account for (outputs/ of a version before the registry): emptied, not deleted."""
+        if not relative.startswith(f"{SHARED_FEEDS}/") or not relative.endswith(".ics"):
             return None
-        return iter((_head(_Feed(f"{match.group(1)} — сроки всех программ",
-                                 "Ни одна программа больше не называет эту организацию ответственной: сроков нет.",
-                                 (("Etc/UTC", options.build_time.date(), options.build_time.date()),), [])),))
+        name = relative[len(SHARED_FEEDS) + 1:-len(".ics")]
+        return iter((retired_feed(options.published_feeds.get(relative) or PublishedFeed(
+            f"{name} — сроки всех программ", ()), (), options,
+            "ни одна программа больше не называет эту организацию ответственной"),))
 
     def _feed(self, head: bytes, entries: list[tuple[str, int, int]]) -> Iterator[bytes]:
         yield head[:-len(_END)]
@@ -269,6 +318,58 @@ def _text(value: str, single_line: bool = False) -> str:
     if single_line:
         value = " ".join(value.split("\n"))
     return _CONTROL.sub("", value)
+
+
+RETIRED = "X-PRIKAZ-RETIRED"     # marks an emptied feed: the registry keeps the name its subscribers knew
+_MOVED, _CLOSED = " — календарь перенесён", " — календарь закрыт"
+
+
+def retired_feed(published: PublishedFeed, successors: tuple[str, ...], options: BuildOptions, reason: str) -> bytes:
+    """An emptied calendar for an address no longer filled: its subscribers' clients drop every event they had
+    from it (a 404 would leave them for good), and its name and description say where the deadlines went."""
+    moved = bool(successors)
+    addresses = [site_address(path, options) for path in successors]
+    name = published.name + (_MOVED if moved else _CLOSED)
+    description = (f"Этот календарь больше не обновляется и пуст: {reason}. "
+                   + (f"Сроки теперь — в календаре: {', '.join(addresses)}." if moved else
+                      f"Все календари сроков — на сайте {site_address('index.html', options)}."))
+    zones = tuple(zone for zone in published.zones if _known_zone(zone)) or ("Etc/UTC",)
+    day = options.build_time.date()
+    head = _head(_Feed(name, description, tuple((zone, day, day) for zone in sorted(set(zones))), []))
+    marker = b"".join(fold(f"{RETIRED}:{address}".encode()) + b"\r\n" for address in addresses or ["TRUE"])
+    start = head.index(b"BEGIN:VTIMEZONE")
+    return head[:start] + marker + head[start:]
+
+
+def site_address(path: str, options: BuildOptions) -> str:
+    """A file of the site as a subscriber can use it: absolute with the site's address, else from the site's root."""
+    return f"{options.site_url.rstrip('/')}/{path}" if options.site_url else f"/{path} (от адреса сайта)"
+
+
+def _known_zone(zone: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(zone)
+        return True
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+
+
+def published_feed(data: bytes) -> tuple[PublishedFeed, bool]:
+    """What the registry records of a feed as written (its name and zones), and whether it is an emptied one
+    (then the name is the one it had before it was emptied)."""
+    head = data[:data.find(b"BEGIN:VEVENT")] if b"BEGIN:VEVENT" in data else data
+    name, zones, retired = "", [], False
+    for line in head.replace(b"\r\n ", b"").split(b"\r\n"):
+        key, _, value = line.partition(b":")
+        if key == RETIRED.encode():
+            retired = True
+        elif key == b"NAME":
+            name = re.sub(r"\\([\\;,nN])", lambda m: " " if m.group(1) in "nN" else m.group(1), value.decode("utf-8"))
+        elif key == b"TZID":
+            zones.append(value.decode("utf-8"))
+    if retired:
+        name = name.removesuffix(_MOVED).removesuffix(_CLOSED)
+    return PublishedFeed(name, tuple(zones)), retired
 
 
 def _ical(feed: _Feed, serialized: dict[CalendarEvent, bytes]) -> bytes:

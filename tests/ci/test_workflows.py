@@ -128,8 +128,10 @@ def test_the_ci_files_are_valid_for_their_service(schema, read, tmp_path):
 
 def test_the_files_call_prikaz_where_docs_ci_says():
     invocations = {" ".join(args) for _, args in all_invocations()}
-    assert {"check --format github --verbose", "build --pdf --format github --verbose", "check --format json",
-            "check --verbose", "build --pdf --verbose", "fmt --check"} <= invocations
+    assert {"check --format github --verbose",
+            "build --pdf --format github --verbose --site-url ${{ steps.pages.outputs.base_url }}/",
+            "check --format json", "check --verbose", "build --pdf --verbose --site-url $CI_PAGES_URL/",
+            "fmt --check"} <= invocations
 
 
 def test_the_workflow_runs_on_pull_requests_and_pushes_to_main():
@@ -155,7 +157,7 @@ def test_a_push_to_main_builds_with_the_whole_history_and_pdf_and_publishes_outp
     assert "libreoffice-writer" in script
     assert script.index("libreoffice-writer") < script.index("prikaz build")
     assert [args for args in prikaz_invocations(script) if args[0] == "build"] == [
-        ["build", "--pdf", "--format", "github", "--verbose"]]
+        ["build", "--pdf", "--format", "github", "--verbose", "--site-url", "${{ steps.pages.outputs.base_url }}/"]]
     uploads = {step["with"]["name"]: step for step in steps(job) if step.get("uses", "").startswith("actions/upload-artifact@")}
     assert uploads["outputs"]["with"] == {"name": "outputs", "path": "outputs/"}
     # the log of prikaz's own failures (tracebacks) is kept even when the build fails; it is a dot file
@@ -165,9 +167,13 @@ def test_a_push_to_main_builds_with_the_whole_history_and_pdf_and_publishes_outp
                            "if-no-files-found": "ignore"}
     assert step_using(job, "actions/upload-pages-artifact")["with"] == {"path": "outputs/"}
     assert step_using(job, "actions/cache")["with"]["path"] == "outputs/.cache"
-    order = [step.get("uses", step.get("run", "")).split("@")[0] for step in steps(job)]
+    order = [step.get("uses", step.get("run", "")).split("@")[0].split(" --site-url")[0] for step in steps(job)]
     assert order.index("actions/cache") < order.index("prikaz build --pdf --format github --verbose") < order.index(
         "actions/upload-pages-artifact")
+    # the site's address, from the Pages settings, before the build that reads the registry of feeds published there
+    assert step_using(job, "actions/configure-pages")["id"] == "pages"
+    assert order.index("actions/configure-pages") < order.index("prikaz build --pdf --format github --verbose")
+    assert job["permissions"] == {"contents": "read", "pages": "read"}
 
 
 def test_the_deployment_has_the_pages_permissions_and_runs_one_at_a_time():
@@ -199,7 +205,8 @@ def test_the_gitlab_pipeline_checks_merge_requests_and_publishes_public_on_the_d
     pages = pipeline["pages"]
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert pages["artifacts"] == {"when": "always", "paths": ["public", "outputs/.prikaz.log"]}
-    assert "cp -r outputs/* public/" in pages["script"][-1]
+    assert "cp -r outputs/* public/" in pages["script"][-1]   # feeds.json too: the next build reads it from the site
+    assert 'prikaz build --pdf --verbose --site-url "$CI_PAGES_URL/"' in pages["script"]
 
 
 def test_the_pre_commit_hooks_run_prikaz_on_spec_files():

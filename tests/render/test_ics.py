@@ -337,18 +337,33 @@ def test_organisation_feeds_of_a_programme(built):
 
 
 def test_organisation_feeds_across_programmes(built):
-    oo = feed(built / "calendars" / "oo.ics")
-    events = vevents(oo)
-    assert "lipetsk-2022.roadmap.school-programmes-review.2022@prikaz" in events
-    assert "lysva-2021.roadmap.results-analysis.2024@prikaz" in events
-    lysva_oo = vevents(feed(built / "lysva-2021" / "calendars" / "oo.ics"))
+    """One feed per organisation identity: «oo» of Lipetsk oblast and «oo» of Lysva are two organisations."""
     lipetsk_oo = vevents(feed(built / "lipetsk-2022" / "calendars" / "oo.ics"))
-    assert set(events) == set(lysva_oo) | set(lipetsk_oo)
-    assert "X-WR-TIMEZONE" not in oo  # Moscow and Yekaterinburg: no single zone (all events are dates anyway)
-    assert str(feed(built / "calendars" / "iro.ics")["X-WR-TIMEZONE"]) == "Europe/Moscow"
-    names = sorted(path.name for path in (built / "calendars").glob("*.ics"))
-    assert names == sorted({f"{org}.ics" for programme in PROGRAMMES
-                            for org in (p.stem for p in (built / programme / "calendars").glob("*.ics"))})
+    lysva_oo = vevents(feed(built / "lysva-2021" / "calendars" / "oo.ics"))
+    oo = feed(built / "calendars" / "lipetskaya-oblast" / "oo.ics")
+    assert set(vevents(oo)) == set(lipetsk_oo) and "lipetsk-2022.roadmap.school-programmes-review.2022@prikaz" in lipetsk_oo
+    lysva = feed(built / "calendars" / "permsky-kray-lysvensky-gorodskoy-okrug" / "oo.ics")
+    assert set(vevents(lysva)) == set(lysva_oo) and "lysva-2021.roadmap.results-analysis.2024@prikaz" in lysva_oo
+    assert unescaped(lysva["X-WR-CALNAME"]) == "ОО (Пермский край, Лысьвенский городской округ) — сроки всех программ"
+    assert str(lysva["X-WR-TIMEZONE"]) == "Asia/Yekaterinburg"
+    assert str(feed(built / "calendars" / "lipetskaya-oblast" / "iro.ics")["X-WR-TIMEZONE"]) == "Europe/Moscow"
+    # the feed by bare id of earlier versions is emptied and points to both
+    legacy = feed(built / "calendars" / "oo.ics")
+    assert not legacy.walk("VEVENT") and unescaped(legacy["X-WR-CALNAME"]).endswith(" — календарь перенесён")
+    assert "/calendars/lipetskaya-oblast/oo.ics" in unescaped(legacy["X-WR-CALDESC"])
+    assert "/calendars/permsky-kray-lysvensky-gorodskoy-okrug/oo.ics" in unescaped(legacy["X-WR-CALDESC"])
+
+
+def test_no_feed_across_programmes_mixes_organisations_of_different_regions(built, models):
+    """Every event of a feed in outputs/calendars/ belongs to a programme of the feed's identity."""
+    regions = {programme_id: model.programme.programme.region for programme_id, model in models.items()}
+    for path in (built / "calendars").rglob("*.ics"):
+        programmes = {uid.split(".")[0] for uid in vevents(feed(path))}
+        assert len({regions[programme] for programme in programmes}) <= 1, (path, programmes)
+        if path.parent.name != "inn" and programmes:
+            assert path.parent.name != "calendars"            # a feed with events is keyed by its region
+            zones = {str(zone["TZID"]) for zone in feed(path).walk("VTIMEZONE")}
+            assert zones == {models[programme].programme.programme.timezone for programme in programmes}
 
 
 def test_lines_are_folded_at_75_octets_with_crlf_and_whole_characters(built):

@@ -33,7 +33,7 @@ from engine.diagnostics import Diagnostic, Severity, Span
 from engine.export import export_programme
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
-from engine.render.site.pages import budget_chart, documents, feeds, organisation_feeds, period_text
+from engine.render.site.pages import budget_chart, documents, feeds, organisation_feeds, period_text, shared_feeds
 from engine.render.site.timeline import timeline
 from engine.schema import file_schema
 
@@ -90,7 +90,7 @@ def _programme_page(model: ProgrammeModel, files: tuple[str, ...], folder: Path)
     data = export_programme(model)
     page = _environment(folder).get_template("programme.html").render(
         root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data),
-        timeline=timeline(data), documents=documents(data, files), feeds=feeds(data, files),
+        timeline=timeline(data), documents=documents(data, files), feeds=feeds(data, files, shared_feeds(model)),
         budget_chart=budget_chart(data["budget"]) if "budget" in data else None)
     return {INDEX: page.encode("utf-8")}
 
@@ -120,7 +120,8 @@ class SiteIndex:
         shown = {"programme": data["programme"], "decree": decree, "organisations": data["organisations"],
                  "programme_document": {key: document[key] for key in ("title", "subtitle", "name", "approval")}
                  if document else None}
-        return {"id": model.id, "data": shown, "period": period_text(data), "documents": documents(data, files)}
+        return {"id": model.id, "data": shown, "period": period_text(data), "documents": documents(data, files),
+                "shared_feeds": shared_feeds(model)}
 
     def add(self, part: dict) -> None:
         self._entries.append(part)

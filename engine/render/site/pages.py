@@ -12,10 +12,11 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from engine.formats import money
+from engine.model.identity import organisation_identity, shared_feed
 from engine.render.docx.names import appendix_file, decree_file, programme_document_file
 from engine.render.ics import FEED
 
-ORGANISATION_FEEDS = "calendars"   # outputs/<programme>/calendars/<org>.ics and outputs/calendars/<org>.ics
+ORGANISATION_FEEDS = "calendars"   # outputs/<programme>/calendars/<org>.ics
 
 BUDGET_CHART_WIDTH = 360           # viewBox units; the chart scales to the column, a phone shows it 1:1
 BUDGET_ROW_HEIGHT = 34
@@ -82,8 +83,9 @@ def documents(data: dict, files: tuple[str, ...]) -> list[Document]:
     return result
 
 
-def feeds(data: dict, files: tuple[str, ...]) -> list[Feed]:
-    """The programme's calendar, then each organisation's, as the build wrote them."""
+def feeds(data: dict, files: tuple[str, ...], shared: dict[str, str]) -> list[Feed]:
+    """The programme's calendar, then each organisation's, as the build wrote them; `shared`: each organisation's
+    feed across programmes (`shared_feeds`)."""
     present = set(files)
     result = []
     if FEED in present:
@@ -92,22 +94,29 @@ def feeds(data: dict, files: tuple[str, ...]) -> list[Feed]:
         own = f"{ORGANISATION_FEEDS}/{org_id}.ics"
         if own in present:
             # the calendar renderer writes a feed across programmes for every organisation it meets
-            result.append(Feed(org["short"], org["full"], own, f"../{ORGANISATION_FEEDS}/{org_id}.ics"))
+            result.append(Feed(org["short"], org["full"], own, f"../{shared[org_id]}"))
     return result
 
 
+def shared_feeds(model) -> dict[str, str]:
+    """Each organisation of the programme → the path of its feed across programmes (engine.model.identity)."""
+    info = model.programme.programme
+    return {org_id: shared_feed(organisation_identity(info.region, org_id, org))
+            for org_id, org in model.programme.organisations.items()}
+
+
 def organisation_feeds(entries: list[dict]) -> list[Feed]:
-    """outputs/calendars/<org>.ics for the index: one per organisation id met in any programme, by name."""
+    """The feeds across programmes for the index: one per organisation identity met in any programme, by name."""
     names: dict[str, dict] = {}
     members: dict[str, list[str]] = {}
     for entry in entries:
         data = entry["data"]
         for org_id, org in data["organisations"].items():
-            names.setdefault(org_id, org)   # the same id in two programmes is the same organisation
-            members.setdefault(org_id, []).append(f"{data['programme']['region']}, {entry['period']}")
-    return [Feed(names[org_id]["short"], names[org_id]["full"], f"{ORGANISATION_FEEDS}/{org_id}.ics", None,
-                 tuple(members[org_id]))
-            for org_id in sorted(names, key=lambda org_id: (names[org_id]["short"].casefold(), org_id))]
+            path = entry["shared_feeds"][org_id]
+            names.setdefault(path, org)
+            members.setdefault(path, []).append(f"{data['programme']['region']}, {entry['period']}")
+    return [Feed(names[path]["short"], names[path]["full"], path, None, tuple(members[path]))
+            for path in sorted(names, key=lambda path: (names[path]["short"].casefold(), path))]
 
 
 def budget_chart(budget: dict) -> BudgetChart | None:
