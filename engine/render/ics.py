@@ -428,6 +428,6 @@ def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modifi
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
-        alarm.add("trigger", trigger, parameters={"RELATED": "END"} if event.reminders_from_end else None)
+        alarm.add("trigger", trigger, parameters={"RELATED": "END"} if event.reminders_from_end else {})
         vevent.add_component(alarm)
     return vevent

@@ -176,23 +176,21 @@ class _CalendarBuilder:
     def _events(self, base: str, window: Window, item: _Item, description: str) -> list[CalendarEvent]:
         """A one-day window is a due date; a longer one a work period, with its last day as a due date unless the
         programme publishes periods only."""
-        title = item.summary
-        common = dict(programme=self.model.id, description=description, organisations=item.organisations)
         due_reminders = tuple(REMINDER_HOUR - before for before in self.reminders)
+
+        def event(uid: str, start: dt.date, kind: str, reminders: tuple[dt.timedelta, ...],
+                  from_end: bool = False) -> CalendarEvent:
+            return CalendarEvent(uid=f"{uid}@{UID_DOMAIN}", programme=self.model.id, start=start, end=window.end + ONE_DAY,
+                                 summary=f"{'Срок' if kind == DUE else 'Период'}: {item.summary}", description=description,
+                                 categories=(kind, item.category), organisations=item.organisations,
+                                 reminders=reminders, reminders_from_end=from_end)
+
         if window.start == window.end:
-            return [CalendarEvent(uid=f"{base}@{UID_DOMAIN}", start=window.start, end=window.end + ONE_DAY,
-                                  summary=f"{DUE}: {title}", categories=(DUE, item.category),
-                                  reminders=due_reminders, **common)]
-        period = CalendarEvent(uid=f"{base}@{UID_DOMAIN}", start=window.start, end=window.end + ONE_DAY,
-                               summary=f"Период: {title}", categories=(PERIOD, item.category),
-                               reminders=() if self.deadline_events else tuple(
-                                   REMINDER_HOUR - ONE_DAY - before for before in self.reminders),
-                               reminders_from_end=not self.deadline_events, **common)
+            return [event(base, window.start, DUE, due_reminders)]
         if not self.deadline_events:
-            return [period]
-        return [period, CalendarEvent(uid=f"{base}{DUE_SUFFIX}@{UID_DOMAIN}", start=window.end,
-                                      end=window.end + ONE_DAY, summary=f"{DUE}: {title}",
-                                      categories=(DUE, item.category), reminders=due_reminders, **common)]
+            return [event(base, window.start, PERIOD, tuple(REMINDER_HOUR - ONE_DAY - before for before in self.reminders),
+                          from_end=True)]
+        return [event(base, window.start, PERIOD, ()), event(f"{base}{DUE_SUFFIX}", window.end, DUE, due_reminders)]
 
     # --- items ----------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ def ci_build(specs: SpecsRepository, workspace: Path, site_url: str, env: dict[s
 
 
 class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the signature of the base class
+    def log_message(self, format, *args):
         pass
 
 
