@@ -419,7 +419,9 @@ def _build(specs: Path, outputs: Path, pdf: bool, force: bool, progress: Progres
     # feeds that span programmes would lose a failed programme's events: then they keep the previous ones
     if report.programmes and all(item.rendered or item.unchanged for item in report.programmes):
         _render_shared(plan, report, gatherers, without_parts)
-    if directories and specs_root == specs:   # the whole tree: a folder of outputs/ without its programme is gone
+    # The whole tree, and no error in it: a folder of outputs/ without its programme is gone. (A build with
+    # errors changes only what it could build: a broken spec never costs another folder its documents.)
+    if directories and specs_root == specs and not report.failed:
         _retire_removed(plan, report, {directory.name for directory in directories})
     plan.cache.save()
     try:

@@ -281,8 +281,11 @@ def _zones(zones) -> tuple[tuple[str, dt.date, dt.date], ...]:
 
 @functools.lru_cache(maxsize=64)
 def _vtimezone(zone: str, first: dt.date, last: dt.date) -> bytes:
-    """The zone's VTIMEZONE over the days given, as icalendar builds it from zoneinfo."""
-    return component_bytes(Timezone.from_tzinfo(zoneinfo.ZoneInfo(zone), first_date=first, last_date=last))
+    """The zone's VTIMEZONE over the days given, as icalendar builds it from zoneinfo — without the COMMENT icalendar
+    puts on the VTIMEZONE itself: RFC 5545 allows COMMENT only in its STANDARD and DAYLIGHT parts (libical flags it)."""
+    timezone = Timezone.from_tzinfo(zoneinfo.ZoneInfo(zone), first_date=first, last_date=last)
+    timezone.pop("COMMENT", None)
+    return component_bytes(timezone)
 
 
 def _head(feed: _Feed) -> bytes:
