@@ -66,6 +66,7 @@ def bundled_templates() -> Path:
 TEMPLATES = bundled_templates()
 # the engine's failures of the last build, with tracebacks, for its developers (CI keeps it); absent when none
 LOG = ".prikaz.log"
+_RETIRED_FEEDS = "retired-feeds"   # the manifest's digest of a removed programme's folder of emptied feeds
 HISTORY_CACHE = Path(".cache") / "calendar-history.json"
 Progress = Callable[[str, int, int], None]  # (programme id, programmes built so far, programmes to build)
 
@@ -467,14 +468,18 @@ def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_B
 
 
 def _retire_removed(plan: _Plan, report: BuildReport, current: set[str]) -> None:
-    """The folder of each removed programme becomes its feeds, emptied: its subscribers' calendars drop the events
-    (`engine.building.published`); its documents go with the programme. Written again only when that changes."""
+    """A removed programme whose folder outputs/ lacks — a fresh CI checkout publishing over the site that had it —
+    gets a folder of its feeds, emptied: its subscribers' calendars drop the events (`engine.building.published`).
+    A folder a previous build left is kept as it is (nothing of a previous build goes missing); one of emptied
+    feeds is written again only when they change."""
     manifest, outputs = plan.manifest, plan.outputs
     for folder in removed_programmes(plan.options.published_feeds, manifest.programmes, current):
         earlier = manifest.programmes.get(folder)
+        if (outputs / folder).exists() and (earlier is None or earlier.digest != _RETIRED_FEEDS):
+            continue
         files = retired_programme(folder, dict(plan.options.published_feeds), earlier.files if earlier else (),
                                   plan.options)
-        record = Record.of("retired", files)
+        record = Record.of(_RETIRED_FEEDS, files)
         if earlier is not None and earlier.files == record.files and earlier.intact(outputs / folder):
             continue
         try:

@@ -337,8 +337,9 @@ def retired_feed(published: PublishedFeed, successors: tuple[str, ...], options:
                    + (f"Сроки теперь — в календаре: {', '.join(addresses)}." if moved else
                       f"Все календари сроков — на сайте {site_address('index.html', options)}."))
     zones = tuple(zone for zone in published.zones if _known_zone(zone)) or ("Etc/UTC",)
-    day = options.build_time.date()
-    head = _head(_Feed(name, description, tuple((zone, day, day) for zone in sorted(set(zones))), []))
+    year = options.build_time.year     # a VTIMEZONE over the build's year: its STANDARD (and DAYLIGHT) parts
+    head = _head(_Feed(name, description, tuple((zone, dt.date(year, 1, 1), dt.date(year, 12, 31))
+                                                for zone in sorted(set(zones))), []))
     marker = b"".join(fold(f"{RETIRED}:{address}".encode()) + b"\r\n" for address in addresses or ["TRUE"])
     start = head.index(b"BEGIN:VTIMEZONE")
     return head[:start] + marker + head[start:]

@@ -268,29 +268,33 @@ def test_a_deleted_shared_feed_is_written_again_without_rendering_any_programme(
 
 
 def test_the_feed_of_an_organisation_no_programme_names_is_emptied_not_left_stale(tree, rendered):
-    """lysva-2021 alone names «uo» and «cnmo» of its region: with it gone, their subscribers' calendars must drop its
-    events — and so must those subscribed to the programme's own feeds, whose folder now holds only those, emptied."""
+    """lysva-2021 alone names «uo» and «cnmo» of its region: with it gone, the subscribers of their feeds across
+    programmes must drop its events. Its own folder, left by the previous build, stays as it was."""
     lysva = "calendars/permsky-kray-lysvensky-gorodskoy-okrug"
+    kept = snapshot(tree / "outputs" / "lysva-2021")
     shutil.rmtree(tree / "specs" / "lysva-2021")
     assert "BEGIN:VEVENT" in (tree / "outputs" / lysva / "uo.ics").read_text(encoding="utf-8")
     report = build(tree / "specs", tree / "outputs")
     assert not report.failed, report.all_diagnostics
     assert rendered == []
-    for path in (f"{lysva}/cnmo.ics", f"{lysva}/uo.ics", "calendars/uo.ics", "lysva-2021/calendar.ics",
-                 "lysva-2021/calendars/cnmo.ics"):
+    for path in (f"{lysva}/cnmo.ics", f"{lysva}/uo.ics", "calendars/uo.ics"):
         feed = (tree / "outputs" / path).read_bytes().decode("utf-8")
         assert "BEGIN:VEVENT" not in feed and feed.startswith("BEGIN:VCALENDAR") and feed.endswith("END:VCALENDAR\r\n")
         assert " — календарь закрыт\r\n" in feed.replace("\r\n ", ""), path
         assert not Calendar.from_ical(feed).walk("VEVENT")
         assert f'"{path}"' not in (tree / "outputs" / "index.html").read_text(encoding="utf-8")
-    assert sorted(path.name for path in (tree / "outputs" / "lysva-2021").rglob("*") if path.is_file()) == [
-        "calendar.ics", "cnmo.ics", "oo.ics", "uo.ics"]           # the documents went with the programme
+    assert snapshot(tree / "outputs" / "lysva-2021") == kept
     oo = (tree / "outputs" / "calendars" / "lipetskaya-oblast" / "oo.ics").read_text(encoding="utf-8")
     assert "lipetsk-2022." in oo and "lysva-2021." not in oo
-    assert set(report.shared_files) >= {f"{lysva}/cnmo.ics", f"{lysva}/uo.ics", "calendars/oo.ics", "index.html",
-                                        "lysva-2021/calendar.ics"}
+    assert set(report.shared_files) >= {f"{lysva}/cnmo.ics", f"{lysva}/uo.ics", "calendars/oo.ics", "index.html"}
     again = build(tree / "specs", tree / "outputs")     # nothing changed: the emptied feeds stay as they are
     assert again.shared_files == [] and f"{lysva}/uo.ics" in Manifest.load(tree / "outputs").shared.files
+    # without the folder (a fresh checkout publishing over the site that had it) its feeds are emptied in place
+    shutil.rmtree(tree / "outputs" / "lysva-2021")
+    build(tree / "specs", tree / "outputs")
+    assert sorted(path.name for path in (tree / "outputs" / "lysva-2021").rglob("*") if path.is_file()) == [
+        "calendar.ics", "cnmo.ics", "oo.ics", "uo.ics"]
+    assert build(tree / "specs", tree / "outputs").shared_files == []
 
 
 def test_errors_are_reported_even_when_nothing_is_rendered(tree, rendered):
