@@ -20,10 +20,16 @@ import warnings
 from pathlib import Path
 
 import icalendar
+import pytest
 import vobject
-from conftest import feed_files, required
+from feeds_fixtures import bundled_after_a_change, feed_files, required
 
 JS = Path(__file__).parent / "js"
+
+
+@pytest.fixture(scope="module")
+def published_feeds(tmp_path_factory) -> Path:
+    return bundled_after_a_change(tmp_path_factory.mktemp("published-feeds"))
 
 
 def expected(path: Path) -> dict[str, tuple[str, str, str]]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import icalendar
 import pytest
 from ci_site import PublishedSite, SpecsRepository, ci_build
-from conftest import required
+from feeds_fixtures import required
 
 SUBSCRIBED = {
     "lysva": "lysva-2021/calendar.ics",
