@@ -65,17 +65,30 @@ def _docx_text(path: Path) -> str:
 
 
 def _events(data: bytes) -> dict[str, list[tuple[dt.date, dt.date]]]:
-    """calendar.ics → {UID stem («roadmap.<id>»): [(first day, last day)] by window ordinal}."""
+    """calendar.ics → {UID stem («roadmap.<id>»): [(first day, last day)] of its windows in date order}.
+
+    A window is one event (its key: an ordinal, or a date for a repeating deadline); a window longer than a day
+    also has its due date, «<key>.due», on its last day, checked here and left out of the windows.
+    """
     calendar = Calendar.from_ical(data)
-    found: dict[str, dict[int, tuple[dt.date, dt.date]]] = {}
+    found: dict[str, dict[str, tuple[dt.date, dt.date]]] = {}
+    due: dict[tuple[str, str], dt.date] = {}
     for event in calendar.walk("VEVENT"):
         uid = str(event["UID"])
-        match = re.fullmatch(rf"{re.escape(PROGRAMME)}\.(.+)\.(\d+)@prikaz", uid)
+        match = re.fullmatch(rf"{re.escape(PROGRAMME)}\.(.+)\.([0-9][0-9-]*)(\.due)?@prikaz", uid)
         assert match, uid
         start, end = event.decoded("DTSTART"), event.decoded("DTEND")
         assert isinstance(start, dt.date) and not isinstance(start, dt.datetime), "событие на весь день"
-        found.setdefault(match[1], {})[int(match[2])] = (start, end - dt.timedelta(days=1))
-    return {stem: [windows[k] for k in sorted(windows)] for stem, windows in found.items()}
+        if match[3]:
+            assert end - start == dt.timedelta(days=1), uid
+            due[(match[1], match[2])] = start
+        else:
+            found.setdefault(match[1], {})[match[2]] = (start, end - dt.timedelta(days=1))
+    for (stem, key), day in due.items():
+        first, last = found[stem][key]
+        assert first < last and day == last, (stem, key)    # the due date of a window longer than a day
+    assert len(due) == sum(first < last for windows in found.values() for first, last in windows.values())
+    return {stem: sorted(windows.values()) for stem, windows in found.items()}
 
 
 # --- valid programmes -------------------------------------------------------------------------------
@@ -114,7 +127,7 @@ def test_valid_programme_is_clean_renders_and_shows_every_item(generated: Genera
         events = _events(data)
         assert events == generated.windows
         assert _events(Calendar.from_ical(data).to_ical()) == events, "календарь не переживает разбор и запись"
-        assert sum(len(w) for w in events.values()) == len(Calendar.from_ical(data).walk("VEVENT"))
+        assert sum(len(w) + sum(a < b for a, b in w) for w in events.values()) == len(Calendar.from_ical(data).walk("VEVENT"))
         protected = data.decode("utf-8")
         assert "<class" not in protected and "{{" not in protected
 
