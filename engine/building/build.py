@@ -483,8 +483,7 @@ def _retire_removed(plan: _Plan, report: BuildReport, current: set[str]) -> None
         if earlier is not None and earlier.files == record.files and earlier.intact(outputs / folder):
             continue
         try:
-            stage_folder(outputs, folder, files)
-            swap_in(outputs, folder)
+            swap_in(outputs, folder, stage_folder(outputs, folder, files))
         except OSError as exc:
             report.diagnostics.append(_write_failed(Span.whole_file(outputs / folder), outputs, exc))
             continue
