@@ -207,6 +207,8 @@ class Organisation(Silenceable):
     formerly: list[Id] = Field(
         default_factory=list,
         description="Прежние id этой организации в программе: их календари не закрываются, а указывают на новый")
+    email: str | None = Field(None, description="Электронная почта для вопросов по срокам (в календаре — CONTACT и ORGANIZER)")
+    phone: str | None = Field(None, description="Телефон для вопросов по срокам (в календаре — CONTACT)")
 
 
 class Term(Silenceable):
@@ -229,6 +231,8 @@ class Person(Silenceable):
     position_forms: dict[Case, str] = Field(default_factory=dict, description="Должность в падежах, если склонение неверно")
     signature_position: str | None = Field(
         None, description="Должность в подписи, если отличается: «Заместитель председателя комитета»")
+    email: str | None = Field(None, description="Электронная почта (в календаре — CONTACT)")
+    phone: str | None = Field(None, description="Телефон (в календаре — CONTACT)")
 
 
 # --- programme ---------------------------------------------------------------

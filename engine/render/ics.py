@@ -117,7 +117,7 @@ def _serialized_events(model: ProgrammeModel, options: BuildOptions) -> tuple[Pr
     for event in calendar.events:
         revision = history.revision(event.uid, stamp)
         serialized[event] = component_bytes(_vevent(event, stamp, revision.sequence, revision.last_modified,
-                                                    revision.created))
+                                                    revision.created, options.site_url))
     _LAST_SERIALIZED[:] = [(model, history, stamp, calendar, serialized)]
     return calendar, serialized
 
@@ -414,7 +414,7 @@ def fold(line: bytes) -> bytes:
 
 
 def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modified: dt.datetime,
-            created: dt.datetime) -> Event:
+            created: dt.datetime, site_url: str | None = None) -> Event:
     vevent = Event()
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", stamp)
@@ -428,6 +428,13 @@ def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modifi
     vevent.add("description", _text(event.description))
     vevent.add("categories", vCategory([_text(category, single_line=True) for category in event.categories]))
     vevent.add("transp", "TRANSPARENT")  # a deadline or a working period never makes anyone busy
+    if site_url:   # the programme's page, where the item is: a URL must be absolute, so only with the site's address
+        vevent.add("url", f"{site_url.rstrip('/')}/{event.programme}/index.html#{event.anchor}", parameters={"VALUE": "URI"})
+    for contact in event.contacts:
+        vevent.add("contact", _text(contact, single_line=True))
+    if event.organizer:
+        name, email = event.organizer
+        vevent.add("organizer", f"mailto:{email}", parameters={"CN": _text(name, single_line=True)})
     for trigger in event.reminders:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

@@ -70,6 +70,9 @@ class CalendarEvent:
     organisations: tuple[str, ...]  # responsible organisation ids: the feeds the event belongs to
     reminders: tuple[dt.timedelta, ...]  # VALARM triggers, longest lead first: offsets from the start (or the end)
     reminders_from_end: bool = False     # TRIGGER;RELATED=END: a work period published without its due date
+    anchor: str = ""                     # where on the programme's page the item is («clause-report», «timeline»)
+    contacts: tuple[str, ...] = ()       # CONTACT: who answers for it, from the glossary
+    organizer: tuple[str, str] | None = None   # ORGANIZER: (name, e-mail) of the authority that set the deadline
 
     @property
     def due(self) -> bool:
@@ -82,7 +85,8 @@ class CalendarEvent:
     def fingerprint(self) -> str:
         """A digest of everything the event publishes except its identity: any change raises SEQUENCE."""
         content = [str(value) for value in (self.start, self.end, self.summary, self.description, self.categories,
-                                            self.organisations, self.reminders, self.reminders_from_end)]
+                                            self.organisations, self.reminders, self.reminders_from_end, self.anchor,
+                                            self.contacts, self.organizer)]
         return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -113,6 +117,8 @@ class _Item:
     category: str
     organisations: tuple[str, ...]
     identity_note: str = ""  # why the UID of this item's events is weaker than it should be
+    anchor: str = ""
+    contacts: tuple[str, ...] = ()
 
 
 def programme_calendar(model: ProgrammeModel) -> ProgrammeCalendar:
@@ -129,6 +135,10 @@ class _CalendarBuilder:
         self.marks = {appendix.kind: appendix.mark for appendix in appendices(self.programme)}
         self.reminders = self._reminders()
         self.deadline_events = self.programme.programme.deadline_events
+        decree = self.programme.decree
+        authority = self.programme.organisations.get(decree.authority) if decree else None
+        self.authority = authority.short if authority else ""
+        self.organizer = (authority.short, authority.email) if authority and authority.email else None
         self.approved = self.programme.decree.date if self.programme.decree else None
         self.enclosing = {id(c): enclosing for c, enclosing in walk_clauses(decree_clauses(self.programme))}
         roadmap = self.programme.roadmap
@@ -148,8 +158,8 @@ class _CalendarBuilder:
             description = "\n".join(item.description + [
                 f"Срок: {expr.render(self.period)}",
                 f"Документ: {item.reference}",
-                f"Программа: {self.programme.programme.title}",
-            ])
+                f"Программа: {self.programme.programme.title} ({self.programme.programme.region})",
+            ] + ([f"Срок установил: {self.authority}"] if self.authority else []))
             for key, window in self._windows(expr):
                 events.extend(self._events(f"{self.model.id}.{item.key}.{key}", window, item, description))
         events.sort(key=CalendarEvent.order)
@@ -183,7 +193,8 @@ class _CalendarBuilder:
             return CalendarEvent(uid=f"{uid}@{UID_DOMAIN}", programme=self.model.id, start=start, end=window.end + ONE_DAY,
                                  summary=f"{'Срок' if kind == DUE else 'Период'}: {item.summary}", description=description,
                                  categories=(kind, item.category), organisations=item.organisations,
-                                 reminders=reminders, reminders_from_end=from_end)
+                                 reminders=reminders, reminders_from_end=from_end, anchor=item.anchor,
+                                 contacts=item.contacts, organizer=self.organizer)
 
         if window.start == window.end:
             return [event(base, window.start, DUE, due_reminders)]
@@ -225,6 +236,7 @@ class _CalendarBuilder:
             reference=f"{self._document('roadmap', roadmap)}, пункт {activity.number}",
             category=self._text(section.title, section, "title") if section else self._text(roadmap.title, roadmap, "title"),
             organisations=self._organisations(owner.org for owner in activity.owners),
+            anchor="timeline", contacts=self._contacts(owner.org for owner in activity.owners),
         )
 
     def _clause(self, clause: Clause) -> _Item:
@@ -249,7 +261,8 @@ class _CalendarBuilder:
             reference=f"{_capitalised(decree_reference(self.programme, decree, 'nom'))}, пункт {clause.number}",
             category=_capitalised(decree.kind),
             organisations=self._organisations(responsible),
-            identity_note=identity_note,
+            identity_note=identity_note, anchor=f"clause-{clause.id}" if clause.id else "decree",
+            contacts=self._contacts(responsible),
         )
 
     def _specification_item(self, item: SpecItem) -> _Item:
@@ -264,6 +277,7 @@ class _CalendarBuilder:
             reference=f"{self._document('specification', specification)}, пункт {item.number}",
             category=self._text(specification.title, specification, "title"),
             organisations=self._organisations([specification.executor] if specification.executor else []),
+            anchor="files", contacts=self._contacts([specification.executor] if specification.executor else []),
         )
 
     def _service_period(self, specification: Specification) -> _Item:
@@ -275,6 +289,7 @@ class _CalendarBuilder:
             reference=f"{self._document('specification', specification)}, раздел 3 «Срок оказания услуг»",
             category=self._text(specification.title, specification, "title"),
             organisations=self._organisations([specification.executor] if specification.executor else []),
+            anchor="files", contacts=self._contacts([specification.executor] if specification.executor else []),
         )
 
     # --- helpers --------------------------------------------------------------------------
@@ -301,6 +316,26 @@ class _CalendarBuilder:
         if ref in self.programme.organisations:
             return self.programme.organisations[ref].short
         return person_name(self.programme.people[ref])
+
+    def _contacts(self, refs) -> tuple[str, ...]:
+        """Who answers for the item, as the glossary knows them: a person with position and organisation, an
+        organisation by name; with e-mail and phone where given."""
+        found: list[str] = []
+        for ref in refs:
+            person = self.programme.people.get(ref)
+            if person is not None:
+                org = self.programme.organisations.get(person.organisation or "")
+                parts = [person_name(person), person.position] + ([org.short] if org else [])
+                reach = (person.email, person.phone)
+            else:
+                org = self.programme.organisations.get(ref)
+                if org is None:
+                    continue
+                parts, reach = [org.short], (org.email, org.phone)
+            text = ", ".join(parts + [value for value in reach if value])
+            if text not in found:
+                found.append(text)
+        return tuple(found)
 
     def _organisations(self, refs) -> tuple[str, ...]:
         """Owners and responsible people resolved to organisations (a person stands for their organisation)."""

@@ -507,3 +507,35 @@ def test_control_characters_never_reach_the_bytes_of_a_feed():
         "Липецк END:VCALENDAR BEGIN:VEVENT UID:evil@attacker ATTACH:http://attacker/x , ; \\ [2J — ")
     summaries = [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
     assert any(summary.startswith("Период: Липецк END:VCALENDAR") for summary in summaries)
+
+
+# --- every event leads back to its source --------------------------------------------------------
+
+
+def test_events_name_programme_region_authority_and_who_answers(built):
+    events = vevents(feed(built / "leningrad-2020" / "calendar.ics"))
+    application = events["leningrad-2020.decree.application.1@prikaz"]     # пункт 5.1, ЛОИРО (О.В. Ковальчук)
+    description = str(application["DESCRIPTION"])
+    assert "Программа: Повышение качества образования в школах с низким результатом обучения — Ленинградская " \
+           "область, 2020 (Ленинградская область)" in description
+    assert "Срок установил: Комитет общего и профессионального образования Ленинградской области" in description
+    assert str(application["CONTACT"]) == "ГАОУ ДПО «ЛОИРО»"
+    assert "URL" not in application and "ORGANIZER" not in application   # no site address, no e-mail in the glossary
+
+
+def test_with_the_sites_address_an_event_links_to_its_place_and_an_e_mail_makes_an_organizer(tmp_path):
+    specs = copy_specs(tmp_path, "leningrad-2020")
+    edit_yaml(specs / "leningrad-2020" / "organisations.yaml", lambda data: data["organisations"]["komitet"].update(
+        email="komitet@example.org"))
+    edit_yaml(specs / "leningrad-2020" / "organisations.yaml", lambda data: data["organisations"]["loiro"].update(
+        phone="+7 812 000-00-00"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(BUILD_EPOCH))
+        report = build(specs, tmp_path / "outputs", site_url=f"file://{tmp_path}/site/")
+    assert not report.failed, report.all_diagnostics
+    events = vevents(feed(tmp_path / "outputs" / "leningrad-2020" / "calendar.ics"))
+    application = events["leningrad-2020.decree.application.1@prikaz"]
+    assert str(application["URL"]) == f"file://{tmp_path}/site/leningrad-2020/index.html#clause-application"
+    assert str(application["ORGANIZER"]) == "mailto:komitet@example.org"
+    assert application["ORGANIZER"].params["CN"] == "Комитет общего и профессионального образования Ленинградской области"
+    assert str(application["CONTACT"]) == "ГАОУ ДПО «ЛОИРО», +7 812 000-00-00"     # who answers, and how to reach them
