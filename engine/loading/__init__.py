@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.collector import collector_paused
-from engine.diagnostics import Diagnostic, Severity, Span
+from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading.yaml_source import LoadedFile, SourceMap, read_yaml_file
 
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -26,6 +26,10 @@ class LoadedProgramme:
     sources: SourceMap
     files: list[Path]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # what the diagnostics say could not be read: the paths of values (LoadedFile.unread) and of sections
+    # given twice; and the files not read at all, whose sections, whichever they were, are unknown
+    unread: set[tuple] = field(default_factory=set)
+    unread_files: list[Path] = field(default_factory=list)
 
 
 def _error(code: str, name: str, message: str, span: Span, hint: str) -> Diagnostic:
@@ -105,6 +109,8 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
     merged: dict = {}
     sources = SourceMap()
     diagnostics: list[Diagnostic] = []
+    unread: set[tuple] = set()
+    unread_files: list[Path] = []
     files, refused = programme_entries(directory, root)
     if refused is not None:
         return LoadedProgramme(directory, {}, sources, [], [refused])
@@ -112,11 +118,14 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
         problem = file_problem(file, root)
         if problem is not None:
             diagnostics.append(problem)
+            unread_files.append(file)
             continue
         loaded: LoadedFile = read_yaml_file(file)
         diagnostics.extend(loaded.diagnostics)
         sources.texts.update(loaded.sources.texts)
         if loaded.data is None:
+            if has_errors(loaded.diagnostics):
+                unread_files.append(file)
             if not loaded.diagnostics:
                 diagnostics.append(Diagnostic(
                     "Y012", Severity.WARNING, f"файл {file.name} пуст", Span.whole_file(file),
@@ -129,6 +138,7 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
                 loaded.sources.span(()) or Span.whole_file(file),
                 "на верхнем уровне пишутся разделы: programme:, decree:, roadmap: …",
             ))
+            unread_files.append(file)
             continue
         taken: set[str] = set()
         for key, value in loaded.data.items():
@@ -139,11 +149,13 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
                     f"раздел «{key}» уже задан в {first.file.name if first else 'другом файле'}",
                     loaded.sources.keys[(key,)], "каждый раздел программы пишется в одном файле",
                 ))
+                unread.add((key,))   # which of the two was meant is not known
                 continue
             merged[key] = value
             taken.add(key)
         sources.values.take(loaded.sources.values, taken)
         sources.keys.take(loaded.sources.keys, taken)
+        unread.update(path for path in loaded.unread if not path or path[0] in taken)
     if files:
         # what is missing from the whole programme is reported at its main file
         main = next((f for f in files if f.stem == "programme"), files[0])
@@ -153,7 +165,7 @@ def load_programme(directory: Path, specs_root: Path | None = None) -> LoadedPro
             "Y013", "no-spec", f"в папке {directory.name} нет файлов спецификации (*.yaml)",
             Span.whole_file(directory), "создайте программу командой «prikaz new» или добавьте programme.yaml",
         ))
-    return LoadedProgramme(directory, merged, sources, files, diagnostics)
+    return LoadedProgramme(directory, merged, sources, files, diagnostics, unread, unread_files)
 
 
 def find_programmes(specs: Path) -> list[Path]:

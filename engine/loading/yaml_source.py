@@ -55,9 +55,39 @@ Path_ = tuple[str | int, ...]
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 60
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x9f\u200b\ufeff]")
+
+# Characters no text of a spec may hold, written raw or as an escape («\u202e»): each reaches a document, a
+# calendar feed, a page or a terminal and is either invisible there or not text at all. By class, with what
+# the user is told it is:
+_FORBIDDEN_CHARACTERS = (
+    # C0 and C1 controls but the tab and the line feed (a raw CR was read as a line break, so a CR in a
+    # value is an escape): they beep, move the cursor, break calendar lines, and XML cannot hold them
+    ("управляющий символ", "\x00-\x08\x0b-\x1f\x7f-\x9f"),
+    # Unicode's own line breaks: a line break the document and the calendar do not see as one
+    ("разделитель строк Юникода", "\u2028\u2029"),
+    # bidi marks, embeddings, overrides and isolates: they reorder how a line is shown («Trojan Source»)
+    ("символ направления письма", "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"),
+    # noncharacters: «not a character» by definition; XML and Word refuse U+FFFE and U+FFFF
+    ("несимвол Юникода", "\ufdd0-\ufdef\ufffe\uffff" + "".join(
+        chr(plane << 16 | 0xfffe) + chr(plane << 16 | 0xffff) for plane in range(1, 17))),
+    # half of a UTF-16 pair, only writable as an escape («\ud800»): no text can be encoded with it
+    ("половина суррогатной пары", "\ud800-\udfff"),
+    # tag characters: an invisible copy of ASCII inside a text
+    ("символ-тег", "\U000e0000-\U000e007f"),
+    # the rest of Unicode's invisible (default-ignorable and format) characters and the blank «letters»
+    # that look like a space: zero-width spaces and joiners (two names that look equal but differ), the
+    # word joiner, invisible operators, the Hangul fillers, the braille blank, the BOM inside a text.
+    # Kept: the soft hyphen U+00AD (a hyphenation point Word puts in Russian text) and the variation
+    # selectors U+FE00–U+FE0F (they choose how an emoji looks and can hide nothing).
+    ("невидимый символ", "\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200d\u2060-\u2065\u206a-\u206f"
+                         "\u2800\u3164\ufeff\uffa0\ufff0-\ufffb\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2"
+                         "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                         "\U000e0080-\U000e00ff\U000e01f0-\U000e0fff"),
+)
+_CONTROL = re.compile("[" + "".join(chars for _, chars in _FORBIDDEN_CHARACTERS) + "]")
+_CHARACTER_KINDS = [(re.compile(f"[{chars}]"), what) for what, chars in _FORBIDDEN_CHARACTERS]
 # what the YAML reader itself refuses; found before parsing so the position is exact
-_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")   # C1 too: U+0085 is a YAML line break
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")   # C1 too: U+0085 is a YAML line break
 # Core tags that only name what a plain value already is; any other tag (!include, !!python/…, !!binary,
 # !!set) asks for a constructor the spec language does not have.
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in (
@@ -133,6 +163,9 @@ class LoadedFile:
     data: object
     sources: SourceMap
     diagnostics: list[Diagnostic]
+    # paths whose value was not read (the diagnostics say why): the model neither trusts what stands
+    # there (None, or the first of two duplicate keys) nor reports it a second time
+    unread: set[Path_] = field(default_factory=set)
 
 
 def _where(file: Path, node: AnyNode) -> Where_:
@@ -190,17 +223,20 @@ class _Builder:
     """Composed nodes → plain data, with the span of every value and key.
 
     `plain`: libyaml's nodes of a text `_compose_in_c` let through, which has no anchors,
-    aliases or tags to look for; and no value can hold a control character unless the text
-    has a backslash (an escape) or a zero-width space (the pre-scan refuses the others raw).
+    aliases or tags to look for. `raw_controls`: the text holds a forbidden character as itself;
+    without those and without a backslash (an escape), no value can hold one.
     """
 
-    def __init__(self, file: Path, text: str, plain: bool):
+    def __init__(self, file: Path, text: str, plain: bool, raw_controls: bool):
         self.file = file
+        self.source = text
         self.plain = plain
-        self.controls = not plain or "\\" in text or "\u200b" in text
+        self.controls = not plain or raw_controls or "\\" in text
         self.values: dict[Path_, Where_] = {}
         self.keys: dict[Path_, Where_] = {}
         self.diagnostics: list[Diagnostic] = []
+        self.unread: set[Path_] = set()
+        self.reported: list[tuple[int, int]] = []   # source offsets of the scalars a forbidden character was reported in
         self._seen: set[int] = set()
 
     def build(self, node: AnyNode, path: Path_, depth: int = 0):
@@ -214,13 +250,18 @@ class _Builder:
                 "Y006", "too-deep", f"вложенность глубже {MAX_DEPTH} уровней", Span(*where),
                 "спецификация не бывает такой глубокой: проверьте отступы",
             ))
+            self.unread.add(path)
             return None
         if not self.plain and self.unsupported(node, where):
+            self.unread.add(path)
             return None
         if scalar is not None:
             if not scalar.style and scalar.value in _NULLS:  # plain: None in ruamel, '' in libyaml
                 return None
-            return self.text(scalar, where)
+            value = self.text(scalar, where)
+            if value is None:
+                self.unread.add(path)
+            return value
         if isinstance(node, _SEQUENCE):
             return [self.build(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, _MAPPING):
@@ -247,14 +288,29 @@ class _Builder:
         return False
 
     def text(self, node: AnyScalar, where: Where_) -> str | None:
-        """A scalar's text; an invisible control character (written raw or as an escape) is a diagnostic."""
+        """A scalar's text; a forbidden character in it (written raw or as an escape) is a diagnostic, and
+        the scalar is not read."""
         value = _scalar_text(node)
         if self.controls:
             control = _CONTROL.search(value)
             if control:
-                self.diagnostics.append(_control_character(Span(*where), control.group()))
+                start, end = node.start_mark.index, node.end_mark.index
+                self.reported.append((start, end))
+                raw = self.source.find(control.group(), start, end)   # -1: written as an escape
+                span = Span.point(self.file, *_position(self.source, raw)) if raw >= 0 else Span(*where)
+                self.diagnostics.append(_control_character(span, control.group()))
                 return None
         return value
+
+    def stray_controls(self) -> None:
+        """Forbidden characters written raw outside any scalar — in a comment, between tokens: a reviewer of
+        the file is shown a line other than the one it holds (bidi controls reorder it)."""
+        for found, match in enumerate(_CONTROL.finditer(self.source)):
+            if found == 20:   # a file full of them: the first ones say enough
+                break
+            if not any(start <= match.start() < end for start, end in self.reported):
+                self.diagnostics.append(_control_character(
+                    Span.point(self.file, *_position(self.source, match.start())), match.group()))
 
     def mapping(self, node: AnyMapping, path: Path_, depth: int) -> dict:
         result: dict[str, object] = {}
@@ -265,15 +321,18 @@ class _Builder:
                     "Y004", "complex-key", "ключ должен быть простым словом", Span(*key_where),
                     "ключи пишутся как «title:», без списков и словарей",
                 ))
+                self.unread.add(path)
                 continue
             key = self.text(key_node, key_where)
             if key is None:
+                self.unread.add(path)   # a mapping without one of its keys: what it would have said is unknown
                 continue
             if key == "<<":
                 self.diagnostics.append(_diag(
                     "Y005", "alias", "слияние словарей YAML («<<:») не поддерживается", Span(*key_where),
                     "напишите ключи явно или сошлитесь на значение по id",
                 ))
+                self.unread.add(path)
                 continue
             key_path = path + (key,)
             if key in result:
@@ -282,6 +341,7 @@ class _Builder:
                     "Y002", Severity.ERROR, f"ключ «{key}» повторяется (впервые в строке {first_line})",
                     Span(*key_where), "оставьте один из двух ключей: второй молча заменил бы первый", "duplicate-key",
                 ))
+                self.unread.add(key_path)   # which of the two was meant is not known
                 continue
             self.keys[key_path] = key_where
             result[key] = self.build(value_node, key_path, depth + 1)
@@ -289,10 +349,12 @@ class _Builder:
 
 
 def _control_character(span: Span, char: str) -> Diagnostic:
+    what = next(what for pattern, what in _CHARACTER_KINDS if pattern.match(char))
     return _diag(
         "Y014", "control-character",
-        f"в тексте управляющий символ U+{ord(char):04X}, невидимый и недопустимый в документе",
-        span, "удалите символ: обычно он попадает при копировании из другой программы",
+        f"в тексте {what} U+{ord(char):04X}, невидимый и недопустимый в документе",
+        span, "удалите символ (в VS Code его покажет «View → Render Control Characters»): обычно он попадает "
+              "при копировании из другой программы",
     )
 
 
@@ -415,7 +477,8 @@ def _built(file: Path, text: str, nodes: list, root: Path_, plain: bool) -> Load
             "Y008", "multi-document", "в файле несколько документов YAML (разделитель «---»)",
             Span(*_where(file, second)), "оставьте в файле один документ: остальное вынесите в отдельный файл",
         )])
-    builder = _Builder(file, text, plain)
+    raw_controls = bool(_CONTROL.search(text))
+    builder = _Builder(file, text, plain, raw_controls)
     data = None
     if nodes and nodes[0] is not None:
         try:
@@ -425,8 +488,10 @@ def _built(file: Path, text: str, nodes: list, root: Path_, plain: bool) -> Load
                 "Y006", "too-deep", "слишком глубокая вложенность", Span.whole_file(file), "проверьте отступы",
             ))
             data = None
+    if raw_controls:
+        builder.stray_controls()
     sources = SourceMap(Spans(builder.values), Spans(builder.keys), {file: text})
-    return LoadedFile(file, data, sources, builder.diagnostics)
+    return LoadedFile(file, data, sources, builder.diagnostics, builder.unread)
 
 
 _PROBLEMS = {

@@ -395,19 +395,19 @@ def test_unreadable_path_is_y010(tmp_path):
     assert d.span.file == tmp_path / "missing.yaml"
 
 
-@pytest.mark.parametrize("text, char", [
-    ('title: "звонок\\a"\n', "0007"),
-    ('title: "escape\\e[31m"\n', "001B"),
-    ('title: "перевод\\vстраницы"\n', "000B"),
-    ("title: нулевой\u200bпробел\n", "200B"),
-    ("title: 'метка\ufeffпорядка'\n", "FEFF"),
+@pytest.mark.parametrize("text, char, column", [
+    ('title: "звонок\\a"\n', "0007", 8),         # an escape: the value is pointed at
+    ('title: "escape\\e[31m"\n', "001B", 8),
+    ('title: "перевод\\vстраницы"\n', "000B", 8),
+    ("title: нулевой\u200bпробел\n", "200B", 15),   # written as itself: the character is
+    ("title: 'метка\ufeffпорядка'\n", "FEFF", 14),
 ])
-def test_control_character_in_value_is_y014(text, char):
+def test_control_character_in_value_is_y014(text, char, column):
     loaded = parse("id: x\n" + text)
     d = only(loaded, "Y014")
     assert d.name == "control-character"
     assert f"U+{char}" in d.message
-    assert (d.span.line, d.span.column) == (2, 8)
+    assert (d.span.line, d.span.column) == (2, column)
     assert loaded.data["id"] == "x"
 
 
@@ -422,6 +422,86 @@ def test_raw_control_character_never_raises():
     loaded = parse("id: x\ntitle: звонок\x07\n")
     assert loaded.data is None
     assert len(loaded.diagnostics) == 1 and loaded.diagnostics[0].code in ("Y001", "Y014")
+
+
+# --- forbidden characters: every class, written as itself or as an escape, anywhere in a file ---------------
+
+# (a character, the words of its class in the message) — one or more of each class the loader refuses
+FORBIDDEN = [
+    ("\r", "управляющий символ"), ("\x1b", "управляющий символ"), ("\x85", "управляющий символ"),
+    ("\u2028", "разделитель строк"), ("\u2029", "разделитель строк"),
+    ("\u202e", "направления письма"), ("\u202a", "направления письма"), ("\u2066", "направления письма"),
+    ("\u2069", "направления письма"), ("\u200e", "направления письма"), ("\u061c", "направления письма"),
+    ("\ufffe", "несимвол"), ("\uffff", "несимвол"), ("\ufdd0", "несимвол"), ("\U0001fffe", "несимвол"),
+    ("\U000e0041", "символ-тег"), ("\U000e007f", "символ-тег"), ("\U000e0001", "символ-тег"),
+    ("\u3164", "невидимый"), ("\u115f", "невидимый"), ("\u1160", "невидимый"), ("\uffa0", "невидимый"),
+    ("\u2800", "невидимый"), ("\u200b", "невидимый"), ("\u200c", "невидимый"), ("\u200d", "невидимый"),
+    ("\u2060", "невидимый"), ("\u2062", "невидимый"), ("\u180e", "невидимый"), ("\u034f", "невидимый"),
+    ("\ufeff", "невидимый"), ("\ufff9", "невидимый"), ("\U0001d173", "невидимый"),
+]
+# written raw, the YAML reader would refuse these: the pre-scan finds them first (the rest of the file is not read)
+REFUSED_BY_YAML = {"\x1b", "\x85", "\ufffe", "\uffff"}
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+@pytest.mark.parametrize("char, words", FORBIDDEN, ids=[f"U+{ord(c):04X}" for c, _ in FORBIDDEN])
+def test_a_forbidden_character_as_an_escape_is_y014_at_the_value(char, words):
+    loaded = parse(f'id: x\ntitle: "Заседание{_escape(char)} группы"\nregion: Липецкая\n')
+    d = only(loaded, "Y014")
+    assert words in d.message and f"U+{ord(char):04X}" in d.message
+    assert where(d.span) == (2, 8, 2, 8 + len(f'"Заседание{_escape(char)} группы"'))
+    assert loaded.data == {"id": "x", "title": None, "region": "Липецкая"}
+    assert loaded.unread == {("title",)}
+
+
+@pytest.mark.parametrize("char, words", [f for f in FORBIDDEN if f[0] not in ("\r",)],
+                         ids=[f"U+{ord(c):04X}" for c, _ in FORBIDDEN if c != "\r"])
+def test_a_forbidden_character_written_as_itself_is_y014_at_the_character(char, words):
+    loaded = parse(f"id: x\ntitle: Заседание{char} группы\nregion: Липецкая\n")
+    d = loaded.diagnostics[0]
+    assert [x.code for x in loaded.diagnostics] == ["Y014"] and words in d.message, loaded.diagnostics
+    assert (d.span.line, d.span.column) == (2, len("title: Заседание") + 1)
+    if char not in REFUSED_BY_YAML:
+        assert loaded.data == {"id": "x", "title": None, "region": "Липецкая"}
+
+
+@pytest.mark.parametrize("text, line, column", [
+    ("id: x  # комментарий \u202e с переворотом\ntitle: t\n", 1, 22),
+    ("# \u2066начало\nid: x\n", 1, 3),
+    ("id: x\nti\u200btle: t\n", 2, 3),
+    ("id: x\nlist:\n  - a\n  - b\u2069\n", 4, 6),
+])
+def test_a_forbidden_character_in_a_comment_a_key_or_an_item_is_found_too(text, line, column):
+    loaded = parse(text)
+    d = only(loaded, "Y014")
+    assert (d.span.line, d.span.column) == (line, column)
+
+
+def test_several_forbidden_characters_are_each_reported():
+    loaded = parse("a: x\u202ey\nb: \"\\u200b\"\nc: ok  # \u2066\n")
+    assert [(d.code, d.span.line) for d in loaded.diagnostics] == [("Y014", 1), ("Y014", 2), ("Y014", 3)]
+    assert loaded.data == {"a": None, "b": None, "c": "ok"}
+
+
+@pytest.mark.parametrize("text", ["title: мягкий\u00adперенос\n", "title: эмодзи ✔\ufe0f\n",
+                                  "title: \"с табуляцией\\tвнутри\"\n", "title: \"строка\\nвторая\"\n",
+                                  "title: Ёлка «кавычки» — тире № 5 §\n"])
+def test_visible_and_harmless_characters_are_kept(text):
+    loaded = parse(text)
+    assert loaded.diagnostics == [] and loaded.data["title"]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(char=st.sampled_from([c for c, _ in FORBIDDEN]), escaped=st.booleans(), at=st.integers(0, 8))
+def test_any_forbidden_character_anywhere_in_a_value_is_one_located_y014(char, escaped, at):
+    value = "Заседание"[:at] + (_escape(char) if escaped else char) + "Заседание"[at:]
+    loaded = parse(f'id: x\ntitle: "{value}"\n')
+    assert [d.code for d in loaded.diagnostics] == ["Y014"]
+    assert loaded.diagnostics[0].span.line == 2
 
 
 def test_folded_scalars_have_no_bell_characters():
