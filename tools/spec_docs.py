@@ -67,6 +67,8 @@ NAMED = [
     (spec.Flag, "да / нет"),
     (spec.Id, "id"),
     (spec.Timezone, "часовой пояс"),
+    (spec.Line, "текст в одну строку"),
+    (spec.Year, "год"),
     (spec.Paragraphs, "текст или список абзацев"),
     (spec.Case, "падеж"),
     (spec.TaskSelection, "`all` или список id"),

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.building.parallel import map_ordered
-from engine.checks import run_checks
+from engine.checks import NOT_BUILT, NotBuilt, run_checks
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import find_programmes, load_programme
 from engine.model.spec import Decree
-from engine.model.validate import ProgrammeModel, build_model
+from engine.model.validate import ProgrammeModel, validate_programme
 
 # The engine's own failures, with their tracebacks. A library logs and leaves the showing to its
 # application: the command line sends them to standard error with --verbose or PRIKAZ_DEBUG=1.
@@ -28,12 +28,14 @@ log.addHandler(logging.NullHandler())
 @dataclass
 class ProgrammeResult:
     directory: Path
-    model: ProgrammeModel | None     # None when it could not be built, or was not kept (check_tree(keep_models=False))
+    # None when nothing could be read, or when not kept (check_tree(keep_models=False)); with errors, the model
+    # of what validated (ProgrammeModel.unbuilt), which only checks use
+    model: ProgrammeModel | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.model is not None and not has_errors(self.diagnostics)
+        return self.model is not None and self.model.complete and not has_errors(self.diagnostics)
 
 
 @dataclass
@@ -46,24 +48,37 @@ class CheckResult:
         return [d for p in self.programmes for d in p.diagnostics]
 
 
+# what R503 compares in the decree of another programme
+_DECREE_REFERENCE = (("programme", "id"), ("decree", "number"), ("decree", "date"))
+
+
+def _decree(model: ProgrammeModel, programme_id: str) -> Decree | NotBuilt | None:
+    """The decree of a programme's model for a reference by id: NOT_BUILT if what a reference compares did not
+    validate; None if the programme's id is not `programme_id` (a programme's id is its folder's name: R508)."""
+    if any(model.unbuilt.stops(part, whole=False) for part in _DECREE_REFERENCE):
+        return NOT_BUILT
+    return model.programme.decree if model.id == programme_id else None
+
+
 class OtherDecrees:
     """The decrees of the specs tree's programmes by id, each loaded the first time a check asks for it."""
 
     def __init__(self, specs_root: Path):
         self.specs_root = specs_root
-        self.known: dict[str, Decree | None] = {}
+        self.known: dict[str, Decree | NotBuilt | None] = {}
 
     def remember(self, model: ProgrammeModel) -> None:
-        self.known.setdefault(model.id, model.programme.decree)
+        if not model.unbuilt.stops(("programme", "id"), whole=False) and model.id not in self.known:
+            self.known[model.id] = _decree(model, model.id)
 
-    def __call__(self, programme_id: str) -> Decree | None:
+    def __call__(self, programme_id: str) -> Decree | NotBuilt | None:
         if programme_id not in self.known:
             folder = self.specs_root / programme_id
-            model = None
+            found: Decree | NotBuilt | None = None
             if programme_id not in ("", ".", "..") and "/" not in programme_id and folder.is_dir():
-                model, _ = build_model(load_programme(folder, self.specs_root))
-            # a programme's id is its folder's name (R502); one whose id differs is not that programme
-            self.known[programme_id] = model.programme.decree if model is not None and model.id == programme_id else None
+                loaded = load_programme(folder, self.specs_root)
+                found = _decree(validate_programme(loaded)[0], programme_id) if loaded.data else NOT_BUILT
+            self.known[programme_id] = found
         return self.known[programme_id]
 
 
@@ -75,9 +90,9 @@ def check_programme(directory: Path, specs_root: Path, decree_of: OtherDecrees,
     its own templates linted as rendering would find them (the build's rendering reports the same itself)."""
     loaded = load_programme(directory, specs_root)
     # with nothing loaded because of file errors, «missing key» errors would only repeat them
-    model, problems = build_model(loaded) if loaded.data or not loaded.diagnostics else (None, [])
+    model, problems = validate_programme(loaded) if loaded.data or not loaded.diagnostics else (None, [])
     result = ProgrammeResult(directory, model, loaded.diagnostics + problems)
-    if model is not None and not has_errors(result.diagnostics):
+    if model is not None:   # with errors too: every check whose inputs validated runs (engine/model/validate.py)
         decree_of.remember(model)
         result.diagnostics.extend(run_checks(model, decree_of))
         if lint_templates and model.programme.programme.templates and not has_errors(result.diagnostics):

@@ -1,52 +1,71 @@
 """Checks: consistency rules over a validated programme (DESIGN §5).
 
-Checks never write files and never raise: what they find are Diagnostics.
+Checks never write files and never raise: what they find are Diagnostics. They run on a programme
+part of which did not validate too, each only if what it reads built (registry.py; recovery in
+engine/model/validate.py), so one `prikaz check` shows every problem.
 """
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable
 
 from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
-from engine.checks.registry import REGISTRY, Check, CheckContext, Finding, resolve_check
+from engine.checks.registry import NOT_BUILT, REGISTRY, Check, CheckContext, Finding, NotBuilt, resolve_check
 from engine.collector import collector_paused
 from engine.diagnostics import Diagnostic, Related, Severity
-from engine.model.spec import Decree
+from engine.model.spec import Decree, SpecModel
 from engine.model.validate import ProgrammeModel, refine
 
-__all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "resolve_check", "run_checks"]
+__all__ = ["NOT_BUILT", "REGISTRY", "Check", "CheckContext", "Finding", "NotBuilt", "resolve_check", "run_checks"]
+
+SETTINGS = ("programme", "checks")
+
+
+def _guarded(model: ProgrammeModel, checked: Check, path: tuple, what: str) -> Diagnostic:
+    return Diagnostic(
+        "R510", Severity.ERROR, f"проверку {checked.code} ({checked.name}) нельзя {what}: {checked.guards}",
+        model.sources.key_span(path), "исправьте то, о чём она сообщает, и уберите настройку", "guarded-check")
 
 
 def _settings(model: ProgrammeModel) -> tuple[dict[str, str], list[Diagnostic]]:
-    """Programme-level overrides by check code; unknown keys are diagnostics themselves."""
+    """Programme-level overrides by check code; unknown keys are diagnostics themselves, and so is turning off
+    or weakening a check that guards what the documents are made on (it keeps running as an error)."""
     info = model.programme.programme
     overrides: dict[str, str] = {}
     problems: list[Diagnostic] = []
     for key, level in info.checks.items():
         found = resolve_check(key)
+        path = info.path + ("checks", key)
         if found is None:
             problems.append(Diagnostic(
                 "R507", Severity.ERROR, f"неизвестная проверка «{key}» в настройках программы",
-                model.sources.key_span(info.path + ("checks", key)),
-                "коды и имена проверок: prikaz checks", "unknown-check"))
-            continue
-        overrides[found.code] = level
+                model.sources.key_span(path), "коды и имена проверок: prikaz checks", "unknown-check"))
+        elif found.guards and level != "error":
+            problems.append(_guarded(model, found, path, "отключить" if level == "off" else "ослабить"))
+        else:
+            overrides[found.code] = level
     return overrides, problems
 
 
-def _silenced(finding: Finding, checked: Check) -> bool:
-    silence = getattr(finding.target, "silence", None) or {}
-    return any(resolve_check(key) is checked for key in silence)
+def _silenced(target: SpecModel, checked: Check) -> bool:
+    if "silence" in type(target).model_fields and "silence" not in target.__dict__:
+        return True   # its silence did not validate: what it would have silenced is not known
+    silence = getattr(target, "silence", None) or {}
+    return not checked.guards and any(resolve_check(key) is checked for key in silence)
 
 
-def _silence_problems(model: ProgrammeModel) -> list[Diagnostic]:
-    """Every `silence:` names a known check and says why — whether or not the check fires today."""
+def _silence_problems(model: ProgrammeModel, overrides: dict[str, str]) -> list[Diagnostic]:
+    """Every `silence:` names a known check and says why — whether or not the check fires today; one that
+    cannot silence anything there (a check about other objects, one turned off, one that cannot be
+    turned off) says so."""
     problems = []
     for target in model.objects:
         for key, reason in (getattr(target, "silence", None) or {}).items():
             path = target.path + ("silence", key)
-            if resolve_check(key) is None:
+            found = resolve_check(key)
+            if found is None:
                 problems.append(Diagnostic(
                     "R507", Severity.ERROR, f"неизвестная проверка «{key}» в silence", model.sources.key_span(path),
                     "коды и имена проверок: prikaz checks", "unknown-check"))
@@ -54,7 +73,29 @@ def _silence_problems(model: ProgrammeModel) -> list[Diagnostic]:
                 problems.append(Diagnostic(
                     "R507", Severity.ERROR, f"отключение проверки {key} без причины", model.sources.span(path),
                     "напишите, почему проверка здесь неверна", "unknown-check"))
+            elif found.guards:
+                problems.append(_guarded(model, found, path, "отключить"))
+            elif found.targets is not None and not isinstance(target, found.targets):
+                problems.append(_idle_silence(model, found, path, f"здесь {_kind(target)}, а проверка сообщает только о "
+                                              "таких записях: " + ", ".join(_kind(kind) for kind in found.targets)))
+            elif overrides.get(found.code) == "off":
+                problems.append(_idle_silence(model, found, path, "она отключена для всей программы (programme.checks)"))
     return problems
+
+
+def _kind(target) -> str:
+    """What a spec object is: the start of its class's docstring (its description in the schema), lowercased."""
+    doc = (target if isinstance(target, type) else type(target)).__doc__ or ""
+    title = re.split(r"[.;:(/]", doc.strip(), maxsplit=1)[0].strip()
+    return title[:1].lower() + title[1:]
+
+
+def _idle_silence(model: ProgrammeModel, checked: Check, path: tuple, why: str) -> Diagnostic:
+    return Diagnostic(
+        "R511", Severity.WARNING, f"silence {checked.code} здесь ничего не отключает: {why}",
+        model.sources.key_span(path),
+        "silence действует только на ту запись, у которой записан: перенесите его туда, о чём сообщает проверка, "
+        "или уберите", "idle-silence")
 
 
 def _path(target, field) -> tuple:
@@ -72,27 +113,32 @@ def _related(model: ProgrammeModel, finding: Finding):
 
 
 @collector_paused()
-def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | None] | None = None) -> list[Diagnostic]:
-    """Every registered check of one programme; `decree_of` finds the decrees of the others it refers to."""
+def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | NotBuilt | None] | None = None) -> list[Diagnostic]:
+    """Every registered check of one programme whose inputs validated; `decree_of` finds the decrees of the
+    others it refers to."""
     ctx = CheckContext(model, decree_of or (lambda programme_id: model.programme.decree if programme_id == model.id
                                             else None))
+    if model.unbuilt.stops(SETTINGS, whole=False):
+        return []   # which checks are off is not known: any finding might be one the user turned off
     overrides, diagnostics = _settings(model)
-    diagnostics.extend(_silence_problems(model))
+    diagnostics.extend(_silence_problems(model, overrides))
     for code, registered in sorted(REGISTRY.items()):
         level = overrides.get(code)
-        if level == "off":
+        if level == "off" or registered.stopped_by(model):
             continue
         severity = Severity(level) if level else registered.severity
         try:
             findings = list(registered.function(ctx))
         except Exception as exc:  # a bug in a check must not cost the user the other diagnostics
+            if not model.complete:
+                continue   # it read what did not validate though it did not say so: it runs once that is fixed
             diagnostics.append(Diagnostic(
                 "E900", Severity.ERROR, f"внутренняя ошибка проверки {code}: {type(exc).__name__}: {exc}",
                 model.sources.span(()), "это ошибка prikaz, а не спецификации: сообщите разработчикам", "internal",
                 detail=traceback.format_exc()))
             continue
         for finding in findings:
-            if finding.target is not None and _silenced(finding, registered):
+            if finding.target is not None and _silenced(finding.target, registered):
                 continue
             path = _path(finding.target, finding.field)
             span = model.sources.key_span(path) if finding.key else refine(

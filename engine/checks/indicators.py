@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import Severity
+from engine.model.spec import Activity, Indicator
 
 
 def _linked_from_roadmap(ctx: CheckContext) -> set[str]:
@@ -15,7 +16,8 @@ def _linked_from_roadmap(ctx: CheckContext) -> set[str]:
     return {ref for activity in roadmap.all_activities() for ref in activity.indicators}
 
 
-@check("I401", "indicator-unlinked", Severity.WARNING)
+@check("I401", "indicator-unlinked", Severity.WARNING, reads=("indicators.items",),
+       reads_whole=("roadmap.sections", "roadmap.activities"), targets=(Indicator,))
 def indicator_unlinked(ctx: CheckContext):
     """Каждый показатель связан с мероприятием или пунктом технического задания.
 
@@ -38,7 +40,7 @@ def indicator_unlinked(ctx: CheckContext):
                           "добавьте measures: <id пункта ТЗ> или activities: [<id мероприятия>]", key=True, field="name")
 
 
-@check("I402", "target-direction")
+@check("I402", "target-direction", reads=("indicators.items",), targets=(Indicator,))
 def target_direction(ctx: CheckContext):
     """Целевое значение соответствует направлению показателя.
 
@@ -66,7 +68,7 @@ def target_direction(ctx: CheckContext):
                           related=((indicator, "baseline", "базовое значение"),))
 
 
-@check("I403", "percent-range")
+@check("I403", "percent-range", reads=("indicators.items",), targets=(Indicator,))
 def percent_range(ctx: CheckContext):
     """Проценты лежат в пределах 0–100.
 
@@ -89,7 +91,7 @@ def percent_range(ctx: CheckContext):
                 yield Finding(indicator, f"значение {value} % вне пределов 0–100", "проверьте значение", field=field)
 
 
-@check("I404", "target-matches-item")
+@check("I404", "target-matches-item", reads=("indicators.items", "specification.items"), targets=(Indicator,))
 def target_matches_item(ctx: CheckContext):
     """Цель показателя равна количеству в пункте ТЗ, который он измеряет.
 
@@ -119,7 +121,8 @@ def target_matches_item(ctx: CheckContext):
                           related=((item, ("quantities", 0), f"количество в пункте {item.number}"),))
 
 
-@check("I405", "unknown-link")
+@check("I405", "unknown-link", reads=(
+    "indicators.items", "specification.items", "roadmap.sections", "roadmap.activities"), targets=(Activity, Indicator))
 def unknown_link(ctx: CheckContext):
     """Связи показателей, мероприятий и пунктов ТЗ ведут к существующим id.
 
@@ -136,6 +139,8 @@ def unknown_link(ctx: CheckContext):
     indicator_ids = {i.id for i in programme.indicators.items} if programme.indicators else set()
     item_ids = {i.id for i in programme.specification.items} if programme.specification else set()
     activity_ids = {a.id for a in programme.roadmap.all_activities()} if programme.roadmap else set()
+    unbuilt = ctx.model.unbuilt.ids   # a link to what did not validate is not broken: it is not known yet
+    indicator_ids, item_ids, activity_ids = indicator_ids | unbuilt, item_ids | unbuilt, activity_ids | unbuilt
     if programme.roadmap:
         for activity in programme.roadmap.all_activities():
             for index, ref in enumerate(activity.indicators):

@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
-from engine.model.spec import Programme, SpecModel
+from engine.model.spec import Activity, Organisation, Owner, Person, Programme, SpecModel, Term
 from engine.model.text import placeholders
-from engine.model.walk import all_clauses, decree_clauses
+from engine.model.walk import TEXT_PARTS, all_clauses, decree_clauses
 
 # (object holding the reference, path of the field, id, what it may name)
 Reference = tuple[SpecModel, tuple, str, tuple[str, ...]]
 ORGS, PEOPLE, TERMS = "organisations", "people", "terms"
+# what `references` reads
+REFERENCE_PARTS = (*TEXT_PARTS, "decree.authority", "decree.signatory", "decree.control", "decree.legal_basis",
+                   ORGS, PEOPLE, TERMS, "roadmap.glossary", "specification.executor")
 
 
 def references(ctx: CheckContext) -> Iterator[Reference]:
@@ -66,7 +69,9 @@ def _defined(programme: Programme, kinds: tuple[str, ...], ref: str) -> bool:
     return any(ref in getattr(programme, kind) for kind in kinds)
 
 
-@check("O301", "unknown-reference")
+@check("O301", "unknown-reference", reads=REFERENCE_PARTS, guards=(
+    "документ называет исполнителей, подписанта и контролирующего по справочнику, и того, кого в нём нет, "
+    "назвать нечем — документ не собрать"))
 def unknown_reference(ctx: CheckContext):
     """Каждый исполнитель, подписант и контролирующий определён в справочнике.
 
@@ -81,7 +86,7 @@ def unknown_reference(ctx: CheckContext):
     """
     programme = ctx.programme
     for target, field, ref, kinds in references(ctx):
-        if not _defined(programme, kinds, ref):
+        if not _defined(programme, kinds, ref) and ref not in ctx.model.unbuilt.ids:
             where = " или ".join({ORGS: "organisations", PEOPLE: "people", TERMS: "terms"}[k] for k in kinds)
             known = sorted(k for kind in kinds for k in getattr(programme, kind))
             yield Finding(target, f"«{ref}» не определён в {where}",
@@ -89,7 +94,7 @@ def unknown_reference(ctx: CheckContext):
                           field=field)
 
 
-@check("O302", "duplicate-owner")
+@check("O302", "duplicate-owner", reads=("roadmap.sections", "roadmap.activities"), targets=(Owner,))
 def duplicate_owner(ctx: CheckContext):
     """Один исполнитель указан в строке один раз.
 
@@ -113,7 +118,8 @@ def duplicate_owner(ctx: CheckContext):
             seen.add(owner.org)
 
 
-@check("O303", "unused-entry", Severity.WARNING)
+@check("O303", "unused-entry", Severity.WARNING, reads_whole=REFERENCE_PARTS,
+       targets=(Organisation, Person, Term))
 def unused_entry(ctx: CheckContext):
     """Каждая запись справочника используется.
 
@@ -155,7 +161,7 @@ def _roadmap_text(ctx: CheckContext) -> str:
     return "\n".join(sites)
 
 
-@check("O304", "no-owner")
+@check("O304", "no-owner", reads=("roadmap.sections", "roadmap.activities"), targets=(Activity,))
 def no_owner(ctx: CheckContext):
     """У каждого мероприятия есть ответственный исполнитель.
 

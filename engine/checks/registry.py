@@ -5,6 +5,22 @@ Its docstring is its documentation (`prikaz checks` prints it, docs/checks.md is
 generated from it): first paragraph — why; then a «Плохо:» and a «Хорошо:» YAML
 example. The runner turns findings into Diagnostics, applies the programme's
 settings (off / severity) and per-item silences.
+
+The declaration also says:
+
+* what the check reads, so that it runs on a programme part of which did not validate
+  (engine/model/validate.py, «Recovery») without a false alarm about what is missing:
+  `reads` — parts read item by item (a check of each activity on its own runs without the
+  activities that did not build), `reads_whole` — parts read as a whole (a sum of the lines, a
+  numbering, «is this entry used anywhere»: one line left out would make it wrong). A part is a
+  section or a field of one, written «budget» or «budget.lines». Without a declaration a check
+  reads everything as a whole: it runs only on a programme that built completely. The tests run
+  every check with each part it does not declare taken away (tests/checks/test_recovery.py);
+* `targets`: the kinds of objects its findings are about, so that a `silence:` written on any
+  other kind, where it silences nothing, is reported (None: texts of any object);
+* `guards`: why it cannot be turned off or weakened — it keeps a promise the documents are made
+  on (every id named is defined, every placeholder resolves …), and without it the build would
+  fail or publish something wrong.
 """
 
 from __future__ import annotations
@@ -14,11 +30,9 @@ import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from engine.diagnostics import DiagnosticError, Severity
-from engine.model.grammar import nominative_only
-from engine.model.spec import Clause, Decree, Programme, SpecItem, SpecModel
-from engine.model.text import TextContext, appendix_numbers, render_text
-from engine.model.validate import ProgrammeModel
+from engine.diagnostics import Severity
+from engine.model.spec import Decree, Programme, SpecModel
+from engine.model.validate import Path_, ProgrammeModel
 from engine.model.walk import TextSite, spec_texts
 
 
@@ -36,12 +50,20 @@ class Finding:
     related: tuple[tuple[SpecModel, str | int | tuple, str], ...] = ()  # (object, field, label)
 
 
+class NotBuilt:
+    """What `decree_of` answers for a programme whose decree did not validate (its own check reports why)."""
+
+
+NOT_BUILT = NotBuilt()
+
+
 @dataclass
 class CheckContext:
     model: ProgrammeModel
-    # the decree of another programme of the specs tree by its id (None: no such programme);
-    # programmes are looked up only when a check asks, so no check holds the whole tree
-    decree_of: Callable[[str], Decree | None]
+    # the decree of another programme of the specs tree by its id (None: no such programme; NOT_BUILT: it
+    # exists but its decree did not validate); programmes are looked up only when a check asks, so no
+    # check holds the whole tree
+    decree_of: Callable[[str], Decree | NotBuilt | None]
 
     @property
     def programme(self) -> Programme:
@@ -56,24 +78,8 @@ class CheckContext:
         """Every text of the programme (`spec_texts`), listed once for all the checks that read them."""
         return list(spec_texts(self.model.programme))
 
-    @functools.cached_property
-    def text_errors(self) -> list[tuple[SpecModel, tuple, DiagnosticError]]:
-        """Every text rendered once for both R506 and X101; whether it resolves, not its case forms, matters here."""
-        found = []
-        programme = self.programme
-        numbers = appendix_numbers(programme)
-        with nominative_only():
-            for target, field, text in self.texts:
-                context = TextContext(
-                    programme, numbers,
-                    deadline=getattr(target, "deadline", None) if isinstance(target, Clause) else None,
-                    quantities=target.quantities if isinstance(target, SpecItem) else [],
-                )
-                try:
-                    render_text(text, context)
-                except DiagnosticError as error:
-                    found.append((target, field, error))
-        return found
+
+EVERYTHING: tuple[Path_, ...] = ((),)
 
 
 @dataclass(frozen=True)
@@ -83,27 +89,50 @@ class Check:
     severity: Severity
     area: str
     function: Callable[[CheckContext], Iterable[Finding]]
+    reads: tuple[Path_, ...] = ()
+    reads_whole: tuple[Path_, ...] = EVERYTHING
+    targets: tuple[type[SpecModel], ...] | None = None
+    guards: str = ""
 
     @property
     def doc(self) -> str:
-        return inspect.cleandoc(self.function.__doc__ or "")
+        """The docstring; for a check that cannot be turned off, with why as its second paragraph."""
+        doc = inspect.cleandoc(self.function.__doc__ or "")
+        if not self.guards:
+            return doc
+        summary, _, rest = doc.partition("\n\n")
+        return f"{summary}\n\nЭту проверку нельзя отключить или ослабить: {self.guards}.\n\n{rest}"
 
     @property
     def summary(self) -> str:
         return self.doc.split("\n\n", 1)[0].replace("\n", " ")
 
+    def stopped_by(self, model: ProgrammeModel) -> bool:
+        """Whether a part this check reads did not validate (engine/model/validate.py, «Recovery»)."""
+        unbuilt = model.unbuilt
+        return bool(unbuilt) and (any(unbuilt.stops(read, whole=False) for read in self.reads)
+                                  or any(unbuilt.stops(read, whole=True) for read in self.reads_whole))
+
 
 REGISTRY: dict[str, Check] = {}
 
 
-def check(code: str, name: str, severity: Severity = Severity.ERROR):
-    """Register a check under a stable code and a readable name."""
+def parts(*dotted: str) -> tuple[Path_, ...]:
+    """«budget.lines» → ("budget", "lines"): the parts of a programme a check reads."""
+    return tuple(tuple(name.split(".")) for name in dotted)
+
+
+def check(code: str, name: str, severity: Severity = Severity.ERROR, *, reads: Iterable[str] = (),
+          reads_whole: Iterable[str] | None = None, targets: tuple[type[SpecModel], ...] | None = None,
+          guards: str = ""):
+    """Register a check under a stable code and a readable name (the other arguments: the module's docstring)."""
 
     def register(function):
         if code in REGISTRY or any(c.name == name for c in REGISTRY.values()):
             raise RuntimeError(f"check {code} {name} registered twice")
         area = function.__module__.rsplit(".", 1)[-1]
-        REGISTRY[code] = Check(code, name, severity, area, function)
+        whole = EVERYTHING if reads_whole is None and not reads else parts(*(reads_whole or ()))
+        REGISTRY[code] = Check(code, name, severity, area, function, parts(*reads), whole, targets, guards)
         return function
 
     return register

@@ -6,23 +6,38 @@ import re
 from collections.abc import Sequence
 
 from engine import formats
-from engine.checks.registry import CheckContext, Finding, check
-from engine.diagnostics import Severity
+from engine.checks.registry import CheckContext, Finding, NotBuilt, check
+from engine.diagnostics import DiagnosticError, Severity
 from engine.model.appendices import DECREE, KIND_NAMES, PROGRAMME_DOCUMENT, appendices, decree_number
-from engine.model.spec import Activity, ActRef, BudgetLine, Clause, Indicator, Section, SpecItem
-from engine.model.text import appendix_numbers
-from engine.model.walk import all_clauses, decree_clauses
+from engine.model.grammar import nominative_only
+from engine.model.spec import (
+    Activity,
+    ActRef,
+    AppendixDocument,
+    Budget,
+    BudgetLine,
+    Clause,
+    Indicator,
+    Indicators,
+    ProgrammeInfo,
+    Section,
+    SpecItem,
+)
+from engine.model.text import TextContext, appendix_numbers, placeholders, render_text
+from engine.model.walk import TEXT_PARTS, all_clauses, decree_clauses
 
 APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
 # folders at the outputs root shared by all programmes (organisation feeds, the editor schema)
 RESERVED_IDS = frozenset({"calendars", "schema"})
+# read also to know whether the section is there
+APPROVED_BY = tuple(f"{kind}.approved_by" for kind in (*APPENDIX_KINDS, PROGRAMME_DOCUMENT))
 
 
 def _normalised(text: str) -> str:
     return " ".join(re.sub(r"[^\w{}.]+", " ", text.lower()).split())
 
 
-@check("R501", "duplicate-clause")
+@check("R501", "duplicate-clause", reads=("decree.clauses",), targets=(Clause,))
 def duplicate_clause(ctx: CheckContext):
     """Пункт распорядительной части не повторяется.
 
@@ -47,7 +62,8 @@ def duplicate_clause(ctx: CheckContext):
             seen[key] = clause
 
 
-@check("R502", "appendix-reference")
+@check("R502", "appendix-reference", reads=(*APPROVED_BY, "programme_document.appendices"),
+       reads_whole=("decree.clauses",), targets=(Clause, AppendixDocument))
 def appendix_reference(ctx: CheckContext):
     """Приложения утверждаются ровно одним пунктом, и номера приложений в тексте верны.
 
@@ -113,7 +129,9 @@ def _act_matches(act: ActRef, number: str | None, date) -> bool:
     return act.number == number and (date is None or act.date == date)
 
 
-@check("R503", "act-reference-mismatch")
+@check("R503", "act-reference-mismatch", reads=(
+    "decree.number", "decree.date", "decree.legal_basis", "decree.clauses", "programme_document.appendices",
+    *APPROVED_BY), targets=(ActRef,))
 def act_reference_mismatch(ctx: CheckContext):
     """Ссылки на приказы сверяются с самими приказами.
 
@@ -145,6 +163,8 @@ def act_reference_mismatch(ctx: CheckContext):
         if act.programme is None:
             continue
         other_decree = ctx.decree_of(act.programme)
+        if isinstance(other_decree, NotBuilt):   # its own check reports why
+            continue
         if other_decree is None:
             yield Finding(act, f"программа «{act.programme}» не найдена в папке спецификаций",
                           "проверьте id программы", field="programme")
@@ -156,7 +176,7 @@ def act_reference_mismatch(ctx: CheckContext):
                           "исправьте номер и дату в ссылке", field="number")
 
 
-@check("R504", "typed-number", Severity.WARNING)
+@check("R504", "typed-number", Severity.WARNING, reads=("decree.clauses",), targets=(Clause,))
 def typed_number(ctx: CheckContext):
     """Номера пунктов не набираются вручную.
 
@@ -175,7 +195,11 @@ def typed_number(ctx: CheckContext):
                           "удалите номер из текста: он вычисляется", field="text")
 
 
-@check("R505", "duplicate-id")
+@check("R505", "duplicate-id", reads=(
+    "roadmap.sections", "roadmap.activities", "budget.lines", "indicators.items", "specification.items", "decree.clauses"),
+    targets=(Activity, Section, BudgetLine, Indicator, SpecItem, Clause), guards=(
+        "по id строятся постоянные UID событий календаря: из двух мероприятий с одним id подписчики увидели бы "
+        "только одно"))
 def duplicate_id(ctx: CheckContext):
     """Идентификаторы мероприятий, строк сметы, показателей и пунктов уникальны.
 
@@ -209,7 +233,26 @@ def duplicate_id(ctx: CheckContext):
             seen.add(item.id)
 
 
-@check("R506", "unknown-placeholder")
+def _names_unbuilt(text: str, error: DiagnosticError, ctx: CheckContext) -> bool:
+    """Whether the placeholder an error is about names an item that did not validate (it is not unknown)."""
+    unbuilt = ctx.model.unbuilt.ids
+    if not unbuilt:
+        return False
+    parts = text[error.offset:error.offset + error.length].strip("{} ").split(".")
+    if parts[0] == "control" and ctx.programme.decree is not None:
+        parts.append(ctx.programme.decree.control or "")
+    return any(part in unbuilt for part in parts)
+
+
+# what a placeholder can name (engine.model.text._resolve)
+PLACEHOLDER_PARTS = ("programme.period", "decree.number", "decree.title", "decree.date", "decree.control",
+                     "decree.legal_basis", "people", "organisations", "budget.total", "budget.codes", "specification.items",
+                     "programme_document.title", "programme_document.name", "programme_document.tasks",
+                     "programme_document.appendices")
+
+
+@check("R506", "unknown-placeholder", reads=(*TEXT_PARTS, *PLACEHOLDER_PARTS), reads_whole=("decree.clauses",), guards=(
+    "в документ нельзя подставить значение, которого нет: подписанный документ с пустым местом недопустим"))
 def unknown_placeholder(ctx: CheckContext):
     """Подстановки в тексте называют существующие значения.
 
@@ -222,12 +265,24 @@ def unknown_placeholder(ctx: CheckContext):
     Хорошо:
         text: "в размере {{ budget.total }} рублей"
     """
-    for target, field, error in ctx.text_errors:
-        if error.code != "X101":
-            yield Finding(target, error.message, error.hint, field=field, offset=error.offset, length=error.length)
+    programme = ctx.programme
+    numbers = appendix_numbers(programme)
+    with nominative_only():   # whether a placeholder resolves, not its case forms, matters here
+        for target, field, text in ctx.texts:
+            context = TextContext(
+                programme, numbers,
+                deadline=target.deadline if isinstance(target, Clause) else None,
+                quantities=target.quantities if isinstance(target, SpecItem) else [],
+            )
+            try:
+                render_text(text, context)
+            except DiagnosticError as error:
+                if error.code != "X101" and not _names_unbuilt(text, error, ctx):
+                    yield Finding(target, error.message, error.hint, field=field, offset=error.offset, length=error.length)
 
 
-@check("X101", "template-syntax")
+@check("X101", "template-syntax", reads=TEXT_PARTS, guards=(
+    "текст спецификации никогда не исполняется как шаблон, и документ с такой конструкцией не собрать"))
 def template_syntax(ctx: CheckContext):
     """В тексте спецификации нет конструкций шаблонизатора.
 
@@ -240,12 +295,14 @@ def template_syntax(ctx: CheckContext):
     Хорошо:
         title: "О реализации мероприятия {{ decree.number }}"
     """
-    for target, field, error in ctx.text_errors:
-        if error.code == "X101":
+    for target, field, text in ctx.texts:
+        try:
+            placeholders(text)
+        except DiagnosticError as error:
             yield Finding(target, error.message, error.hint, field=field, offset=error.offset, length=error.length)
 
 
-@check("R509", "dated-clause-id", Severity.WARNING)
+@check("R509", "dated-clause-id", Severity.WARNING, reads=("decree.clauses",), targets=(Clause,))
 def dated_clause_id(ctx: CheckContext):
     """У пункта со сроком есть постоянный id.
 
@@ -264,7 +321,8 @@ def dated_clause_id(ctx: CheckContext):
                           "добавьте «id: …» — латиницей, например application", key=True, field="deadline")
 
 
-@check("R508", "programme-id")
+@check("R508", "programme-id", reads=("programme.id",), targets=(ProgrammeInfo,), guards=(
+    "по id программы строятся пути её документов и календарей в outputs/: с чужим или занятым id они легли бы не туда"))
 def programme_id(ctx: CheckContext):
     """Идентификатор программы совпадает с именем её папки и не занят.
 
@@ -286,3 +344,60 @@ def programme_id(ctx: CheckContext):
     elif info.id != folder:
         yield Finding(info, f"id программы «{info.id}» не совпадает с папкой «{folder}»",
                       f"напишите id: {folder} или переименуйте папку", field="id")
+
+
+HEADED_TABLES = ("budget", "indicators")
+HEADINGS_PARTS = ("programme.templates", *(f"{kind}.columns" for kind in HEADED_TABLES))
+
+
+def _headings(ctx: CheckContext):
+    """(document, its headings, how many columns its table has) of each table headed by position in its bundled
+    template — as many as the default headings (an own template may have any number)."""
+    programme = ctx.programme
+    for kind in HEADED_TABLES:
+        document = getattr(programme, kind)
+        if document is not None and kind not in programme.programme.templates:
+            yield document, document.columns, len(type(document).model_fields["columns"].default_factory())
+
+
+@check("R512", "extra-heading", Severity.WARNING, reads=HEADINGS_PARTS, targets=(Budget, Indicators))
+def extra_heading(ctx: CheckContext):
+    """Заголовков столбцов не больше, чем столбцов в таблице.
+
+    Заголовки `columns` сметы и показателей ставятся над столбцами по
+    порядку: в таблице сметы два столбца, в таблице показателей — четыре.
+    Лишний заголовок в документ не попадает, и то, что его нет, легко не
+    заметить; чаще всего это столбец, которого в таблице нет вовсе.
+
+    Плохо:
+        indicators: {columns: ["№ п/п", "Наименование показателя", "Единица измерения", "Значение показателя", "Год"], …}
+    Хорошо:
+        indicators: {columns: ["№ п/п", "Наименование показателя", "Единица измерения", "Значение показателя"], …}
+    """
+    for document, headings, count in _headings(ctx):
+        for index in range(count, len(headings)):
+            yield Finding(document, f"заголовок «{headings[index]}» — {index + 1}-й, а в таблице {count} столбца",
+                          f"уберите лишние заголовки: они ставятся над столбцами по порядку (столбцов {count})",
+                          field=("columns", index))
+
+
+@check("R513", "missing-heading", reads=HEADINGS_PARTS, targets=(Budget, Indicators),
+       guards="столбец без заголовка документ не собрать")
+def missing_heading(ctx: CheckContext):
+    """У каждого столбца таблицы есть заголовок.
+
+    Заголовки `columns` сметы и показателей ставятся над столбцами по
+    порядку: в таблице сметы два столбца, в таблице показателей — четыре, и
+    заголовков нужно столько же. Если `columns` не писать, заголовки будут
+    как в типовом документе.
+
+    Плохо:
+        budget: {columns: ["Комплекс мероприятий"], …}
+    Хорошо:
+        budget: {columns: ["Комплекс мероприятий", "Сумма, рублей"], …}
+    """
+    for document, headings, count in _headings(ctx):
+        if len(headings) < count:
+            yield Finding(document, f"заголовков столбцов {len(headings)}, а в таблице {count} столбца",
+                          f"напишите {count} заголовка по порядку столбцов или уберите columns: будут заголовки "
+                          "типового документа", field="columns")

@@ -8,7 +8,9 @@ from decimal import Decimal
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
+from engine.model.spec import Budget, BudgetLine
 from engine.model.values import format_number, parse_money
+from engine.model.walk import TEXT_PARTS
 
 # a figure reads as money when it has kopecks or is followed by «руб…»; «1 000 экземпляров» is a count.
 # The first digit comes first and the look-behind after it (no digit, point or comma before that digit):
@@ -17,7 +19,7 @@ _AMOUNT_IN_TEXT = re.compile(
     r"\d(?<![\d.,]\d)(?:\d{0,2}(?:[ \u00a0]\d{3})+|\d{3,})(?:,\d{2}(?![\d])|(?=\s*руб))")
 
 
-@check("S101", "budget-total")
+@check("S101", "budget-total", reads_whole=("budget.lines", "budget.total"), targets=(Budget,))
 def budget_total(ctx: CheckContext):
     """Сумма строк сметы равна заявленному итогу.
 
@@ -50,7 +52,7 @@ def budget_total(ctx: CheckContext):
                           for line, amount in zip(budget.lines, amounts, strict=True)))
 
 
-@check("S102", "quantity-times-price")
+@check("S102", "quantity-times-price", reads=("budget.lines",), targets=(BudgetLine,))
 def quantity_times_price(ctx: CheckContext):
     """Сумма строки равна количеству, умноженному на цену.
 
@@ -84,7 +86,7 @@ def quantity_times_price(ctx: CheckContext):
                           f"добавьте {missing} или уберите второе значение", key=True, field="title")
 
 
-@check("S103", "sublines-within-line")
+@check("S103", "sublines-within-line", reads=("budget.lines",), targets=(BudgetLine,))
 def sublines_within_line(ctx: CheckContext):
     """Строки «из них» не превышают сумму своей строки.
 
@@ -110,7 +112,7 @@ def sublines_within_line(ctx: CheckContext):
                           + ((line, "amount", "сумма строки"),))
 
 
-@check("S104", "amount-in-text", Severity.ERROR)
+@check("S104", "amount-in-text", Severity.ERROR, reads=TEXT_PARTS, reads_whole=("budget.lines", "budget.total"))
 def amount_in_text(ctx: CheckContext):
     """Суммы в тексте приказа не расходятся со сметой и не набираются вручную.
 

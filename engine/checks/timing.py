@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_right
 
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import Severity
-from engine.model.spec import MAX_EVENTS, MAX_PERIOD_YEARS, SpecModel
-from engine.model.walk import clause_deadlines, timed_items
+from engine.model.spec import (
+    MAX_EVENTS,
+    MAX_PERIOD_YEARS,
+    Activity,
+    ActRef,
+    Clause,
+    ProgrammeInfo,
+    Specification,
+    SpecItem,
+    SpecModel,
+)
+from engine.model.walk import TIMED_PARTS, clause_deadlines, timed_items
+
+TIMED = (Clause, Activity, SpecItem, Specification)
 
 
 def _label(target: SpecModel) -> str:
@@ -16,7 +28,7 @@ def _label(target: SpecModel) -> str:
     return f"пункт {number}" if number else "срок"
 
 
-@check("T201", "outside-period")
+@check("T201", "outside-period", reads=("programme.period", *TIMED_PARTS), targets=TIMED)
 def outside_period(ctx: CheckContext):
     """Сроки лежат внутри периода программы.
 
@@ -40,7 +52,8 @@ def outside_period(ctx: CheckContext):
                 break
 
 
-@check("T202", "before-legal-basis")
+@check("T202", "before-legal-basis", reads=(
+    "programme.period", "decree.date", "decree.legal_basis", "decree.clauses"), targets=(ActRef, Clause))
 def before_legal_basis(ctx: CheckContext):
     """Документ и его сроки не раньше актов, на которых он основан.
 
@@ -71,7 +84,8 @@ def before_legal_basis(ctx: CheckContext):
                           related=((latest, "date", f"дата акта № {latest.number}"),))
 
 
-@check("T203", "retroactive", Severity.WARNING)
+@check("T203", "retroactive", Severity.WARNING, reads=("programme.period", "decree.date", *TIMED_PARTS),
+       targets=TIMED)
 def retroactive(ctx: CheckContext):
     """Срок не истекает раньше даты самого документа.
 
@@ -97,14 +111,16 @@ def retroactive(ctx: CheckContext):
                           related=((decree, "date", "дата документа"),))
 
 
-@check("T204", "dependency-order")
+@check("T204", "dependency-order", reads=("programme.period", "roadmap.sections", "roadmap.activities"),
+       targets=(Activity,))
 def dependency_order(ctx: CheckContext):
     """Мероприятие начинается после тех, от которых зависит, — каждый раз.
 
     Заседание рабочей группы пользуется справкой по итогам мониторинга,
     поэтому каждое заседание должно идти после очередного мониторинга:
-    k-е окно мероприятия начинается не раньше, чем закончилось k-е окно
-    того, от которого оно зависит. Зависимость от самого себя или по кругу —
+    k-е окно мероприятия начинается не раньше дня, в который закончилось
+    k-е окно того, от которого оно зависит (в тот же день — можно: справку
+    сдают утром, заседают днём). Зависимость от самого себя или по кругу —
     тоже ошибка.
 
     Плохо:
@@ -141,7 +157,7 @@ def dependency_order(ctx: CheckContext):
             # the k-th window needs k + 1 of the dependency's windows finished (all of them from the last on);
             # windows come sorted by start, so once all are finished before one window they are before the next
             for k, window in enumerate(after[:len(before)]):
-                finished = bisect_left(ends, window.start)   # windows that end before this one starts
+                finished = bisect_right(ends, window.start)   # windows that end by the day this one starts
                 if finished < k + 1:
                     yield Finding(
                         activity, f"мероприятие {activity.number} ({formats.date_numeric(window.start)}) начинается "
@@ -197,7 +213,7 @@ def _cycles(activities: dict) -> dict[str, int]:
 
 
 
-@check("T205", "period-too-long")
+@check("T205", "period-too-long", reads=("programme.period", "programme.limits"), targets=(ProgrammeInfo,))
 def period_too_long(ctx: CheckContext):
     """Период программы не длиннее её предела (по умолчанию 10 лет).
 
@@ -223,7 +239,8 @@ def period_too_long(ctx: CheckContext):
                       f"проверьте годы периода{raise_it}", field="period")
 
 
-@check("T206", "too-many-events")
+@check("T206", "too-many-events", reads=("programme.period", "programme.limits", *TIMED_PARTS),
+       targets=TIMED)
 def too_many_events(ctx: CheckContext):
     """Сроки программы дают не больше событий календаря, чем её предел (по умолчанию 5000).
 

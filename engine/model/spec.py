@@ -9,8 +9,11 @@ parsed by `engine.model.timeexpr` and `engine.model.values` and stay typed here.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import functools
 import re
 from decimal import Decimal
+from importlib import resources
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -27,7 +30,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from engine.diagnostics import DiagnosticError
-from engine.model.timeexpr import Period, TimeExpr, parse_period, parse_time
+from engine.model.timeexpr import MAX_YEAR, MIN_YEAR, Period, TimeExpr, parse_period, parse_time
 from engine.model.values import Quantity, parse_budget_code, parse_count, parse_money, parse_quantity
 
 # --- value types -------------------------------------------------------------
@@ -84,22 +87,39 @@ PeriodValue = Annotated[
 ]
 
 
+_YEARS_HINT = f"год — четырьмя цифрами, от {MIN_YEAR} до {MAX_YEAR}"
+
+
 def _iso_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
     for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            return dt.datetime.strptime(text, pattern).date()
+            day = dt.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        if not MIN_YEAR <= day.year <= MAX_YEAR:  # «01.01.0001»: no document of a programme is dated so
+            raise DiagnosticError("P501", f"дата «{text}» вне {MIN_YEAR}–{MAX_YEAR} годов", _YEARS_HINT)
+        return day
     raise DiagnosticError("P501", f"дата «{text}» записана неверно или не существует",
                           "пишите дату как 03.02.2020 или 2020-02-03")
+
+
+def _year(value: Any) -> int:
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit() and MIN_YEAR <= int(text) <= MAX_YEAR):
+        raise DiagnosticError("P501", f"год «{text}» записан неверно", _YEARS_HINT + ", например 2022")
+    return int(text)
 
 
 Date = Annotated[
     dt.date, _via(_iso_date),
     _string_schema("Дата: «03.02.2020» или «2020-02-03»", ["03.02.2020"]),
+]
+Year = Annotated[
+    int, _via(_year),
+    WithJsonSchema({"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR, "description": f"Год: {MIN_YEAR}–{MAX_YEAR}"}),
 ]
 def _flag(value: Any) -> bool:
     words = {"true": True, "false": False, "да": True, "нет": False}
@@ -121,15 +141,28 @@ def _identifier(value: Any) -> str:
     return value
 
 
-def _timezone(value: Any) -> str:
-    import zoneinfo
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """The zone names of the IANA database (the tzdata package's list, the same on every machine).
 
-    try:
-        zoneinfo.ZoneInfo(str(value))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise DiagnosticError("P801", f"неизвестный часовой пояс «{value}»",
-                              "например Europe/Moscow или Asia/Yekaterinburg") from None
-    return str(value)
+    Not whatever ZoneInfo opens: that takes a folder («Europe» — a crash), the system's «localtime»
+    or «posixrules» (a different zone on each machine) and paths through «..». «Factory» is a
+    placeholder of the database, not a place.
+    """
+    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - {"Factory"}
+
+
+def _timezone(value: Any) -> str:
+    name = str(value).strip()
+    if name not in iana_zones():
+        by_case = {zone.lower(): zone for zone in iana_zones()}
+        close = by_case.get(name.lower()) or next(iter(difflib.get_close_matches(name, sorted(iana_zones()), n=1)), None)
+        raise DiagnosticError(
+            "P801", f"неизвестный часовой пояс «{name}»",
+            (f"возможно, имелось в виду {close}; " if close else "")
+            + "часовой пояс — название из базы IANA: Europe/Moscow, Asia/Yekaterinburg, Europe/Samara")
+    return name
 
 
 _INN_WEIGHTS = {10: ((2, 4, 10, 3, 5, 9, 4, 6, 8),),
@@ -152,6 +185,22 @@ def _inn(value: Any) -> str:
 
 
 Inn = Annotated[str, _via(_inn), _string_schema("ИНН: 10 цифр (организация) или 12 (ИП)", ["4826000000"])]
+
+
+def _single_line(value: str) -> str:
+    """A name, title or number is one line: a line break in it forges lines of a calendar feed or a table row."""
+    for char, what in (("\n", "перенос строки"), ("\t", "табуляция")):
+        if char in value:
+            raise PydanticCustomError("value_syntax", f"{what} в тексте, который пишется одной строкой", {
+                "code": "M006", "offset": 0, "length": 0,
+                "hint": "напишите значение в одну строку; длинное можно перенести в YAML, начав его с «>-» "
+                        "(строки склеятся через пробел); перечень пунктов — в полях-списках (details, result)"})
+    return value
+
+
+Line = Annotated[str, AfterValidator(_single_line), WithJsonSchema({"type": "string", "pattern": "^[^\\n\\t]*$"})]
+"""Text of one line: names, titles, numbers, headings. Prose (a clause, a preamble, details, results) is `str`
+and keeps its line breaks; which fields are which is decided here, once, by their type."""
 Flag = Annotated[bool, _via(_flag), WithJsonSchema({"type": "string", "enum": ["true", "false", "да", "нет"]})]
 Id = Annotated[
     str, _via(_identifier),
@@ -195,9 +244,9 @@ class Silenceable(SpecModel):
 class Organisation(Silenceable):
     """Организация: исполнитель, издающий орган, получатель средств."""
 
-    short: str = Field(description="Краткое наименование, как в документах: ГАУДПО ЛО «ИРО»")
-    full: str = Field(description="Полное наименование (с маленькой буквы, если так пишется в тексте)")
-    forms: dict[Case, str] = Field(
+    short: Line = Field(description="Краткое наименование, как в документах: ГАУДПО ЛО «ИРО»")
+    full: Line = Field(description="Полное наименование (с маленькой буквы, если так пишется в тексте)")
+    forms: dict[Case, Line] = Field(
         default_factory=dict,
         description="Формы полного наименования в падежах, если автоматическое склонение неверно: {dat: «…»}",
     )
@@ -207,32 +256,32 @@ class Organisation(Silenceable):
     formerly: list[Id] = Field(
         default_factory=list,
         description="Прежние id этой организации в программе: их календари не закрываются, а указывают на новый")
-    email: str | None = Field(None, description="Электронная почта для вопросов по срокам (в календаре — CONTACT и ORGANIZER)")
-    phone: str | None = Field(None, description="Телефон для вопросов по срокам (в календаре — CONTACT)")
+    email: Line | None = Field(None, description="Электронная почта для вопросов по срокам (в календаре — CONTACT и ORGANIZER)")
+    phone: Line | None = Field(None, description="Телефон для вопросов по срокам (в календаре — CONTACT)")
 
 
 class Term(Silenceable):
     """Сокращение, которое не является организацией (для перечня сокращений)."""
 
-    short: str = Field(description="Сокращение: МОС")
-    full: str = Field(description="Расшифровка: муниципальная образовательная система")
+    short: Line = Field(description="Сокращение: МОС")
+    full: Line = Field(description="Расшифровка: муниципальная образовательная система")
 
 
 class Person(Silenceable):
     """Должностное лицо: подписант, контролирующий, ответственный."""
 
-    surname: str = Field(description="Фамилия в именительном падеже: Кирина")
-    initials: str = Field(description="Инициалы: С.Н.")
+    surname: Line = Field(description="Фамилия в именительном падеже: Кирина")
+    initials: Line = Field(description="Инициалы: С.Н.")
     gender: Literal["male", "female"] = Field(description="Пол, нужен для склонения фамилии: male или female")
-    position: str = Field(
+    position: Line = Field(
         description="Должность в именительном падеже, со строчной буквы: первый заместитель начальника управления")
     organisation: Id | None = Field(None, description="Организация (id из organisations)")
-    surname_forms: dict[Case, str] = Field(default_factory=dict, description="Фамилия в падежах, если склонение неверно")
-    position_forms: dict[Case, str] = Field(default_factory=dict, description="Должность в падежах, если склонение неверно")
-    signature_position: str | None = Field(
+    surname_forms: dict[Case, Line] = Field(default_factory=dict, description="Фамилия в падежах, если склонение неверно")
+    position_forms: dict[Case, Line] = Field(default_factory=dict, description="Должность в падежах, если склонение неверно")
+    signature_position: Line | None = Field(
         None, description="Должность в подписи, если отличается: «Заместитель председателя комитета»")
-    email: str | None = Field(None, description="Электронная почта (в календаре — CONTACT)")
-    phone: str | None = Field(None, description="Телефон (в календаре — CONTACT)")
+    email: Line | None = Field(None, description="Электронная почта (в календаре — CONTACT)")
+    phone: Line | None = Field(None, description="Телефон (в календаре — CONTACT)")
 
 
 # --- programme ---------------------------------------------------------------
@@ -275,20 +324,20 @@ class ProgrammeInfo(SpecModel):
     """Общие сведения о программе."""
 
     id: Id = Field(description="Идентификатор программы, совпадает с именем папки: lipetsk-2022")
-    title: str = Field(description="Краткое название программы для сайта и календарей")
-    region: str = Field(description="Субъект РФ или муниципалитет: Липецкая область")
+    title: Line = Field(description="Краткое название программы для сайта и календарей")
+    region: Line = Field(description="Субъект РФ или муниципалитет: Липецкая область")
     period: PeriodValue = Field(description="Период программы: «2022» или «2021–2024»")
     timezone: Timezone = Field(description="Часовой пояс IANA: Europe/Moscow, Asia/Yekaterinburg")
     profile: Literal["gost-2016", "gost-2025"] = Field(
         "gost-2016", description="Правила оформления: ГОСТ Р 7.0.97-2016 или ГОСТ Р 7.0.97-2025")
-    font: str = Field("Times New Roman", description="Шрифт документов: Times New Roman (по ГОСТ), PT Serif, Liberation Serif")
+    font: Line = Field("Times New Roman", description="Шрифт документов: Times New Roman (по ГОСТ), PT Serif, Liberation Serif")
     checks: dict[str, Literal["off", "error", "warning", "info"]] = Field(
         default_factory=dict,
         description="Настройка проверок для программы: {код или имя: off | error | warning | info}",
     )
-    templates: dict[TemplateKind, str] = Field(
+    templates: dict[TemplateKind, Line] = Field(
         default_factory=dict, description="Свои шаблоны DOCX (пути относительно папки программы)")
-    reminders: list[str] = Field(
+    reminders: list[Line] = Field(
         default_factory=lambda: list(DEFAULT_REMINDERS),
         description="Напоминания в календаре до срока — последнего дня каждого периода, в 9:00: «P7D» — за неделю, "
                     "«P1D» — накануне, «P0D» — в день срока; по умолчанию [«P7D», «P1D»], [] — без напоминаний")
@@ -310,13 +359,13 @@ ApprovedKind = Literal["roadmap", "budget", "indicators", "specification", "prog
 class ActRef(Silenceable):
     """Ссылка на другой правовой акт (основание документа или акт, упомянутый в пункте)."""
 
-    kind: str = Field(description="Вид акта в именительном падеже: распоряжение, приказ, постановление, областной закон")
-    issuer: str = Field(
+    kind: Line = Field(description="Вид акта в именительном падеже: распоряжение, приказ, постановление, областной закон")
+    issuer: Line = Field(
         description="Кто издал: id организации из organisations (склоняется сам) или текст в родительном падеже: "
                     "«Правительства Ленинградской области»")
     date: Date = Field(description="Дата акта")
-    number: str = Field(description="Номер акта: 2778-р")
-    title: str | None = Field(None, description="Название акта без кавычек-ёлочек по краям")
+    number: Line = Field(description="Номер акта: 2778-р")
+    title: Line | None = Field(None, description="Название акта без кавычек-ёлочек по краям")
     programme: Id | None = Field(None, description="Если акт — приказ другой программы в specs/, её id: номер и дата сверяются")
 
 
@@ -343,22 +392,22 @@ class Decree(SpecModel):
 
     kind: Literal["приказ", "распоряжение"] = Field(description="Вид документа")
     authority: Id = Field(description="Издающий орган (id из organisations)")
-    header: list[str] = Field(
+    header: list[Line] = Field(
         default_factory=list,
         description="Строки наименования органа над видом документа, если отличаются от полного наименования")
-    issuer_line: str | None = Field(
+    issuer_line: Line | None = Field(
         None, description="Строка под видом документа: «НАЧАЛЬНИКА УПРАВЛЕНИЯ ОБРАЗОВАНИЯ …»")
-    number: str | None = Field(
+    number: Line | None = Field(
         None, description="Регистрационный номер: 266, 178-р, 491/01-08; пусто, если документ ещё не подписан "
                           "(проект: в документе останется место для номера)")
     date: Date | None = Field(
         None, description="Дата подписания; пусто, если документ ещё не подписан (в документе останется место для даты)")
-    year: int | None = Field(None, description="Год документа, если дата ещё не известна")
-    place: str | None = Field(None, description="Место издания: г. Липецк")
-    title: str = Field(description="Заголовок к тексту: «Об утверждении …» / «О финансировании …»")
+    year: Year | None = Field(None, description="Год документа, если дата ещё не известна")
+    place: Line | None = Field(None, description="Место издания: г. Липецк")
+    title: Line = Field(description="Заголовок к тексту: «Об утверждении …» / «О финансировании …»")
     legal_basis: dict[Id, ActRef] = Field(default_factory=dict, description="Акты, на которые ссылается документ: {id: акт}")
     preamble: str = Field(description="Преамбула; ссылки на акты — {{ basis.<id>.ins }}")
-    order_word: str | None = Field(
+    order_word: Line | None = Field(
         None, description="Распорядительное слово: по умолчанию «ПРИКАЗЫВАЮ:» для приказа, ничего для распоряжения")
     order_word_inline: Flag = Field(
         False, description="Печатать распорядительное слово в конце преамбулы, а не отдельной строкой")
@@ -373,9 +422,9 @@ class Decree(SpecModel):
 class AppendixDocument(Silenceable):
     """Приложение к документу."""
 
-    title: str = Field(description="Вид документа в заголовке: «План-график», «Смета расходов»")
-    subtitle: str | None = Field(None, description="Продолжение заголовка: «выполнения работ по реализации …»")
-    stamp_word: str | None = Field(
+    title: Line = Field(description="Вид документа в заголовке: «План-график», «Смета расходов»")
+    subtitle: Line | None = Field(None, description="Продолжение заголовка: «выполнения работ по реализации …»")
+    stamp_word: Line | None = Field(
         None,
         description="Слово грифа утверждения, если не выводится из заголовка: УТВЕРЖДЕН, УТВЕРЖДЕНА, УТВЕРЖДЕНО, УТВЕРЖДЕНЫ")
     approved_by: ActRef | None = Field(
@@ -385,15 +434,16 @@ class AppendixDocument(Silenceable):
 RoadmapField = Literal["number", "time", "activity", "owners", "result"]
 
 
-MAX_COLUMN_CM = Decimal(100)
+MIN_COLUMN_CM, MAX_COLUMN_CM = Decimal("0.5"), Decimal(100)
 
 
 def _column_width(value: Decimal) -> Decimal:
-    """A width the page can hold: «1e400» or «-5» reached the DOCX renderer and crashed it (E901)."""
-    if not 0 < value <= MAX_COLUMN_CM:
+    """A width the page can hold and a letter fits in: «1e400», «-5» or «1e-300» (a column of zero twips)
+    reached the DOCX renderer."""
+    if not MIN_COLUMN_CM <= value <= MAX_COLUMN_CM:
         raise PydanticCustomError("value_syntax", f"ширина столбца {value} см вне разумных пределов", {
-            "code": "M003", "hint": f"ширина в сантиметрах: больше 0 и не больше {MAX_COLUMN_CM}, например 3.5",
-            "offset": 0, "length": 0})
+            "code": "M003", "offset": 0, "length": 0,
+            "hint": f"ширина в сантиметрах: от {MIN_COLUMN_CM} до {MAX_COLUMN_CM}, например 3.5"})
     return value
 
 
@@ -401,8 +451,9 @@ class Column(SpecModel):
     """Столбец таблицы дорожной карты."""
 
     field: RoadmapField = Field(description="Что в столбце: number, time, activity, owners, result")
-    heading: str = Field(description="Заголовок столбца, как в документе")
-    width: Annotated[Decimal, AfterValidator(_column_width)] | None = Field(None, description="Ширина в сантиметрах")
+    heading: Line = Field(description="Заголовок столбца, как в документе")
+    width: Annotated[Decimal, AfterValidator(_column_width)] | None = Field(
+        None, description=f"Ширина в сантиметрах: от {MIN_COLUMN_CM:f}".replace(".", ",") + f" до {MAX_COLUMN_CM}")
 
 
 class Owner(Silenceable):
@@ -430,7 +481,7 @@ class Activity(Silenceable):
     model_config = ConfigDict(json_schema_extra=_owner_ids_allowed)
 
     id: Id = Field(description="Постоянный идентификатор мероприятия: от него зависит UID в календаре")
-    title: str = Field(description="Мероприятие")
+    title: Line = Field(description="Мероприятие")
     details: Paragraphs = Field(default_factory=list, description="Перечень действий (пункты под мероприятием)")
     time: Time = Field(description="Срок (период) выполнения")
     owners: Annotated[list[Owner], BeforeValidator(_owners)] = Field(
@@ -449,7 +500,7 @@ class Section(Silenceable):
     """Раздел дорожной карты."""
 
     id: Id = Field(description="Идентификатор раздела")
-    title: str = Field(description="Название раздела: «Нормативно-правовое обеспечение»")
+    title: Line = Field(description="Название раздела: «Нормативно-правовое обеспечение»")
     activities: list[Activity] = Field(description="Мероприятия раздела")
     _number: str = PrivateAttr(default="")
 
@@ -476,7 +527,7 @@ class Roadmap(AppendixDocument):
 class SubLine(Silenceable):
     """Строка «из них»: часть суммы строки сметы."""
 
-    title: str = Field(description="Наименование («из них …»)")
+    title: Line = Field(description="Наименование («из них …»)")
     amount: Money = Field(description="Сумма")
 
 
@@ -484,7 +535,7 @@ class BudgetLine(Silenceable):
     """Строка сметы."""
 
     id: Id = Field(description="Идентификатор строки сметы")
-    title: str = Field(description="Наименование расходов")
+    title: Line = Field(description="Наименование расходов")
     amount: Money | None = Field(None, description="Сумма строки (можно не писать, если заданы количество и цена)")
     quantity: Count | None = Field(None, description="Количество (для строк «21 × 40 000,00»)")
     unit_price: Money | None = Field(None, description="Цена за единицу")
@@ -505,10 +556,10 @@ class BudgetLine(Silenceable):
 class Budget(AppendixDocument):
     """Смета расходов или субсидия."""
 
-    title: str = Field("Смета расходов", description="Вид документа в заголовке")
-    columns: list[str] = Field(
+    title: Line = Field("Смета расходов", description="Вид документа в заголовке")
+    columns: list[Line] = Field(
         default_factory=lambda: ["Комплекс мероприятий", "Сумма, рублей"], description="Заголовки столбцов таблицы")
-    funding_source: str | None = Field(None, description="Источник финансирования")
+    funding_source: Line | None = Field(None, description="Источник финансирования")
     codes: dict[str, BudgetCode] = Field(default_factory=dict, description="Коды бюджетной классификации: {КФСР: «0709», …}")
     lines: list[BudgetLine] = Field(description="Строки сметы")
     total: Money = Field(description="Итого по смете (сверяется с суммой строк)")
@@ -518,14 +569,14 @@ class Indicator(Silenceable):
     """Целевой показатель."""
 
     id: Id = Field(description="Идентификатор показателя")
-    name: str = Field(description="Наименование показателя")
-    unit: str = Field(description="Единица измерения: Ед., %, чел.")
+    name: Line = Field(description="Наименование показателя")
+    unit: Line = Field(description="Единица измерения: Ед., %, чел.")
     target: QuantityValue = Field(description="Целевое значение")
-    target_note: str | None = Field(None, description="Уточнение значения, как в документе: «Не менее 50 человек»")
+    target_note: Line | None = Field(None, description="Уточнение значения, как в документе: «Не менее 50 человек»")
     baseline: QuantityValue | None = Field(None, description="Базовое (фактическое) значение")
     direction: Literal["increase", "decrease", "keep"] = Field(
         "increase", description="Желаемое направление: increase (рост), decrease (снижение), keep (сохранение)")
-    year: int | None = Field(None, description="Год, на который установлено значение")
+    year: Year | None = Field(None, description="Год, на который установлено значение")
     measures: Id | None = Field(None, description="Пункт технического задания, который измеряет показатель (id)")
     activities: list[Id] = Field(default_factory=list, description="Мероприятия дорожной карты, к которым относится показатель")
     _number: str = PrivateAttr(default="")
@@ -538,8 +589,8 @@ class Indicator(Silenceable):
 class Indicators(AppendixDocument):
     """Целевые показатели."""
 
-    title: str = Field("Целевые показатели", description="Вид документа в заголовке")
-    columns: list[str] = Field(
+    title: Line = Field("Целевые показатели", description="Вид документа в заголовке")
+    columns: list[Line] = Field(
         default_factory=lambda: ["№ п/п", "Наименование показателя", "Единица измерения", "Значение показателя"],
         description="Заголовки столбцов")
     items: list[Indicator] = Field(description="Показатели")
@@ -564,13 +615,13 @@ class SpecItem(Silenceable):
 class Specification(AppendixDocument):
     """Техническое задание."""
 
-    title: str = Field("Техническое задание", description="Вид документа в заголовке")
-    event_name: str = Field(description="Наименование мероприятия (раздел 1)")
+    title: Line = Field("Техническое задание", description="Вид документа в заголовке")
+    event_name: Line = Field(description="Наименование мероприятия (раздел 1)")
     items: list[SpecItem] = Field(description="Требования к объёму услуг и срокам их оказания (раздел 2)")
     service_period: Time = Field(description="Срок оказания услуг (раздел 3)")
     executor: Id | None = Field(
         None, description="Исполнитель технического задания (id организации): его календарь получает сроки пунктов")
-    funding_source: str = Field(description="Источник финансирования (раздел 4)")
+    funding_source: Line = Field(description="Источник финансирования (раздел 4)")
 
 
 # --- programme document: free structure ------------------------------------------------
@@ -600,7 +651,7 @@ class ListBlock(Silenceable):
 
     model_config = ConfigDict(json_schema_extra=_bare_items_allowed)
 
-    marker: str = Field(
+    marker: Line = Field(
         "–", description="Маркер пунктов, как в документе: «–», «-», «•» ставится перед каждым пунктом; «1.», «1)» — "
                          "номера, «а)», «а.» — буквы (вычисляются)")
     start: Annotated[int, Field(ge=1, le=1000)] = Field(1, description="С какого номера (буквы) начинается нумерация")
@@ -663,7 +714,7 @@ class Block(Content):
     model_config = ConfigDict(json_schema_extra=_bare_text_allowed)
     _KINDS: ClassVar[tuple[str, ...]] = ("text", "heading", "listing", "tasks")
 
-    heading: str | None = Field(None, description="Подзаголовок внутри раздела (без номера), полужирный, по центру")
+    heading: Line | None = Field(None, description="Подзаголовок внутри раздела (без номера), полужирный, по центру")
 
 
 TextBlock = Annotated[Block, BeforeValidator(_text_block)]
@@ -673,7 +724,7 @@ class DocumentSection(Silenceable):
     """Раздел программного документа; номер («1.», «2.1.») вычисляется."""
 
     id: Id | None = Field(None, description="Идентификатор раздела (для отключения проверок и ссылок)")
-    title: str = Field(description="Заголовок раздела: «Паспорт программы»")
+    title: Line = Field(description="Заголовок раздела: «Паспорт программы»")
     numbered: Flag = Field(True, description="Нумеровать раздел («1. Паспорт программы»); нет — заголовок без номера")
     blocks: list[TextBlock] = Field(default_factory=list, description="Содержимое раздела по порядку: абзацы, списки, …")
     sections: list[DocumentSection] = Field(default_factory=list, description="Подразделы")
@@ -692,13 +743,13 @@ class ProgrammeDocument(AppendixDocument):
     (approved_by) или оставаться проектом без грифа.
     """
 
-    title: str = Field(description="Вид документа — первая строка заголовка: «Муниципальная программа»")
-    subtitle: str | None = Field(
+    title: Line = Field(description="Вид документа — первая строка заголовка: «Муниципальная программа»")
+    subtitle: Line | None = Field(
         None, description="Продолжение заголовка: «реализации мероприятия 21 … в {{ programme.period }} году»")
     approved_by: ActRef | None = Field(
         None, description="Акт другого органа, которым утверждён документ (его нет в папке): гриф «УТВЕРЖДЕНА "
                           "постановлением … от … № …» печатается по нему")
-    name: str | None = Field(
+    name: Line | None = Field(
         None, description="Наименование программы без кавычек по краям (в тексте — {{ document.name }})")
     tasks: list[Task] = Field(default_factory=list, description="Задачи программы по порядку («Задача 1.», …)")
     sections: list[DocumentSection] = Field(description="Разделы документа по порядку")

@@ -15,6 +15,19 @@ from engine.model.timeexpr import TimeExpr
 TextSite = tuple[SpecModel, tuple, str]
 TimedSite = tuple[SpecModel, str, TimeExpr]
 
+# The parts of a programme each walk reads, for the checks that use it to declare (engine/checks/registry.py):
+# a walk that reads a new section or field names it here too.
+TIMED_PARTS = ("decree.clauses", "roadmap.sections", "roadmap.activities", "specification.items",
+               "specification.service_period")
+TEXT_PARTS = ("decree.title", "decree.preamble", "decree.clauses",
+              "programme_document.title", "programme_document.subtitle", "programme_document.name",
+              "programme_document.tasks", "programme_document.sections",
+              "roadmap.title", "roadmap.subtitle", "roadmap.sections", "roadmap.activities",
+              "budget.title", "budget.subtitle", "budget.lines", "budget.funding_source",
+              "indicators.title", "indicators.subtitle", "indicators.items",
+              "specification.title", "specification.subtitle", "specification.event_name",
+              "specification.funding_source", "specification.items")
+
 
 def walk_clauses(clauses: list[Clause], enclosing: tuple[Clause, ...] = ()) -> Iterator[tuple[Clause, tuple[Clause, ...]]]:
     """Every clause and sub-clause in reading order, with the clauses that enclose it (outermost first)."""

@@ -290,6 +290,121 @@ def _c1_key(programme: Path) -> None:
     edit(programme / "organisations.yaml", "    short: ИРО", "    sh\u0085ort: ИРО")
 
 
+# --- issue 10: what ended in E901 or a crash, and settings that did nothing --------------------------------
+
+
+@case("timezone-a-folder", "«timezone: Europe» — a folder of the zone database (E901 once)", 1, ["P801"], "programme.yaml", 13)
+def _zone_folder(programme: Path) -> None:
+    edit(programme / "programme.yaml", "timezone: Europe/Moscow", "timezone: Europe")
+
+
+@case("timezone-localtime", "«timezone: localtime» — this machine's zone, not a name", 1, ["P801"], "programme.yaml", 13)
+def _zone_localtime(programme: Path) -> None:
+    edit(programme / "programme.yaml", "timezone: Europe/Moscow", "timezone: localtime")
+
+
+@case("newline-in-programme-title", "a line break in the programme's title (it names every calendar)", 1, ["M006"],
+      "programme.yaml", 10)
+def _title_newline(programme: Path) -> None:
+    edit(programme / "programme.yaml", "  title: Поддержка школ", '  title: "Поддержка\\nшкол')
+    edit(programme / "programme.yaml", "условная область, 2022\n", 'условная область, 2022"\n')
+
+
+@case("cr-in-organisation-short-name", "an escaped CR with a forged calendar line in an organisation's short name",
+      1, ["Y014"], "organisations.yaml", 3)
+def _short_cr(programme: Path) -> None:
+    edit(programme / "organisations.yaml", "    short: УО", '    short: "УО\\rBEGIN:VEVENT\\rUID:forged"')
+
+
+@case("newline-in-region", "a literal block with two lines as the region", 1, ["M006"], "programme.yaml", 11)
+def _region_newline(programme: Path) -> None:
+    edit(programme / "programme.yaml", "  region: Условная область\n", "  region: |\n    Условная\n    область\n")
+
+
+@case("noncharacter-in-activity-title", "U+FFFE in an activity's title (XML refuses it: E901 once)", 1, ["Y014"],
+      "roadmap.yaml", 24)
+def _ufffe(programme: Path) -> None:
+    edit(programme / "roadmap.yaml", ROADMAP_MEETING_TITLE, "      title: Заседание\ufffeрабочей группы")
+
+
+@case("bidi-override-in-a-comment", "a right-to-left override in a comment («Trojan Source»)", 1, ["Y014"],
+      "budget.yaml")
+def _bidi_comment(programme: Path) -> None:
+    edit(programme / "budget.yaml", '  total: "500 000,00"', '  total: "500 000,00"  # \u202e 00,000 009')
+
+
+@case("year-negative", "«year: -2022» in an indicator", 1, ["P501"], "indicators.yaml", 8)
+def _year_negative(programme: Path) -> None:
+    edit(programme / "indicators.yaml", "      year: 2022\n      measures", "      year: -2022\n      measures")
+
+
+@case("date-year-one", "the decree dated «01.01.0001»", 1, ["P501"], "decree.yaml", 5)
+def _date_year_one(programme: Path) -> None:
+    edit(programme / "decree.yaml", "  date: 14.01.2022", "  date: 01.01.0001")
+
+
+@case("column-width-tiny", "«width: 1e-300» — a column no letter fits in", 1, ["M003"], "roadmap.yaml", 8)
+def _width_tiny(programme: Path) -> None:
+    edit(programme / "roadmap.yaml", "      heading: № п/п\n", "      heading: № п/п\n      width: 1e-300\n")
+
+
+@case("checks-off-unknown-reference", "O301 turned off and an owner that is not defined (E901 once)", 1,
+      ["R510", "O301"], "programme.yaml", 14)
+def _o301_off(programme: Path) -> None:
+    edit(programme / "programme.yaml", "timezone: Europe/Moscow", "timezone: Europe/Moscow\n  checks: {O301: \"off\"}")
+    edit(programme / "roadmap.yaml", "      owners: [komobr]", "      owners: [nobody]")
+
+
+@case("checks-off-placeholder", "R506 turned off and a placeholder that names nothing (E901 once)", 1,
+      ["R510", "R506"], "programme.yaml", 14)
+def _r506_off(programme: Path) -> None:
+    edit(programme / "programme.yaml", "timezone: Europe/Moscow", "timezone: Europe/Moscow\n  checks: {R506: \"off\"}")
+    edit(programme / "decree.yaml", "{{ control.acc }}", "{{ control.accc }}")
+
+
+@case("checks-off-template-syntax", "X101 turned off and an expression in a clause (E901 once)", 1,
+      ["R510", "X101"], "programme.yaml", 14)
+def _x101_off(programme: Path) -> None:
+    edit(programme / "programme.yaml", "timezone: Europe/Moscow", "timezone: Europe/Moscow\n  checks: {X101: \"off\"}")
+    edit(programme / "decree.yaml", "{{ control.acc }}", "{{ control.acc | upper }}")
+
+
+@case("checks-off-duplicate-id", "R505 turned off and two activities with one id (a calendar event lost once)", 1,
+      ["R510", "R505"], "programme.yaml", 14)
+def _r505_off(programme: Path) -> None:
+    edit(programme / "programme.yaml", "timezone: Europe/Moscow", "timezone: Europe/Moscow\n  checks: {R505: \"off\"}")
+    edit(programme / "roadmap.yaml", "    - id: consultations", "    - id: monitoring")
+
+
+@case("silence-at-the-wrong-level", "«silence: {T201: …}» on the whole roadmap: it silences nothing (a warning)", 0,
+      ["R511"],
+      "roadmap.yaml", 5)
+def _idle_silence(programme: Path) -> None:
+    edit(programme / "roadmap.yaml", "  glossary: [ipk, tsok, oo]\n",
+         "  glossary: [ipk, tsok, oo]\n  silence: {T201: работы за пределами периода}\n")
+
+
+@case("columns-a-fifth-heading", "five headings over the four columns of the indicators' table (a warning)", 0,
+      ["R512"], "indicators.yaml", 3)
+def _fifth_heading(programme: Path) -> None:
+    edit(programme / "indicators.yaml", "  title: Целевые показатели\n",
+         "  title: Целевые показатели\n  columns: [№, Показатель, Единица, Значение, Год]\n")
+
+
+@case("dependency-ends-the-day-it-starts", "a meeting on the day the monitoring it depends on ends: no T204", 0, [])
+def _same_day(programme: Path) -> None:
+    edit(programme / "roadmap.yaml", "time: 01.04.2022 – 05.04.2022; 20.10.2022 – 25.10.2022",
+         "time: 31.03.2022 – 05.04.2022; 15.10.2022 – 25.10.2022")
+
+
+@case("one-error-hides-none", "an unparsable deadline in roadmap.yaml and a wrong total in budget.yaml", 1,
+      ["S101", "P101"], "budget.yaml", 23)
+def _both_reported(programme: Path) -> None:
+    edit(programme / "roadmap.yaml", "time: 01.04.2022 – 05.04.2022; 20.10.2022 – 25.10.2022",
+         "time: 01.04.2022 – 35.04.2022")
+    edit(programme / "budget.yaml", '  total: "500 000,00"', '  total: "510 000,00"')
+
+
 # --- the file system: symlinks, folders, FIFOs, permissions ----------------------------------------
 
 

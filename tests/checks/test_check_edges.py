@@ -242,3 +242,13 @@ def test_amounts_in_text_are_found_where_a_figure_starts(text, found):
     from engine.checks.sums import _AMOUNT_IN_TEXT
 
     assert [m.group() for m in _AMOUNT_IN_TEXT.finditer(text)] == found
+
+
+def test_t204_a_dependent_may_start_the_day_its_dependency_ends(tmp_path):
+    """The monitoring's report is handed in on 31.03; the meeting that uses it may sit that very day."""
+    same_day = ("roadmap.yaml", "time: 01.04.2022 – 05.04.2022; 20.10.2022 – 25.10.2022",
+                "time: 31.03.2022 – 05.04.2022; 15.10.2022 – 25.10.2022")
+    assert check(tmp_path / "same", same_day) == []
+    day_before = ("roadmap.yaml", "time: 01.04.2022 – 05.04.2022; 20.10.2022 – 25.10.2022",
+                  "time: 30.03.2022 – 05.04.2022; 20.10.2022 – 25.10.2022")
+    assert [code for code, *_ in check(tmp_path / "before", day_before)] == ["T204"]

@@ -274,7 +274,7 @@ def test_silence_suppresses_exactly_that_item(tmp_path, key):
 
 
 def test_silence_of_another_check_does_not_suppress(tmp_path):
-    decree = retroactive_decree((RETRO_INTERIM, RETRO_INTERIM + silence("не о сроке", "O303")))
+    decree = retroactive_decree((RETRO_INTERIM, RETRO_INTERIM + silence("не о сроке", "R504")))
     diagnostics = run(tmp_path, {"decree.yaml": decree})
     assert [(d.code, d.span.line) for d in diagnostics] == [("T203", line_of(decree, RETRO_INTERIM.strip()))], \
         describe(diagnostics)
@@ -306,3 +306,81 @@ def test_silence_on_a_glossary_entry(tmp_path):
         describe(diagnostics)
     silenced = unused + "    silence: {O303: \"будет ответственным во втором полугодии\"}\n"
     assert run(tmp_path / "silenced", {"organisations.yaml": silenced}) == []
+
+
+# --- checks that cannot be turned off, and silences that silence nothing ---------------------------------------
+
+GUARDED = sorted(code for code, registered in REGISTRY.items() if registered.guards)
+
+
+def test_the_checks_the_documents_rest_on_are_guarded():
+    """Without these the build fails or publishes a wrong calendar (issue 10): they cannot be turned off."""
+    assert GUARDED == ["O301", "R505", "R506", "R508", "R513", "X101"]
+    for code in GUARDED:
+        assert "нельзя отключить" in REGISTRY[code].doc.split("\n\n")[1]
+
+
+@pytest.mark.parametrize("code", GUARDED)
+@pytest.mark.parametrize("level", ["off", "warning", "info"])
+def test_a_guarded_check_turned_off_or_weakened_is_r510_and_still_an_error(tmp_path, code, level):
+    case = load_case(code)
+    name = REGISTRY[code].name
+    programme = case["bad"].get("programme.yaml", base_text("programme.yaml"))
+    programme += f"  checks:\n    {name if level == 'info' else code}: {level}\n"
+    files = {**case["bad"], "programme.yaml": programme}
+    diagnostics = run(tmp_path, files)
+    r510 = at(diagnostics, "R510", "programme.yaml", line_of(programme, f": {level}"))
+    assert r510 and r510[0].severity is Severity.ERROR and code in r510[0].message, describe(diagnostics)
+    assert "нельзя" in r510[0].message
+    file, line, _ = marked_lines(case["bad"])[0]
+    assert [d.severity for d in at(diagnostics, code, file, line)] == [Severity.ERROR], describe(diagnostics)
+
+
+def test_a_guarded_check_at_error_is_no_setting_to_refuse(tmp_path):
+    diagnostics = run(tmp_path, {"programme.yaml": with_checks("    O301: error\n")})
+    assert diagnostics == [], describe(diagnostics)
+
+
+def test_a_guarded_check_is_not_silenced_on_an_item(tmp_path):
+    case = load_case("O301")
+    decree = case["bad"]["decree.yaml"].replace("responsible: [iro-typo]  # ожидается O301",
+                                                'responsible: [iro-typo]\n      silence: {O301: "так надо"}')
+    diagnostics = run(tmp_path, {"decree.yaml": decree})
+    assert sorted((d.code, d.span.line) for d in diagnostics) == [
+        ("O301", line_of(decree, "iro-typo")), ("R510", line_of(decree, "silence:"))], describe(diagnostics)
+
+
+@pytest.mark.parametrize("file, old, key, kind", [
+    ("roadmap.yaml", "      owners: [cmoko]\n", "S101", "мероприятие дорожной карты"),   # a sum, on an activity
+    ("roadmap.yaml", "  glossary: [iro, cmoko, oo]\n", "T201", "дорожная карта"),     # the section, not its activities
+    ("budget.yaml", "  total: \"500 000,00\"\n", "S102", "смета расходов"),          # about lines, written on the budget
+])
+def test_a_silence_at_a_level_where_it_silences_nothing_is_r511(tmp_path, file, old, key, kind):
+    indent = " " * (len(old) - len(old.lstrip()))
+    text = edited(file, (old, old + f"{indent}silence: {{{key}: \"на всякий случай\"}}\n"))
+    diagnostics = run(tmp_path, {file: text})
+    assert [(d.code, d.severity, d.span.line) for d in diagnostics] == [
+        ("R511", Severity.WARNING, line_of(text, f"{key}: "))], describe(diagnostics)
+    assert key in diagnostics[0].message and kind in diagnostics[0].message
+
+
+def test_a_silence_of_a_check_turned_off_for_the_programme_is_r511(tmp_path):
+    decree = retroactive_decree((RETRO_INTERIM, RETRO_INTERIM + silence("отчёт сдан до подписания приказа")))
+    diagnostics = run(tmp_path, {"decree.yaml": decree, "programme.yaml": with_checks("    T203: off\n")})
+    assert [(d.code, d.span.line) for d in diagnostics] == [("R511", line_of(decree, "silence:"))], describe(diagnostics)
+    assert "отключена для всей программы" in diagnostics[0].message
+
+
+def test_every_target_a_check_declares_is_what_its_findings_are_about(tmp_path):
+    """The declared `targets` (what a silence may stand on) cover every finding of every bad case."""
+    from engine.checks import CheckContext
+    from engine.loading import load_programme
+    from engine.model.validate import validate_programme
+
+    for code, registered in sorted(REGISTRY.items()):
+        if registered.targets is None:
+            continue
+        model, _ = validate_programme(load_programme(make_programme(tmp_path / code, load_case(code)["bad"])))
+        findings = list(registered.function(CheckContext(model, lambda programme_id: None)))
+        assert findings, code
+        assert all(isinstance(f.target, registered.targets) for f in findings), (code, [type(f.target) for f in findings])
