@@ -16,13 +16,19 @@ BASE = Path(__file__).parent / "base" / "base-2022"
 PROGRAMME_BASE = BASE.parent / "programme-2021"     # a municipal programme document, no decree
 
 
-def check(tmp_path: Path, *edits: tuple[str, str, str], base: Path = BASE) -> list[tuple[str, str, int, str]]:
+def edited_copy(tmp_path: Path, *edits: tuple[str, str, str], base: Path = BASE) -> Path:
+    """A copy of a base programme with each (file, old, new) edit made; `old` occurs exactly once."""
     directory = tmp_path / base.name
     shutil.copytree(base, directory)
     for file, old, new in edits:
         text = (directory / file).read_text(encoding="utf-8")
         assert text.count(old) == 1, f"{file}: «{old}» должно встречаться ровно один раз"
         (directory / file).write_text(text.replace(old, new), encoding="utf-8")
+    return directory
+
+
+def check(tmp_path: Path, *edits: tuple[str, str, str], base: Path = BASE) -> list[tuple[str, str, int, str]]:
+    directory = edited_copy(tmp_path, *edits, base=base)
     return [(d.code, d.span.file.name, d.span.line, d.message) for d in check_tree(directory).diagnostics]
 
 

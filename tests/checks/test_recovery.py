@@ -15,11 +15,11 @@ whose inputs built runs on the rest (engine/checks/registry.py: `reads`, `reads_
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+from test_check_edges import edited_copy as programme
 
 from engine.building.build import build
 from engine.building.pipeline import check_tree
@@ -29,20 +29,7 @@ from engine.loading import load_programme
 from engine.model.spec import SpecModel
 from engine.model.validate import ProgrammeModel, Unbuilt, validate_programme
 
-HERE = Path(__file__).parent
-BASE = HERE / "base" / "base-2022"
-CASES = HERE / "cases"
-
-
-def programme(tmp_path: Path, *edits: tuple[str, str, str]) -> Path:
-    """A copy of the base programme with each (file, old, new) edit made; `old` occurs exactly once."""
-    directory = tmp_path / BASE.name
-    shutil.copytree(BASE, directory)
-    for file, old, new in edits:
-        text = (directory / file).read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"{file}: «{old}» встречается {text.count(old)} раз(а)"
-        (directory / file).write_text(text.replace(old, new), encoding="utf-8")
-    return directory
+CASES = Path(__file__).parent / "cases"
 
 
 def found(tmp_path: Path, *edits: tuple[str, str, str]) -> list[tuple[str, str, int, str]]:
