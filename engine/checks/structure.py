@@ -130,8 +130,9 @@ def _act_matches(act: ActRef, number: str | None, date) -> bool:
 
 
 @check("R503", "act-reference-mismatch", reads=(
-    "decree.number", "decree.date", "decree.legal_basis", "decree.clauses", "programme_document.appendices",
-    *APPROVED_BY), targets=(ActRef,))
+    "decree", "organisations", "programme_document.appendices", *APPROVED_BY,
+    *(f"{kind}.{field}" for kind in (*APPENDIX_KINDS, PROGRAMME_DOCUMENT) for field in ("title", "stamp_word"))),
+    targets=(ActRef,))   # `appendices` reads the decree's requisites for the marks and stamps
 def act_reference_mismatch(ctx: CheckContext):
     """Ссылки на приказы сверяются с самими приказами.
 
