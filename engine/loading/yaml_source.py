@@ -10,7 +10,7 @@ explicit empty value (`~`, `null`, nothing) becomes None.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,18 @@ _FORBIDDEN_CHARACTERS = (
                          "\U000e0080-\U000e00ff\U000e01f0-\U000e0fff"),
 )
 _CONTROL = re.compile("[" + "".join(chars for _, chars in _FORBIDDEN_CHARACTERS) + "]")
+# The same class with every character beyond the BMP in it: a class with ranges there is checked range by range
+# for every character (17× slower on a spec's text); the few suspects are then matched against the real one.
+_BEYOND_BMP = "\U00010000-\U0010ffff"
+_SUSPECT = re.compile("[" + re.sub(f"[{_BEYOND_BMP}](-[{_BEYOND_BMP}])?", "", _CONTROL.pattern[1:-1]) + _BEYOND_BMP + "]")
+
+
+def _forbidden(text: str) -> Iterator[re.Match]:
+    """The forbidden characters of a text, in order."""
+    for suspect in _SUSPECT.finditer(text):
+        found = _CONTROL.match(text, suspect.start())
+        if found:
+            yield found
 _CHARACTER_KINDS = [(re.compile(f"[{chars}]"), what) for what, chars in _FORBIDDEN_CHARACTERS]
 # what the YAML reader itself refuses; found before parsing so the position is exact
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")   # C1 too: U+0085 is a YAML line break
@@ -292,7 +304,7 @@ class _Builder:
         the scalar is not read."""
         value = _scalar_text(node)
         if self.controls:
-            control = _CONTROL.search(value)
+            control = next(_forbidden(value), None)
             if control:
                 start, end = node.start_mark.index, node.end_mark.index
                 self.reported.append((start, end))
@@ -305,7 +317,7 @@ class _Builder:
     def stray_controls(self) -> None:
         """Forbidden characters written raw outside any scalar — in a comment, between tokens: a reviewer of
         the file is shown a line other than the one it holds (bidi controls reorder it)."""
-        for found, match in enumerate(_CONTROL.finditer(self.source)):
+        for found, match in enumerate(_forbidden(self.source)):
             if found == 20:   # a file full of them: the first ones say enough
                 break
             if not any(start <= match.start() < end for start, end in self.reported):
@@ -477,7 +489,7 @@ def _built(file: Path, text: str, nodes: list, root: Path_, plain: bool) -> Load
             "Y008", "multi-document", "в файле несколько документов YAML (разделитель «---»)",
             Span(*_where(file, second)), "оставьте в файле один документ: остальное вынесите в отдельный файл",
         )])
-    raw_controls = bool(_CONTROL.search(text))
+    raw_controls = next(_forbidden(text), None) is not None
     builder = _Builder(file, text, plain, raw_controls)
     data = None
     if nodes and nodes[0] is not None:
