@@ -31,7 +31,8 @@ def _guarded(model: ProgrammeModel, checked: Check, path: tuple, what: str) -> D
 
 def _settings(model: ProgrammeModel) -> tuple[dict[str, str], list[Diagnostic]]:
     """Programme-level overrides by check code; unknown keys are diagnostics themselves, and so is turning off
-    or weakening a check that guards what the documents are made on (it keeps running as an error)."""
+    or weakening a check that guards what the documents are made on (it keeps running as an error), or a
+    level the check has anyway (a setting that does nothing)."""
     info = model.programme.programme
     overrides: dict[str, str] = {}
     problems: list[Diagnostic] = []
@@ -44,6 +45,11 @@ def _settings(model: ProgrammeModel) -> tuple[dict[str, str], list[Diagnostic]]:
                 model.sources.key_span(path), "коды и имена проверок: prikaz checks", "unknown-check"))
         elif found.guards and level != "error":
             problems.append(_guarded(model, found, path, "отключить" if level == "off" else "ослабить"))
+        elif level == found.severity.value:
+            problems.append(Diagnostic(
+                "R511", Severity.WARNING, f"настройка {key}: {level} ничего не меняет: проверка {found.code} и так "
+                f"{found.severity.russian}", model.sources.key_span(path),
+                "уберите настройку или задайте другую важность: off, error, warning, info", "idle-setting"))
         else:
             overrides[found.code] = level
     return overrides, problems
@@ -95,7 +101,7 @@ def _idle_silence(model: ProgrammeModel, checked: Check, path: tuple, why: str) 
         "R511", Severity.WARNING, f"silence {checked.code} здесь ничего не отключает: {why}",
         model.sources.key_span(path),
         "silence действует только на ту запись, у которой записан: перенесите его туда, о чём сообщает проверка, "
-        "или уберите", "idle-silence")
+        "или уберите", "idle-setting")
 
 
 def _path(target, field) -> tuple:

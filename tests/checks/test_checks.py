@@ -336,9 +336,13 @@ def test_a_guarded_check_turned_off_or_weakened_is_r510_and_still_an_error(tmp_p
     assert [d.severity for d in at(diagnostics, code, file, line)] == [Severity.ERROR], describe(diagnostics)
 
 
-def test_a_guarded_check_at_error_is_no_setting_to_refuse(tmp_path):
-    diagnostics = run(tmp_path, {"programme.yaml": with_checks("    O301: error\n")})
-    assert diagnostics == [], describe(diagnostics)
+@pytest.mark.parametrize("setting", ["O301: error", "T203: warning", "retroactive: warning", "S101: error"])
+def test_a_level_a_check_has_anyway_is_a_setting_that_does_nothing(tmp_path, setting):
+    programme = with_checks(f"    {setting}\n")
+    diagnostics = run(tmp_path, {"programme.yaml": programme})
+    assert [(d.code, d.severity, d.span.line) for d in diagnostics] == [
+        ("R511", Severity.WARNING, line_of(programme, setting))], describe(diagnostics)
+    assert "ничего не меняет" in diagnostics[0].message
 
 
 def test_a_guarded_check_is_not_silenced_on_an_item(tmp_path):
