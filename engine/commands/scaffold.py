@@ -20,6 +20,7 @@ from pathlib import Path
 
 from engine.building.atomic import write_text_atomic
 from engine.diagnostics import DiagnosticError
+from engine.loading.yaml_source import forbidden_character
 from engine.model.identity import slug
 from engine.model.spec import iana_zones
 from engine.model.timeexpr import Period, parse_period
@@ -112,8 +113,9 @@ def _text(value: str, what: str) -> str:
     value = " ".join(value.split())
     if not value:
         raise ScaffoldError(f"{what}: пустое значение")
-    if any(ord(ch) < 32 or ch in "\u2028\u2029\u200b\ufeff" for ch in value):
-        raise ScaffoldError(f"{what}: в тексте управляющий символ")
+    forbidden = forbidden_character(value)   # the loader's rule: the new programme must read back
+    if forbidden:
+        raise ScaffoldError(f"{what}: в тексте {forbidden}")
     return value
 
 

@@ -97,6 +97,15 @@ def _forbidden(text: str) -> Iterator[re.Match]:
         found = _CONTROL.match(text, suspect.start())
         if found:
             yield found
+
+
+def forbidden_character(text: str) -> str | None:
+    """«символ направления письма U+202E»: the first character no spec text may hold, with what it is; or None."""
+    found = next(_forbidden(text), None)
+    if found is None:
+        return None
+    what = next(what for pattern, what in _CHARACTER_KINDS if pattern.match(found.group()))
+    return f"{what} U+{ord(found.group()):04X}"
 _CHARACTER_KINDS = [(re.compile(f"[{chars}]"), what) for what, chars in _FORBIDDEN_CHARACTERS]
 # what the YAML reader itself refuses; found before parsing so the position is exact
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")   # C1 too: U+0085 is a YAML line break
@@ -361,10 +370,9 @@ class _Builder:
 
 
 def _control_character(span: Span, char: str) -> Diagnostic:
-    what = next(what for pattern, what in _CHARACTER_KINDS if pattern.match(char))
     return _diag(
         "Y014", "control-character",
-        f"в тексте {what} U+{ord(char):04X}, невидимый и недопустимый в документе",
+        f"в тексте {forbidden_character(char)}, невидимый и недопустимый в документе",
         span, "удалите символ (в VS Code его покажет «View → Render Control Characters»): обычно он попадает "
               "при копировании из другой программы",
     )

@@ -19,7 +19,7 @@ from engine.commands.fmt import comment_texts, format_paths
 from engine.commands.scaffold import SCHEMA_LINE, timezone_for_region, yaml_scalar
 from engine.export import export_programme
 from engine.loading import load_programme
-from engine.loading.yaml_source import parse_yaml
+from engine.loading.yaml_source import forbidden_character, parse_yaml
 
 FLAGS = {
     "--authority": "комитет общего и профессионального образования Ленинградской области",
@@ -122,7 +122,19 @@ def test_values_with_special_characters_are_quoted(tmp_path, cli_main):
     _assert_clean(specs)
 
 
-@given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp")), max_size=40))
+@pytest.mark.parametrize(("field", "value", "words"), [
+    ("region", "Липецкая\u202eобласть", "направления письма U+202E"),
+    ("authority_short", "ИРО\u3164", "невидимый символ U+3164"),
+    ("timezone", "Europe", "часовой пояс"),
+])
+def test_what_check_would_refuse_new_refuses_first(tmp_path, cli_main, field, value, words):
+    result = _new(cli_main, tmp_path / "specs", **{field: value})
+    assert result.code == 2 and words in result.stderr, result.output
+    assert not (tmp_path / "specs" / "lenobl-2025").exists()
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp")), max_size=40)
+       .filter(lambda text: forbidden_character(text) is None))   # what the loader refuses, `_text` refuses first
 def test_yaml_scalar_reads_back_as_the_same_text(text):
     assert parse_yaml(Path("t.yaml"), f"key: {yaml_scalar(text)}\n").data == {"key": text}
 
