@@ -126,11 +126,14 @@ def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | NotBui
                                             else None))
     if model.unbuilt.stops(SETTINGS, whole=False):
         return []   # which checks are off is not known: any finding might be one the user turned off
+    # (a setting of one check that did not validate leaves only that check unknown)
     overrides, diagnostics = _settings(model)
     diagnostics.extend(_silence_problems(model, overrides))
+    # a check whose own setting did not validate is off, for all that is known
+    unset = {resolve_check(str(item[-1])) for item in model.unbuilt.items if item[:-1] == SETTINGS}
     for code, registered in sorted(REGISTRY.items()):
         level = overrides.get(code)
-        if level == "off" or registered.stopped_by(model):
+        if level == "off" or registered in unset or registered.stopped_by(model):
             continue
         severity = Severity(level) if level else registered.severity
         try:

@@ -348,7 +348,9 @@ def programme_id(ctx: CheckContext):
 
 
 HEADED_TABLES = ("budget", "indicators")
-HEADINGS_PARTS = ("programme.templates", *(f"{kind}.columns" for kind in HEADED_TABLES))
+HEADINGS_PARTS = tuple(f"{kind}.columns" for kind in HEADED_TABLES)
+# an own template of any of them that did not validate might be the one a table is headed for
+TEMPLATES = ("programme.templates",)
 
 
 def _headings(ctx: CheckContext):
@@ -361,7 +363,7 @@ def _headings(ctx: CheckContext):
             yield document, document.columns, len(type(document).model_fields["columns"].default_factory())
 
 
-@check("R512", "extra-heading", Severity.WARNING, reads=HEADINGS_PARTS, targets=(Budget, Indicators))
+@check("R512", "extra-heading", Severity.WARNING, reads=HEADINGS_PARTS, reads_whole=TEMPLATES, targets=(Budget, Indicators))
 def extra_heading(ctx: CheckContext):
     """Заголовков столбцов не больше, чем столбцов в таблице.
 
@@ -382,7 +384,7 @@ def extra_heading(ctx: CheckContext):
                           field=("columns", index))
 
 
-@check("R513", "missing-heading", reads=HEADINGS_PARTS, targets=(Budget, Indicators),
+@check("R513", "missing-heading", reads=HEADINGS_PARTS, reads_whole=TEMPLATES, targets=(Budget, Indicators),
        guards="столбец без заголовка документ не собрать")
 def missing_heading(ctx: CheckContext):
     """У каждого столбца таблицы есть заголовок.

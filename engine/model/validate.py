@@ -14,7 +14,8 @@ modelled, as a compiler goes on after an error, and every check whose inputs bui
   mapping, or an `id` field: an organisation, a person, an activity, a section, a clause, a budget
   line, an indicator, a specification item) — is left out whole when anything in it is wrong
   (including an unknown key: a misspelt optional key would change what the item means). An element
-  without identity (an owner of an activity, an «из них» line, a column) belongs to what holds it;
+  without identity (an owner of an activity, an «из них» line, a column) belongs to what holds it.
+  An entry of a section's mapping of plain values (`programme.checks`, `budget.codes`) is an item too;
 * otherwise a **part**: one field of a section («decree.date», «roadmap.columns», «budget.total»),
   or a whole section (one that is not a mapping, or that was in a file the loader could not read).
   An unknown key in a section takes down the field it resembles, or the section when it resembles none.
@@ -370,8 +371,17 @@ def _unit(path: Path_) -> tuple[Path_, bool]:
     if item is not None:
         return item, True
     if len(path) >= 2 and _is_section_object(path[0]):
+        if len(path) >= 3 and _is_mapping_field(path[0], path[1]):
+            return path[:3], True   # an entry of a section's mapping of values: a check's level, a budget code
         return path[:2], False
     return path[:1], False
+
+
+def _is_mapping_field(section: str | int, key: str | int) -> bool:
+    section_model = _fields_by_key(Programme)[str(section)][1]
+    assert _is_spec(section_model)
+    found = _fields_by_key(section_model).get(key) if isinstance(key, str) else None
+    return found is not None and typing.get_origin(found[1]) is dict
 
 
 def _unknown_key_unit(path: Path_) -> Path_ | None:

@@ -98,11 +98,20 @@ def test_a_bad_decree_date_stops_only_what_compares_with_it(tmp_path):
     assert codes(diagnostics) == ["P501", "S101", "T201"], diagnostics
 
 
-def test_unknown_check_settings_stop_every_check(tmp_path):
+def test_a_check_whose_setting_did_not_validate_does_not_run_and_the_other_settings_hold(tmp_path):
+    """«S101: of»: whether S101 is off is not known, so it does not run; «T201: off» holds; the rest runs."""
+    diagnostics = found(tmp_path, ("programme.yaml", "timezone: Europe/Moscow",
+                                   "timezone: Europe/Moscow\n  checks: {S101: of, T201: \"off\"}"),
+                        WRONG_TOTAL, ("roadmap.yaml", "time: Февраль-декабрь 2022", "time: Февраль-декабрь 2023"),
+                        ("roadmap.yaml", "owners: [uo]", "owners: [uo-typo]"))
+    assert codes(diagnostics) == ["M004", "O301"], diagnostics
+
+
+def test_settings_that_are_not_a_mapping_stop_every_check(tmp_path):
     """Which checks are off is not known: any finding might be one turned off, so none is shown."""
-    diagnostics = found(tmp_path, ("programme.yaml", "timezone: Europe/Moscow", "timezone: Europe/Moscow\n  checks: {S101: of}"),
-                        WRONG_TOTAL)
-    assert codes(diagnostics) == ["M004"], diagnostics
+    diagnostics = found(tmp_path, ("programme.yaml", "timezone: Europe/Moscow",
+                                   "timezone: Europe/Moscow\n  checks: [S101, T201]"), WRONG_TOTAL)
+    assert codes(diagnostics) == ["M003"], diagnostics
 
 
 # --- no false follow-on errors about what did not validate --------------------------------------------------
