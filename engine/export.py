@@ -9,25 +9,38 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from engine import formats
 from engine.model.appendices import appendices, programme_document_approval
-from engine.model.documents import list_markers, selected_tasks
+from engine.model.documents import group_heading, list_markers, selected_indicators, selected_tasks
 from engine.model.spec import (
     Activity,
     Block,
     Clause,
     Content,
+    DataTable,
     Decree,
     DocumentSection,
+    Indicator,
     ListBlock,
+    PassportRow,
     Person,
     Programme,
     ProgrammeDocument,
+    Selection,
+    TableAppendix,
+    TableColumn,
 )
+from engine.model.tables import cell_number, computed_total, total_text
 from engine.model.text import TextContext, appendix_numbers, person_name, render_text
 from engine.model.timeexpr import Period
 from engine.model.validate import ProgrammeModel
 
 EXPORT_FORMAT = "prikaz-export/1"
+
+
+def _around(document, side: str) -> list[Block]:
+    """The blocks of text before or after an appendix's table (a programme document has none around it)."""
+    return getattr(document, side) if isinstance(document, TableAppendix) else []
 
 
 def _amount(value: Decimal | None) -> str | None:
@@ -107,6 +120,21 @@ class _Exporter:
 
     def content(self, content: Content) -> dict:
         """A block or a passport row: its kind and what it holds, texts resolved."""
+        if isinstance(content, PassportRow):
+            return {"label": self.text(content.label), **self.value(content)}
+        return self.value(content)
+
+    def value(self, content: Content) -> dict:
+        if isinstance(content, Block) and content.table is not None:
+            return {"kind": "table", "table": content.table}
+        if isinstance(content, Block) and content.passport is not None:
+            return {"kind": "passport", "headings": [self.text(h) for h in content.passport.headings],
+                    "rows": [self.content(row) for row in content.passport.rows]}
+        if content.indicators is not None:
+            return {"kind": "indicators", "groups": self.indicator_selection(content.indicators)}
+        if isinstance(content, PassportRow) and content.organisations is not None:
+            return {"kind": "organisations", "organisations": [_party(self.programme, ref) for ref in content.organisations
+                                                                if ref in self.programme.organisations]}
         if content.text is not None:
             return {"kind": "text", "paragraphs": [self.text(t) for t in content.text]}
         if isinstance(content, Block) and content.heading is not None:
@@ -116,6 +144,53 @@ class _Exporter:
         assert content.tasks is not None  # the model admits no block without content
         return {"kind": "tasks", "tasks": [{"id": task.id, "number": task.number, "text": self.text(task.text)}
                                            for task in selected_tasks(self.programme, content.tasks)]}
+
+    def indicator_selection(self, selection: Selection) -> list[dict]:
+        return [{"id": group.id if group else None, "heading": self.text(group_heading(self.programme, group)) if group else "",
+                 "items": [item.id for item in items]}
+                for group, items in selected_indicators(self.programme, selection)]
+
+    def indicator(self, indicator: Indicator, group: str | None) -> dict:
+        target = indicator.final_target
+        return {"id": indicator.id, "number": indicator.number, "group": group, "name": self.text(indicator.name),
+                "indicator": self.text(indicator.indicator) if indicator.indicator else None, "unit": indicator.unit,
+                "target": target.render(), "target_value": str(target.value), "target_note": indicator.target_note,
+                "targets": {str(year): value.render() for year, value in sorted(indicator.targets.items())},
+                "actual": {str(year): value.render() for year, value in sorted(indicator.actual.items())},
+                "baseline": indicator.baseline.render() if indicator.baseline else None,
+                "direction": indicator.direction, "year": indicator.year, "measures": indicator.measures,
+                "activities": indicator.activities}
+
+    def cell(self, column: TableColumn, cell) -> str | list[str]:
+        """A cell as printed: a number as the document writes it, an organisation by its name, text resolved."""
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            return ""
+        if isinstance(cell, list):
+            return [self.text(text) for text in cell]
+        if column.type == "organisation":
+            org = self.programme.organisations.get(cell)
+            return cell if org is None else (org.short if column.name == "short" else org.full)
+        number = cell_number(column, cell)
+        if number is not None:
+            return formats.money(number.value) if column.type == "money" else str(number)
+        return self.text(cell)
+
+    def table(self, table: DataTable) -> dict:
+        return {
+            "title": [self.text(line) for line in table.title], "landscape": table.landscape,
+            "columns": [{"id": c.id, "heading": self.text(c.heading), "group": [self.text(h) for h in c.group],
+                         "type": c.type, "precision": c.precision, "total": c.total, "weight": c.weight, "of": c.of}
+                        for c in table.columns],
+            "rows": [{"id": row.id, "group": self.text(row.group) if row.group is not None else None,
+                      "cells": [self.cell(column, cell) for column, cell in zip(table.columns, row.cells, strict=True)]}
+                     for row in table.rows],
+            "totals": [{"label": self.text(total.label), "declared_only": total.declared_only,
+                        "values": {c.id: total_text(table, total, c) for c in table.columns
+                                   if c.id in total.values or (c.total and not total.declared_only)},
+                        "computed": {c.id: str(value) for c in table.columns
+                                     if not total.declared_only and (value := computed_total(table, c)) is not None}}
+                       for total in table.totals],
+        }
 
     def section(self, section: DocumentSection) -> dict:
         return {"id": section.id, "number": section.number, "title": self.text(section.title),
@@ -152,8 +227,11 @@ class _Exporter:
             "programme_document": self.programme_document(p.programme_document) if p.programme_document else None,
             "appendices": [{"kind": a.kind, "owner": a.owner, "number": a.number, "label": a.label, "mark": a.mark,
                             "stamp": a.stamp, "title": self.text(a.document.title),
-                            "subtitle": self.text(a.document.subtitle) if a.document.subtitle else None}
+                            "subtitle": self.text(a.document.subtitle) if a.document.subtitle else None,
+                            "before": [self.content(block) for block in _around(a.document, "before")],
+                            "after": [self.content(block) for block in _around(a.document, "after")]}
                            for a in appendices(p)],
+            "tables": {table_id: self.table(table) for table_id, table in p.tables.items()},
         }
         if p.roadmap:
             roadmap = p.roadmap
@@ -179,12 +257,14 @@ class _Exporter:
                 "total_words": self.text("{{ budget.total_words }}"),
             }
         if p.indicators:
-            result["indicators"] = [
-                {"id": i.id, "number": i.number, "name": self.text(i.name), "unit": i.unit, "target": i.target.render(),
-                 "target_value": str(i.target.value), "target_note": i.target_note,
-                 "baseline": i.baseline.render() if i.baseline else None, "direction": i.direction, "year": i.year,
-                 "measures": i.measures, "activities": i.activities}
-                for i in p.indicators.items]
+            result["indicators"] = [self.indicator(item, group.id) for group in p.indicators.groups
+                                    for item in group.items] + [self.indicator(item, None) for item in p.indicators.items]
+            result["indicator_table"] = {
+                "title": self.text(p.indicators.title),
+                "subtitle": self.text(p.indicators.subtitle) if p.indicators.subtitle else None}
+            result["indicator_groups"] = [
+                {"id": group.id, "task": group.task, "heading": self.text(group_heading(p, group)),
+                 "items": [item.id for item in group.items]} for group in p.indicators.groups]
         if p.specification:
             spec = p.specification
             result["specification"] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
@@ -15,6 +15,14 @@ NBSP = "\u00a0"
 def money(amount: Decimal) -> str:
     """1900000 → «1 900 000,00» with non-breaking spaces between digit groups."""
     return format_decimal(amount, format="#,##0.00", locale="ru").replace("\u202f", NBSP)
+
+
+def figure(value: Decimal, decimals: int) -> str:
+    """A figure of a table: 52.568 at 1 decimal → «52,6» (rounded half up), 12500 → «12 500» — digit groups
+    (non-breaking spaces) from five digits on, as ГОСТ Р 7.0.97 writes numbers; 1250 stays «1250»."""
+    rounded = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    grouping = "," if abs(rounded) >= 10000 else ""
+    return f"{rounded:{grouping}.{decimals}f}".replace(",", NBSP).replace(".", ",")
 
 
 def date_numeric(day: dt.date) -> str:

@@ -57,7 +57,8 @@ def _as_written(node):
     """
     if isinstance(node, dict):
         node = {k: _as_written(v) for k, v in node.items()}
-        if node.get("type") in _SCALARS and "enum" not in node:
+        kind = node.get("type")      # a dict where it is a property named «type» (a table's column has one)
+        if isinstance(kind, str) and kind in _SCALARS and "enum" not in node:
             node["type"] = ["string", "integer", "number", "boolean"]
         return node
     if isinstance(node, list):

@@ -102,9 +102,13 @@ PARAGRAPH_STYLES = [
     ParagraphStyle("PrikazTableText", S.TABLE_TEXT, LEFT, size=S.TABLE_SIZE_PT, line=1.0),
     ParagraphStyle("PrikazTableCentered", S.TABLE_CENTERED, CENTER, size=S.TABLE_SIZE_PT, line=1.0),
     ParagraphStyle("PrikazTableSection", S.TABLE_SECTION, LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
-    ParagraphStyle("PrikazTableAmount", "Сумма в таблице", RIGHT, size=S.TABLE_SIZE_PT, line=1.0),
-    ParagraphStyle("PrikazTableTotal", "Итог таблицы", LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
-    ParagraphStyle("PrikazTableTotalAmount", "Итоговая сумма в таблице", RIGHT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("PrikazTableAmount", S.TABLE_AMOUNT, RIGHT, size=S.TABLE_SIZE_PT, line=1.0),
+    ParagraphStyle("PrikazTableTotal", S.TABLE_TOTAL, LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("PrikazTableTotalAmount", S.TABLE_TOTAL_AMOUNT, RIGHT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
+    ParagraphStyle("PrikazTableTotalCentered", S.TABLE_TOTAL_CENTERED, CENTER, size=S.TABLE_SIZE_PT, bold=True,
+                   line=1.0),
+    ParagraphStyle("PrikazTableCaption", S.TABLE_CAPTION, CENTER, bold=True, before=6, after=6, line=1.0,
+                   keep_with_next=True),
 ]
 
 
@@ -324,52 +328,51 @@ def decree_template():
 def roadmap_template():
     document = _new_document(landscape=True)
     _corner_and_title(document)
+    _entries(document, "appendix.before")
     _repeated(document, "for entry in roadmap.glossary",
               [('{{ entry.short }} – {{ entry.full }}{{ "." if loop.last else "," }}', "Перечень сокращений")],
               "Перечень сокращений")
     # The table's columns and headings come from the spec (roadmap.columns), so it is built
     # in code from the styles above (see engine/render/docx/roadmap_table.py).
     _p(document, "{{p roadmap.table }}", "Текст документа")
+    _entries(document, "appendix.after")
     return document
 
 
 def budget_template():
     document = _new_document()
     _corner_and_title(document)
+    _entries(document, "appendix.before")
     _table(document, [11.0, 6.0], [
         ([("{{ budget.columns[0] }}", S.TABLE_HEADING), ("{{ budget.columns[1] }}", S.TABLE_HEADING)], "header"),
         ([("{%tr for line in budget.rows %}", S.TABLE_TEXT), ("", S.TABLE_TEXT)], "tag"),
-        ([("{{ line.title }}", S.TABLE_TEXT), ("{{ line.amount }}", "Сумма в таблице")], "row"),
+        ([("{{ line.title }}", S.TABLE_TEXT), ("{{ line.amount }}", S.TABLE_AMOUNT)], "row"),
         ([("{%tr endfor %}", S.TABLE_TEXT), ("", S.TABLE_TEXT)], "tag"),
-        ([("Итого", "Итог таблицы"), ("{{ budget.total }}", "Итоговая сумма в таблице")], "row"),
+        ([("Итого", S.TABLE_TOTAL), ("{{ budget.total }}", S.TABLE_TOTAL_AMOUNT)], "row"),
     ])
     _repeated(document, "if budget.codes", [("Коды бюджетной классификации: {{ budget.codes }}", "Текст документа")],
               "Текст документа")
     _repeated(document, "if budget.funding_source",
               [("Источник финансирования: {{ budget.funding_source }}", "Текст документа")], "Текст документа")
+    _entries(document, "appendix.after")
     return document
 
 
 def indicators_template():
     document = _new_document()
     _corner_and_title(document)
-    _table(document, [1.3, 9.7, 2.5, 3.5], [
-        ([(f"{{{{ indicators.columns[{i}] }}}}", S.TABLE_HEADING) for i in range(4)], "header"),
-        ([("{%tr for row in indicators.rows %}", S.TABLE_TEXT)] + [("", S.TABLE_TEXT)] * 3, "tag"),
-        ([("{{ row.number }}", S.TABLE_CENTERED), ("{{ row.name }}", S.TABLE_TEXT),
-          ("{{ row.unit }}", S.TABLE_CENTERED), ("{{ row.target }}", S.TABLE_CENTERED)], "row"),
-        ([("{%tr endfor %}", S.TABLE_TEXT)] + [("", S.TABLE_TEXT)] * 3, "tag"),
-    ])
-    # the note under the value («Не менее 50 человек»), only where the spec gives one
-    value_cell = document.tables[0].rows[2].cells[3]
-    for text in ("{%p if row.target_note %}", "{{ row.target_note }}", "{%p endif %}"):
-        value_cell.add_paragraph(text, style=S.TABLE_CENTERED)
+    _entries(document, "appendix.before")
+    # The table's columns come from the spec (indicators.columns), its rows from the groups of indicators, so it
+    # is built in code from the styles above (see engine/render/docx/tables.py).
+    _p(document, "{{p indicators.table }}", "Текст документа")
+    _entries(document, "appendix.after")
     return document
 
 
 def specification_template():
     document = _new_document()
     _corner_and_title(document)
+    _entries(document, "appendix.before")
     _p(document, "1. Наименование мероприятия: {{ specification.event_name }}", "Текст документа")
     _p(document, "2. Требования к объему услуг и срокам их оказания", "Текст документа")
     _p(document, "{%p for requirement in specification.requirements %}", "Текст документа")
@@ -383,7 +386,30 @@ def specification_template():
     _repeated(document, "if specification.amount",
               [("5. Размер финансирования: {{ specification.amount }} рублей ({{ specification.amount_words }})",
                 "Текст документа")], "Текст документа")
+    _entries(document, "appendix.after")
     return document
+
+
+def _entries(document, entries: str) -> None:
+    """The paragraphs that print a list of body entries (context.py): each kind of entry in its style, a table by
+    the WordprocessingML the renderer wrote for it."""
+    number = "{% if entry.number %}{{ entry.number }} {% endif %}"
+    kinds = [
+        ('if entry.kind == "section" and entry.level == 1', number + "{{ entry.title }}", S.SECTION_HEADING),
+        ('elif entry.kind == "section"', number + "{{ entry.title }}", S.SUBSECTION_HEADING),
+        ('elif entry.kind == "heading"', "{{ entry.text }}", S.HEADING),
+        ('elif entry.kind == "paragraph"', "{{ entry.text }}", "Текст документа"),
+        ('elif entry.kind == "item" and entry.level == 1', "{{ entry.marker }} {{ entry.text }}", S.LIST_ITEM),
+        ('elif entry.kind == "item"', "{{ entry.marker }} {{ entry.text }}", S.NESTED_LIST_ITEM),
+        ('elif entry.kind == "caption"', "{{ entry.text }}", S.TABLE_CAPTION),
+        ('elif entry.kind == "table"', "{{p entry.table }}", "Текст документа"),
+    ]
+    _p(document, "{%p for entry in " + entries + " %}", "Текст документа")
+    for condition, text, style in kinds:
+        _p(document, "{%p " + condition + " %}", style)
+        _p(document, text, style)
+    _p(document, "{%p endif %}", "Текст документа")
+    _p(document, "{%p endfor %}", "Текст документа")
 
 
 def programme_document_template():
@@ -396,21 +422,7 @@ def programme_document_template():
     _p(document, "{{ document.title }}", "Заголовок приложения")
     _repeated(document, "if document.subtitle", [("{{ document.subtitle }}", "Подзаголовок приложения")],
               "Подзаголовок приложения")
-    number = "{% if entry.number %}{{ entry.number }} {% endif %}"
-    entries = [
-        ('if entry.kind == "section" and entry.level == 1', number + "{{ entry.title }}", S.SECTION_HEADING),
-        ('elif entry.kind == "section"', number + "{{ entry.title }}", S.SUBSECTION_HEADING),
-        ('elif entry.kind == "heading"', "{{ entry.text }}", S.HEADING),
-        ('elif entry.kind == "paragraph"', "{{ entry.text }}", "Текст документа"),
-        ('elif entry.kind == "item" and entry.level == 1', "{{ entry.marker }} {{ entry.text }}", S.LIST_ITEM),
-        ('elif entry.kind == "item"', "{{ entry.marker }} {{ entry.text }}", S.NESTED_LIST_ITEM),
-    ]
-    _p(document, "{%p for entry in document.body %}", "Текст документа")
-    for condition, text, style in entries:
-        _p(document, "{%p " + condition + " %}", style)
-        _p(document, text, style)
-    _p(document, "{%p endif %}", "Текст документа")
-    _p(document, "{%p endfor %}", "Текст документа")
+    _entries(document, "document.body")
     return document
 
 

@@ -37,7 +37,9 @@ SECTIONS: list[tuple[str, str, type[spec.SpecModel]]] = [
     ("Программный документ", "programme_document:", spec.ProgrammeDocument),
     ("Задача программы", "programme_document.tasks: [ … ]", spec.Task),
     ("Раздел документа", "programme_document.sections: [ … ], sections: [ … ]", spec.DocumentSection),
-    ("Блок раздела", "blocks: [ … ]", spec.Block),
+    ("Блок раздела", "blocks: [ … ], before: [ … ], after: [ … ]", spec.Block),
+    ("Паспорт", "blocks: [{passport: …}]", spec.Passport),
+    ("Строка паспорта", "passport.rows: [ … ]", spec.PassportRow),
     ("Список", "list:", spec.ListBlock),
     ("Пункт списка", "list.items: [ … ]", spec.ListItem),
     ("Ссылка на акт", "decree.legal_basis: {id: …}, approved_by:", spec.ActRef),
@@ -51,9 +53,15 @@ SECTIONS: list[tuple[str, str, type[spec.SpecModel]]] = [
     ("Строка сметы", "budget.lines: [ … ]", spec.BudgetLine),
     ("Строка «из них»", "budget.lines[].of_which: [ … ]", spec.SubLine),
     ("Целевые показатели", "indicators:", spec.Indicators),
-    ("Показатель", "indicators.items: [ … ]", spec.Indicator),
+    ("Столбец таблицы показателей", "indicators.columns: [ … ]", spec.IndicatorColumn),
+    ("Группа показателей", "indicators.groups: [ … ]", spec.IndicatorGroup),
+    ("Показатель", "indicators.items: [ … ], groups[].items: [ … ]", spec.Indicator),
     ("Техническое задание", "specification:", spec.Specification),
     ("Пункт технического задания", "specification.items: [ … ]", spec.SpecItem),
+    ("Таблица данных", "tables: {id: …}", spec.DataTable),
+    ("Столбец таблицы данных", "tables.<id>.columns: [ … ]", spec.TableColumn),
+    ("Строка таблицы данных", "tables.<id>.rows: [ … ]", spec.TableRow),
+    ("Итоговая строка", "tables.<id>.totals: [ … ]", spec.TotalRow),
 ]
 
 # named value types of engine/model/spec.py → how the reference calls them
@@ -72,6 +80,8 @@ NAMED = [
     (spec.Paragraphs, "текст или список абзацев"),
     (spec.Case, "падеж"),
     (spec.TaskSelection, "`all` или список id"),
+    (spec.HeadingGroup, "заголовок или список заголовков"),
+    (spec.CellValue, "значение ячейки: текст, список абзацев или пусто"),
 ]
 
 # the deadline forms of the three sources: (as written, programme period, source)

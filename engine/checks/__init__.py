@@ -11,7 +11,7 @@ import re
 import traceback
 from collections.abc import Callable
 
-from engine.checks import indicators, ownership, structure, sums, timing  # noqa: F401  (registration)
+from engine.checks import indicators, ownership, structure, sums, tables, timing  # noqa: F401  (registration)
 from engine.checks.registry import NOT_BUILT, REGISTRY, Check, CheckContext, Finding, NotBuilt, resolve_check
 from engine.collector import collector_paused
 from engine.diagnostics import Diagnostic, Related, Severity

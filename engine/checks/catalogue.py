@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from engine.checks.registry import REGISTRY
 
-AREAS = {"sums": "Суммы", "timing": "Сроки", "ownership": "Ответственные и справочник",
+AREAS = {"sums": "Суммы", "tables": "Таблицы данных", "timing": "Сроки", "ownership": "Ответственные и справочник",
          "indicators": "Показатели", "structure": "Структура документа"}
 
 

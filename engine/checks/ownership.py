@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import DiagnosticError, Severity
-from engine.model.spec import Activity, Organisation, Owner, Person, Programme, SpecModel, Term
+from engine.model.spec import Activity, Organisation, Owner, PassportRow, Person, Programme, SpecModel, Term
 from engine.model.text import placeholders
-from engine.model.walk import TEXT_PARTS, all_clauses, decree_clauses
+from engine.model.walk import TEXT_PARTS, all_clauses, decree_clauses, document_contents
 
 # (object holding the reference, path of the field, id, what it may name)
 Reference = tuple[SpecModel, tuple, str, tuple[str, ...]]
@@ -56,6 +56,17 @@ def references(ctx: CheckContext) -> Iterator[Reference]:
         for line in programme.budget.lines:
             if line.recipient:
                 yield line, ("recipient",), line.recipient, (ORGS,)
+    for table in programme.tables.values():
+        columns = [index for index, column in enumerate(table.columns) if column.type == "organisation"]
+        for row in table.rows:
+            for index in columns:
+                cell = row.cells[index] if row.group is None and index < len(row.cells) else None
+                if isinstance(cell, str) and cell.strip():
+                    yield row, row.cell_field(index), cell, (ORGS,)
+    for content in document_contents(programme):
+        if isinstance(content, PassportRow):
+            for index, ref in enumerate(content.organisations or []):
+                yield content, ("organisations", index), ref, (ORGS,)
     for target, field, text in ctx.texts:
         try:
             names = placeholders(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, NotBuilt, check
@@ -14,17 +15,23 @@ from engine.model.spec import (
     Activity,
     ActRef,
     AppendixDocument,
+    Block,
     Budget,
     BudgetLine,
     Clause,
+    DataTable,
+    DocumentSection,
     Indicator,
-    Indicators,
+    IndicatorGroup,
+    PassportRow,
     ProgrammeInfo,
     Section,
     SpecItem,
+    SpecModel,
+    Task,
 )
 from engine.model.text import TextContext, appendix_numbers, placeholders, render_text
-from engine.model.walk import TEXT_PARTS, all_clauses, decree_clauses
+from engine.model.walk import CONTENT_PARTS, TEXT_PARTS, all_clauses, decree_clauses, document_contents, walk_sections
 
 APPENDIX_KINDS = ("roadmap", "budget", "indicators", "specification")
 # folders at the outputs root shared by all programmes (organisation feeds, the editor schema)
@@ -63,7 +70,7 @@ def duplicate_clause(ctx: CheckContext):
 
 
 @check("R502", "appendix-reference", reads=(*APPROVED_BY, "programme_document.appendices"),
-       reads_whole=("decree.clauses",), targets=(Clause, AppendixDocument))
+       reads_whole=("decree.clauses", *CONTENT_PARTS), targets=(Clause, AppendixDocument))
 def appendix_reference(ctx: CheckContext):
     """Приложения утверждаются ровно одним пунктом, и номера приложений в тексте верны.
 
@@ -115,6 +122,8 @@ def appendix_reference(ctx: CheckContext):
                           field=("appendices", index),
                           related=((approved[kind], "approves", f"пункт {approved[kind].number}"),))
         own.add(kind)
+    if any(isinstance(content, Block) and content.indicators is not None for content in document_contents(programme)):
+        own.add("indicators")       # a table of the programme document's body
     for kind in ("roadmap", "indicators", "specification"):
         appendix = getattr(programme, kind)
         if appendix is not None and kind not in approved and kind not in own and appendix.approved_by is None:
@@ -197,8 +206,9 @@ def typed_number(ctx: CheckContext):
 
 
 @check("R505", "duplicate-id", reads=(
-    "roadmap.sections", "roadmap.activities", "budget.lines", "indicators.items", "specification.items", "decree.clauses"),
-    targets=(Activity, Section, BudgetLine, Indicator, SpecItem, Clause), guards=(
+    "roadmap.sections", "roadmap.activities", "budget.lines", "indicators.groups", "indicators.items",
+    "specification.items", "decree.clauses", "programme_document.tasks", "programme_document.sections"),
+    targets=(Activity, Section, BudgetLine, Indicator, IndicatorGroup, SpecItem, Clause, Task, DocumentSection), guards=(
         "по id строятся постоянные UID событий календаря: из двух мероприятий с одним id подписчики увидели бы "
         "только одно"))
 def duplicate_id(ctx: CheckContext):
@@ -215,23 +225,28 @@ def duplicate_id(ctx: CheckContext):
         - {id: monitoring-november, …}
     """
     programme = ctx.programme
-    groups: list[tuple[str, Sequence[Activity | Section | BudgetLine | Indicator | SpecItem | Clause]]] = []
+    groups: list[tuple[str, Sequence[SpecModel]]] = []
     if programme.roadmap:
         groups.append(("мероприятие", programme.roadmap.all_activities()))
         groups.append(("раздел", programme.roadmap.sections))
     if programme.budget:
         groups.append(("строка сметы", programme.budget.lines))
     if programme.indicators:
-        groups.append(("показатель", programme.indicators.items))
+        groups.append(("показатель", programme.indicators.all_items()))
+        groups.append(("группа показателей", programme.indicators.groups))
+    if programme.programme_document:
+        groups.append(("задача программы", programme.programme_document.tasks))
+        groups.append(("раздел", [s for s in walk_sections(programme.programme_document.sections) if s.id]))
     if programme.specification:
         groups.append(("пункт ТЗ", programme.specification.items))
     groups.append(("пункт", [c for c in all_clauses(decree_clauses(programme)) if c.id]))
     for label, items in groups:
         seen: set[str | None] = set()
         for item in items:
-            if item.id in seen:
-                yield Finding(item, f"{label} с id «{item.id}» уже есть", "дайте каждому свой id", field="id")
-            seen.add(item.id)
+            item_id = getattr(item, "id", None)
+            if item_id in seen:
+                yield Finding(item, f"{label} с id «{item_id}» уже есть", "дайте каждому свой id", field="id")
+            seen.add(item_id)
 
 
 def _names_unbuilt(text: str, error: DiagnosticError, ctx: CheckContext) -> bool:
@@ -347,9 +362,9 @@ def programme_id(ctx: CheckContext):
                       f"напишите id: {folder} или переименуйте папку", field="id")
 
 
-HEADED_TABLES = ("budget", "indicators")
+HEADED_TABLES = ("budget",)       # the indicators' columns name their fields (IndicatorColumn)
 HEADINGS_PARTS = tuple(f"{kind}.columns" for kind in HEADED_TABLES)
-# an own template of any of them that did not validate might be the one a table is headed for
+# an own template that did not validate might be the one a table is headed for
 TEMPLATES = ("programme.templates",)
 
 
@@ -363,19 +378,18 @@ def _headings(ctx: CheckContext):
             yield document, document.columns, len(type(document).model_fields["columns"].default_factory())
 
 
-@check("R512", "extra-heading", Severity.WARNING, reads=HEADINGS_PARTS, reads_whole=TEMPLATES, targets=(Budget, Indicators))
+@check("R512", "extra-heading", Severity.WARNING, reads=HEADINGS_PARTS, reads_whole=TEMPLATES, targets=(Budget,))
 def extra_heading(ctx: CheckContext):
     """Заголовков столбцов не больше, чем столбцов в таблице.
 
-    Заголовки `columns` сметы и показателей ставятся над столбцами по
-    порядку: в таблице сметы два столбца, в таблице показателей — четыре.
+    Заголовки `columns` сметы ставятся над её двумя столбцами по порядку.
     Лишний заголовок в документ не попадает, и то, что его нет, легко не
     заметить; чаще всего это столбец, которого в таблице нет вовсе.
 
     Плохо:
-        indicators: {columns: ["№ п/п", "Наименование показателя", "Единица измерения", "Значение показателя", "Год"], …}
+        budget: {columns: ["Комплекс мероприятий", "Сумма, рублей", "Примечание"], …}
     Хорошо:
-        indicators: {columns: ["№ п/п", "Наименование показателя", "Единица измерения", "Значение показателя"], …}
+        budget: {columns: ["Комплекс мероприятий", "Сумма, рублей"], …}
     """
     for document, headings, count in _headings(ctx):
         for index in range(count, len(headings)):
@@ -384,13 +398,12 @@ def extra_heading(ctx: CheckContext):
                           field=("columns", index))
 
 
-@check("R513", "missing-heading", reads=HEADINGS_PARTS, reads_whole=TEMPLATES, targets=(Budget, Indicators),
+@check("R513", "missing-heading", reads=HEADINGS_PARTS, reads_whole=TEMPLATES, targets=(Budget,),
        guards="столбец без заголовка документ не собрать")
 def missing_heading(ctx: CheckContext):
     """У каждого столбца таблицы есть заголовок.
 
-    Заголовки `columns` сметы и показателей ставятся над столбцами по
-    порядку: в таблице сметы два столбца, в таблице показателей — четыре, и
+    Заголовки `columns` сметы ставятся над её двумя столбцами по порядку, и
     заголовков нужно столько же. Если `columns` не писать, заголовки будут
     как в типовом документе.
 
@@ -404,3 +417,150 @@ def missing_heading(ctx: CheckContext):
             yield Finding(document, f"заголовков столбцов {len(headings)}, а в таблице {count} столбца",
                           f"напишите {count} заголовка по порядку столбцов или уберите columns: будут заголовки "
                           "типового документа", field="columns")
+
+
+@check("R516", "unknown-table", reads=(*CONTENT_PARTS, "tables"), targets=(Block,),
+       guards="таблицу, которой нет, не напечатать")
+def unknown_table(ctx: CheckContext):
+    """Блок `table:` называет таблицу из раздела tables.
+
+    Таблица с опечаткой в id не напечатается вовсе: в документе на её месте
+    не окажется ничего.
+
+    Плохо:
+        blocks: [{table: ege-mat}]     # в tables — ege-math
+    Хорошо:
+        blocks: [{table: ege-math}]
+    """
+    known = ctx.programme.tables
+    for content in document_contents(ctx.programme):
+        if isinstance(content, Block) and content.table is not None and content.table not in known:
+            yield Finding(content, f"таблицы «{content.table}» нет в разделе tables",
+                          f"известные таблицы: {', '.join(sorted(known)) or 'нет ни одной'}", field="table")
+
+
+@check("R517", "unplaced-table", Severity.WARNING, reads=("tables",), reads_whole=CONTENT_PARTS,
+       targets=(DataTable,))
+def unplaced_table(ctx: CheckContext):
+    """Каждая таблица данных где-то напечатана.
+
+    Таблица из раздела tables печатается там, где её называет блок
+    `table: <id>` раздела программного документа или текста вокруг таблицы
+    приложения. Таблица, которую не называет ни один блок, в документ не
+    попадёт — её данные проверяются, но никто их не увидит.
+
+    Плохо:
+        tables: {ege-math: {…}}        # и ни одного блока table: ege-math
+    Хорошо:
+        blocks: ["математика (профиль):", {table: ege-math}]
+    """
+    placed = {content.table for content in document_contents(ctx.programme)
+              if isinstance(content, Block) and content.table is not None}
+    for table_id, table in ctx.programme.tables.items():
+        if table_id not in placed:
+            yield Finding(table, f"таблица «{table_id}» не напечатана ни в одном разделе",
+                          f"добавьте в раздел блок table: {table_id} или удалите таблицу", field="columns", key=True)
+
+
+# a word in which Cyrillic and Latin letters meet: «внутримunicipальный», «прогрaмма» with a Latin «a»
+_MIXED_WORD = re.compile(r"\w*(?:[а-яё][a-z]|[a-z][а-яё])\w*", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]+", re.IGNORECASE)
+
+
+def _prose(ctx: CheckContext):
+    """Every text a reader sees: the texts of the programme, the glossary's names, the headings of tables."""
+    programme = ctx.programme
+    yield from ctx.texts
+    for entries in (programme.organisations, programme.terms):
+        for entry in entries.values():
+            yield entry, ("short",), entry.short
+            yield entry, ("full",), entry.full
+    for person in programme.people.values():
+        for name in ("surname", "position"):
+            yield person, (name,), getattr(person, name)
+    for document in (programme.roadmap, programme.indicators):
+        for column in document.columns if document else []:
+            yield column, ("heading",), column.heading
+
+
+@check("R515", "latin-letters", reads=(*TEXT_PARTS, "organisations", "terms", "people", "roadmap.columns",
+                                         "indicators.columns"))
+def latin_letters(ctx: CheckContext):
+    """В русских словах нет латинских букв.
+
+    Латинские «а», «о», «с», «е», «р», «х» выглядят как русские, и глазом их
+    не отличить; такое слово не найдётся поиском, его не узнает проверка
+    орфографии, а склонение и сокращения на нём ошибутся. Проверяется
+    всякий текст программы: пункты, разделы, таблицы, справочник.
+
+    Плохо:
+        - "1. Организован внутримunicipальный обмен опытом"
+    Хорошо:
+        - "1. Организован внутримуниципальный обмен опытом"
+    """
+    for target, field, text in _prose(ctx):
+        for word in _MIXED_WORD.finditer(text):
+            latin = ", ".join(f"«{letters.group()}»" for letters in _LATIN.finditer(word.group()))
+            yield Finding(target, f"в слове «{word.group()}» латинские буквы {latin}",
+                          "наберите слово русскими буквами (латинские a, o, c, e, p, x похожи на русские)",
+                          field=field, offset=word.start(), length=len(word.group()))
+
+
+_NAME_WORD = re.compile(r"\w+")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _pattern(name: str) -> re.Pattern[str]:
+    """An indicator's name in any punctuation and case, ё as е."""
+    words = _NAME_WORD.findall(name.lower().replace("ё", "е"))
+    return re.compile(r"\W+".join(map(re.escape, words)))
+
+
+def _row_texts(row: PassportRow) -> list[tuple[tuple, str]]:
+    texts: list[tuple[tuple, str]] = [(("text", index), text) for index, text in enumerate(row.text or [])]
+    if row.listing is not None:
+        texts += [(("list", "items", index, "text"), item.text) for index, item in enumerate(row.listing.items)]
+    return texts
+
+
+@check("R514", "passport-value", reads=(*CONTENT_PARTS, "indicators.groups", "indicators.items"),
+       targets=(PassportRow,))
+def passport_value(ctx: CheckContext):
+    """Значение, которое паспорт повторяет, совпадает с таблицей показателей.
+
+    Паспорт программы пересказывает её: «Доля школ … – 59 %». Если в
+    тексте паспорта набрано наименование показателя и число, оно должно
+    совпадать с целевым значением этого показателя (на конец периода или на
+    один из годов). Лучше не набирать: строка паспорта `indicators: [id]`
+    печатает показатели из таблицы, и разойтись они не могут.
+
+    Плохо:
+        indicators: {items: [{id: share, name: Доля школ с высокими результатами, unit: "%", targets: {2021: "59"}}]}
+        passport: {rows: [{label: Основные показатели, text: "1. Доля школ с высокими результатами – 60 %."}]}
+    Хорошо:
+        passport: {rows: [{label: Основные показатели, indicators: [share]}]}
+    """
+    indicators = ctx.programme.indicators
+    if indicators is None:
+        return
+    named = [(indicator, _pattern(indicator.name)) for indicator in indicators.all_items()]
+    for content in document_contents(ctx.programme):
+        if not isinstance(content, PassportRow):
+            continue
+        for field, text in _row_texts(content):
+            plain = text.lower().replace("ё", "е")
+            for indicator, pattern in named:
+                found = pattern.search(plain)
+                figure = _FIGURE.search(plain, found.end()) if found else None
+                if figure is None:
+                    continue
+                stated = Decimal(figure.group().replace(",", "."))
+                values = [indicator.final_target, *indicator.targets.values()]
+                if any(value.value == stated for value in values):
+                    continue
+                yield Finding(content, f"паспорт называет показатель {indicator.number} со значением {figure.group()}, "
+                                       f"а его цель — {indicator.final_target}",
+                              f"исправьте значение или напишите строку паспорта как indicators: [{indicator.id}]",
+                              field=field, offset=figure.start(), length=len(figure.group()),
+                              related=((indicator, "target" if indicator.target is not None else "targets",
+                                        f"цель показателя {indicator.number}"),))

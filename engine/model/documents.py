@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from engine.model.spec import ListBlock, Programme, Task, TaskSelection
+from engine.model.spec import Indicator, IndicatorGroup, ListBlock, Programme, Selection, Task, TaskSelection
 
 # Russian lettered lists skip ё, й, ъ, ы, ь
 RUSSIAN_LETTERS = "абвгдежзиклмнопрстуфхцчшщэюя"
@@ -50,3 +50,36 @@ def selected_tasks(programme: Programme, selection: TaskSelection) -> list[Task]
         return list(tasks)
     by_id = {task.id: task for task in tasks}
     return [by_id[task_id] for task_id in selection if task_id in by_id]
+
+
+def selected_indicators(programme: Programme, selection: Selection) -> list[tuple[IndicatorGroup | None, list[Indicator]]]:
+    """What a block or a passport row shows of the indicators: (group, its items) for each group named (all of
+    them for «all», with the items outside groups last, under None); an indicator named by its own id is shown
+    under None. Unknown ids are left out here and reported by the check I405."""
+    indicators = programme.indicators
+    if indicators is None:
+        return []
+    if selection == "all":
+        shown = [(group, list(group.items)) for group in indicators.groups]
+        return shown + ([(None, list(indicators.items))] if indicators.items else [])
+    groups = {group.id: group for group in indicators.groups}
+    items = {item.id: item for item in indicators.all_items()}
+    result: list[tuple[IndicatorGroup | None, list[Indicator]]] = []
+    for ref in selection:
+        if ref in groups:
+            result.append((groups[ref], list(groups[ref].items)))
+        elif ref in items:
+            if result and result[-1][0] is None:
+                result[-1][1].append(items[ref])
+            else:
+                result.append((None, [items[ref]]))
+    return result
+
+
+def group_heading(programme: Programme, group: IndicatorGroup) -> str:
+    """«Задача 1. Идентификация школ …» for a group under a task of the programme, else its own title."""
+    if group.task is not None:
+        task = next((task for task in selected_tasks(programme, "all") if task.id == group.task), None)
+        if task is not None:
+            return f"Задача {task.number}. {task.text}"
+    return group.title or ""

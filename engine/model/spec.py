@@ -431,6 +431,15 @@ class AppendixDocument(Silenceable):
         None, description="Если приложение утверждено другим актом, а не этим документом: его реквизиты (сверяются)")
 
 
+class TableAppendix(AppendixDocument):
+    """An appendix built around its table, with text before and after it as the document has it."""
+
+    before: list[TextBlock] = Field(
+        default_factory=list, description="Текст перед таблицей приложения: цель, задачи, пояснения (блоки, как в разделе)")
+    after: list[TextBlock] = Field(
+        default_factory=list, description="Текст после таблицы: «Исполнитель: …», примечания (блоки, как в разделе)")
+
+
 RoadmapField = Literal["number", "time", "activity", "owners", "result"]
 
 
@@ -509,7 +518,7 @@ class Section(Silenceable):
         return self._number
 
 
-class Roadmap(AppendixDocument):
+class Roadmap(TableAppendix):
     """Дорожная карта / план-график."""
 
     columns: list[Column] = Field(description="Столбцы таблицы по порядку, с заголовками как в документе")
@@ -553,7 +562,7 @@ class BudgetLine(Silenceable):
         return None
 
 
-class Budget(AppendixDocument):
+class Budget(TableAppendix):
     """Смета расходов или субсидия."""
 
     title: Line = Field("Смета расходов", description="Вид документа в заголовке")
@@ -569,9 +578,17 @@ class Indicator(Silenceable):
     """Целевой показатель."""
 
     id: Id = Field(description="Идентификатор показателя")
-    name: Line = Field(description="Наименование показателя")
+    name: Line = Field(description="Наименование показателя (Показатель)")
+    indicator: Line | None = Field(
+        None, description="Индикатор — как показатель измеряется («доля школ …, в общем количестве таких "
+                          "организаций, %»), если в документе он записан отдельно от показателя")
     unit: Line = Field(description="Единица измерения: Ед., %, чел.")
-    target: QuantityValue = Field(description="Целевое значение")
+    target: QuantityValue | None = Field(
+        None, description="Целевое значение (на конец периода); можно не писать, если заданы targets по годам")
+    targets: dict[Year, QuantityValue] = Field(
+        default_factory=dict, description="Целевые (плановые, прогнозные) значения по годам: {2021: «90», 2022: «95»}")
+    actual: dict[Year, QuantityValue] = Field(
+        default_factory=dict, description="Фактические значения по годам: {2020: «70»}")
     target_note: Line | None = Field(None, description="Уточнение значения, как в документе: «Не менее 50 человек»")
     baseline: QuantityValue | None = Field(None, description="Базовое (фактическое) значение")
     direction: Literal["increase", "decrease", "keep"] = Field(
@@ -581,19 +598,117 @@ class Indicator(Silenceable):
     activities: list[Id] = Field(default_factory=list, description="Мероприятия дорожной карты, к которым относится показатель")
     _number: str = PrivateAttr(default="")
 
+    @model_validator(mode="after")
+    def _has_target(self):
+        if self.target is None and not self.targets:
+            raise PydanticCustomError("value_syntax", "{message}", {
+                "message": f"у показателя «{self.id}» нет целевого значения", "code": "M002",
+                "hint": "напишите target: «…» или targets: {год: «…»}", "offset": 0, "length": 0})
+        return self
+
     @property
     def number(self) -> str:
         return self._number
 
+    @property
+    def final_target(self) -> Quantity:
+        """The target at the end of the period: `target`, else the last year's of `targets`."""
+        return self.target if self.target is not None else self.targets[max(self.targets)]
 
-class Indicators(AppendixDocument):
+
+HeadingGroup = Annotated[
+    list[Line], BeforeValidator(lambda v: [v] if isinstance(v, str) else v),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                    "description": "Заголовок над столбцом или список заголовков от верхнего"}),
+]
+IndicatorField = Literal["number", "name", "indicator", "unit", "baseline", "actual", "target", "note", "year",
+                         "direction"]
+
+
+class IndicatorColumn(SpecModel):
+    """Столбец таблицы показателей."""
+
+    field: IndicatorField = Field(
+        description="Что в столбце: number (№), name (показатель), indicator (индикатор), unit (единица), baseline "
+                    "(базовое значение), actual (факт за год year), target (цель; с year — на этот год), note "
+                    "(уточнение значения), year (год), direction (рост / снижение)")
+    heading: Line = Field(description="Заголовок столбца, как в документе")
+    group: HeadingGroup = Field(
+        default_factory=list,
+        description="Общий заголовок над этим и соседними столбцами: строка («Прогнозное значение») или список "
+                    "заголовков от верхнего; у соседних столбцов одинаковые объединяются")
+    year: Year | None = Field(None, description="Год значения для actual (обязательно) и target")
+    width: Annotated[Decimal, AfterValidator(_column_width)] | None = Field(None, description="Ширина в сантиметрах")
+
+    @model_validator(mode="after")
+    def _year_where_it_means_something(self):
+        if (self.field == "actual" and self.year is None) or (self.year is not None and self.field not in ("actual",
+                                                                                                          "target")):
+            raise PydanticCustomError("value_syntax", "{message}", {
+                "message": f"столбец {self.field}: год year задаётся у actual (обязательно) и target",
+                "code": "M008", "hint": "например {field: actual, year: 2020, heading: «2020 г.»}",
+                "offset": 0, "length": 0})
+        return self
+
+
+# the target indicators appendix as the bundled programmes print it: (field, heading, width in cm)
+_INDICATOR_COLUMNS = (("number", "№ п/п", "1.3"), ("name", "Наименование показателя", "9.7"),
+                      ("unit", "Единица измерения", "2.5"), ("target", "Значение показателя", "3.5"))
+
+
+def _default_indicator_columns() -> list[IndicatorColumn]:
+    return [IndicatorColumn.model_validate({"field": field, "heading": heading, "width": Decimal(width)})
+            for field, heading, width in _INDICATOR_COLUMNS]
+
+
+def _headings_only(value: Any):
+    """The earlier form, four headings for the standard columns (`columns: [№ п/п, …]`), still reads."""
+    if isinstance(value, list) and len(value) == len(_INDICATOR_COLUMNS) and all(isinstance(v, str) for v in value):
+        return [{"field": field, "heading": heading, "width": width}
+                for (field, _, width), heading in zip(_INDICATOR_COLUMNS, value, strict=True)]
+    return value
+
+
+class IndicatorGroup(Silenceable):
+    """Группа показателей: под задачей программы («Задача 1. …») или под своим заголовком."""
+
+    id: Id = Field(description="Идентификатор группы: блок indicators и строка паспорта показывают группы по id")
+    task: Id | None = Field(None, description="Задача программы (id из programme_document.tasks): заголовок «Задача 1. …»")
+    title: Line | None = Field(None, description="Свой заголовок группы, если она не задача программы")
+    items: list[Indicator] = Field(description="Показатели группы")
+
+    @model_validator(mode="after")
+    def _one_heading(self):
+        if (self.task is None) == (self.title is None):
+            raise PydanticCustomError("value_syntax", "{message}", {
+                "message": f"у группы «{self.id}» должен быть один заголовок: task или title", "code": "M008",
+                "hint": "task: <id задачи программы> — или свой title: «…»", "offset": 0, "length": 0})
+        return self
+
+
+def _heading_columns_allowed(schema: dict) -> None:
+    """In the schema too, the columns may be the four headings of the standard ones."""
+    columns = schema["properties"]["columns"]
+    columns["items"] = {"anyOf": [columns["items"], {"type": "string"}]}
+
+
+class Indicators(TableAppendix):
     """Целевые показатели."""
 
+    model_config = ConfigDict(json_schema_extra=_heading_columns_allowed)
+
     title: Line = Field("Целевые показатели", description="Вид документа в заголовке")
-    columns: list[Line] = Field(
-        default_factory=lambda: ["№ п/п", "Наименование показателя", "Единица измерения", "Значение показателя"],
-        description="Заголовки столбцов")
-    items: list[Indicator] = Field(description="Показатели")
+    columns: Annotated[list[IndicatorColumn], BeforeValidator(_headings_only)] = Field(
+        default_factory=_default_indicator_columns,
+        description="Столбцы таблицы по порядку (по умолчанию: № п/п, наименование, единица измерения, значение); "
+                    "четыре строки-заголовка — заголовки этих столбцов")
+    numbering: Literal["dotted", "plain"] = Field("dotted", description="Номера строк: «1.» (dotted) или «1» (plain)")
+    groups: list[IndicatorGroup] = Field(
+        default_factory=list, description="Группы показателей (по задачам программы); номера идут подряд через группы")
+    items: list[Indicator] = Field(default_factory=list, description="Показатели вне групп")
+
+    def all_items(self) -> list[Indicator]:
+        return [item for group in self.groups for item in group.items] + list(self.items)
 
 
 class SpecItem(Silenceable):
@@ -612,7 +727,7 @@ class SpecItem(Silenceable):
         return self._number
 
 
-class Specification(AppendixDocument):
+class Specification(TableAppendix):
     """Техническое задание."""
 
     title: Line = Field("Техническое задание", description="Вид документа в заголовке")
@@ -622,6 +737,137 @@ class Specification(AppendixDocument):
     executor: Id | None = Field(
         None, description="Исполнитель технического задания (id организации): его календарь получает сроки пунктов")
     funding_source: Line = Field(description="Источник финансирования (раздел 4)")
+
+
+# --- data tables -------------------------------------------------------------------------------
+
+ColumnType = Literal["text", "integer", "decimal", "percent", "money", "organisation", "unit"]
+TotalRule = Literal["sum", "count", "mean", "weighted_mean"]
+CellValue = str | list[str] | None
+_NUMERIC_TYPES = ("integer", "decimal", "percent", "money")
+
+
+def _setting_error(message: str, hint: str) -> PydanticCustomError:
+    return PydanticCustomError("value_syntax", "{message}",
+                               {"message": message, "code": "M008", "hint": hint, "offset": 0, "length": 0})
+
+
+class TableColumn(SpecModel):
+    """Столбец таблицы данных: заголовок, тип значений, правило итога."""
+
+    id: Id = Field(description="Идентификатор столбца: на него ссылаются итоги, веса и подстановки {{ tables.… }}")
+    heading: Line = Field(description="Заголовок столбца, как в документе")
+    group: HeadingGroup = Field(
+        default_factory=list,
+        description="Общий заголовок над этим и соседними столбцами (многоуровневая шапка): строка или список "
+                    "заголовков от верхнего; у соседних столбцов одинаковые объединяются в одну ячейку")
+    type: ColumnType = Field(
+        "text", description="Тип значений: text (текст), integer (целое), decimal (число), percent (процент), "
+                            "money (сумма), organisation (id организации из справочника), unit (единица измерения)")
+    precision: Annotated[int, Field(ge=0, le=6)] | None = Field(
+        None, description="Знаков после запятой у вычисленного итога (по умолчанию — как в строках)")
+    total: TotalRule | None = Field(
+        None, description="Как считается итог столбца: sum (сумма), count (число заполненных ячеек), mean (среднее "
+                          "строк), weighted_mean (среднее, взвешенное по столбцу weight)")
+    weight: Id | None = Field(None, description="Столбец весов для weighted_mean: «кол-во сдающих» для среднего балла")
+    of: Id | None = Field(
+        None, description="У процента — столбец численности, от которой он взят: процент сверяется с ней (S107)")
+    name: Literal["short", "full"] = Field(
+        "short", description="У столбца организаций — какое наименование печатать: short или full")
+    width: Annotated[Decimal, AfterValidator(_column_width)] | None = Field(None, description="Ширина в сантиметрах")
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        numeric = self.type in _NUMERIC_TYPES
+        if self.total is not None and self.total != "count" and not numeric:
+            raise _setting_error(f"итог «{self.total}» у столбца «{self.heading}» с нечисловым типом {self.type}",
+                                 "сумма и среднее — у столбцов integer, decimal, percent, money; у текста — count")
+        if (self.total == "weighted_mean") != (self.weight is not None):
+            raise _setting_error(f"weight у столбца «{self.heading}» — только вместе с total: weighted_mean",
+                                 "напишите total: weighted_mean и weight: <id столбца весов> (или уберите weight)")
+        if self.of is not None and self.type != "percent":
+            raise _setting_error(f"of у столбца «{self.heading}» — только у процентов", "напишите type: percent")
+        if self.precision is not None and not numeric:
+            raise _setting_error(f"precision у нечислового столбца «{self.heading}»", "уберите precision")
+        return self
+
+
+class TableRow(Silenceable):
+    """Строка таблицы данных: ячейки по столбцам или строка-группа («Задача 1. …»)."""
+
+    id: Id | None = Field(None, description="Идентификатор строки (для подстановок {{ tables.<таблица>.rows.<id>.<столбец> }})")
+    cells: list[CellValue] = Field(
+        default_factory=list, description="Значения по столбцам, как в документе; пустая ячейка — ~ или \"\"")
+    group: Line | None = Field(None, description="Строка-группа: текст во всю ширину таблицы вместо ячеек")
+    _bare: bool = PrivateAttr(default=False)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _from_bare_list(cls, value: Any, handler):
+        """A row may be written as the bare list of its cells: `- [borinskoe, "35", "54,9"]`."""
+        if isinstance(value, list):
+            row = handler({"cells": value})
+            row._bare = True
+            return row
+        return handler(value)
+
+    def cell_field(self, index: int) -> tuple:
+        """The path of a cell below the row: the list item itself, or the item of `cells` of a row written in full."""
+        return (index,) if self._bare else ("cells", index)
+
+    @model_validator(mode="after")
+    def _cells_or_group(self):
+        if self.group is not None and self.cells:
+            raise _setting_error("в строке и ячейки, и group", "строка — список ячеек или {group: «…»} — строка-группа")
+        return self
+
+
+class TotalRow(Silenceable):
+    """Итоговая строка таблицы: вычисляется по строкам или заявлена, как в документе, и сверяется."""
+
+    label: Line = Field(description="Подпись в первом столбце: «ИТОГО 2020:»")
+    values: dict[Id, CellValue] = Field(
+        default_factory=dict,
+        description="Заявленные значения по id столбцов, как в документе: сверяются с вычисленными (S105, S106); "
+                    "столбец с total без значения получает вычисленное")
+    declared_only: Flag = Field(
+        False, description="Итог, которого строки таблицы не дают (прошлый год): печатается как написан, не сверяется")
+
+
+def _table_rows_schema(schema: dict) -> None:
+    rows = schema["properties"]["rows"]
+    rows["items"] = {"anyOf": [rows["items"], {"type": "array"}]}
+
+
+class DataTable(Silenceable):
+    """Таблица данных: типизированные столбцы, строки, итоги."""
+
+    model_config = ConfigDict(json_schema_extra=_table_rows_schema)
+
+    title: Paragraphs = Field(default_factory=list, description="Заголовок над таблицей (строки по центру)")
+    columns: list[TableColumn] = Field(description="Столбцы по порядку")
+    rows: list[TableRow] = Field(
+        description="Строки: список ячеек [«…», «…»] или {cells: […], id: …}, строка-группа — {group: «…»}")
+    totals: list[TotalRow] = Field(default_factory=list, description="Итоговые строки под таблицей")
+    landscape: Flag = Field(False, description="Широкая таблица: на страницах альбомной ориентации")
+
+    @model_validator(mode="after")
+    def _known_columns(self):
+        ids = [column.id for column in self.columns]
+        repeated = sorted({column_id for column_id in ids if ids.count(column_id) > 1})
+        if repeated:
+            raise _setting_error(f"столбец с id «{repeated[0]}» повторяется", "дайте каждому столбцу свой id")
+        for column in self.columns:
+            for name, ref in (("weight", column.weight), ("of", column.of)):
+                if ref is not None and ref not in ids:
+                    raise _setting_error(f"{name}: «{ref}» у столбца «{column.heading}» — такого столбца нет",
+                                         "известные столбцы: " + ", ".join(ids))
+        for total in self.totals:
+            unknown = [key for key in total.values if key not in ids]
+            if unknown:
+                raise _setting_error(f"в итоге «{total.label}» значение для неизвестного столбца «{unknown[0]}»",
+                                     "известные столбцы: " + ", ".join(ids))
+        return self
 
 
 # --- programme document: free structure ------------------------------------------------
@@ -672,6 +918,7 @@ class Task(Silenceable):
 
 
 TaskSelection = Literal["all"] | list[Id]
+Selection = Literal["all"] | list[Id]
 
 
 class Content(Silenceable):
@@ -683,6 +930,9 @@ class Content(Silenceable):
     listing: ListBlock | None = Field(None, alias="list", description="Список с маркерами")
     tasks: TaskSelection | None = Field(
         None, description="Задачи программы списком «Задача 1. …»: all (все) или список id")
+    indicators: Selection | None = Field(
+        None, description="Показатели (раздел indicators): all или id групп и показателей — в разделе таблицей, "
+                          "в паспорте списком «1. Доля … – 59 %.»")
 
     @model_validator(mode="after")
     def _exactly_one(self):
@@ -708,13 +958,34 @@ def _bare_text_allowed(schema: dict) -> None:
                         "additionalProperties": schema.pop("additionalProperties", False)}, {"type": "string"}]
 
 
+class PassportRow(Content):
+    """Строка паспорта: наименование и значение — текст, список или ссылки на модель (ровно одно)."""
+
+    _KINDS: ClassVar[tuple[str, ...]] = ("text", "listing", "tasks", "organisations", "indicators")
+
+    label: Line = Field(description="Наименование строки (левый столбец): «Срок реализации программы»")
+    organisations: list[Id] | None = Field(
+        None, description="Организации из справочника: их полные наименования через запятую (разработчики, исполнители)")
+
+
+class Passport(Silenceable):
+    """Паспорт программы: таблица из двух столбцов «наименование — значение»."""
+
+    headings: list[Line] = Field(
+        default_factory=list, description="Заголовки двух столбцов, если у паспорта есть шапка (обычно её нет)")
+    rows: list[PassportRow] = Field(description="Строки паспорта по порядку")
+
+
 class Block(Content):
-    """Блок раздела: абзацы, подзаголовок, список, задачи программы — ровно один из ключей."""
+    """Блок раздела: абзацы, подзаголовок, список, задачи, таблица данных, паспорт, таблица показателей — ровно один
+    из ключей."""
 
     model_config = ConfigDict(json_schema_extra=_bare_text_allowed)
-    _KINDS: ClassVar[tuple[str, ...]] = ("text", "heading", "listing", "tasks")
+    _KINDS: ClassVar[tuple[str, ...]] = ("text", "heading", "listing", "tasks", "table", "passport", "indicators")
 
     heading: Line | None = Field(None, description="Подзаголовок внутри раздела (без номера), полужирный, по центру")
+    table: Id | None = Field(None, description="Таблица данных из раздела tables (id)")
+    passport: Passport | None = Field(None, description="Паспорт программы: таблица «наименование — значение»")
 
 
 TextBlock = Annotated[Block, BeforeValidator(_text_block)]
@@ -774,8 +1045,11 @@ class Programme(SpecModel):
     budget: Budget | None = Field(None, description="Смета расходов / субсидия")
     indicators: Indicators | None = Field(None, description="Целевые показатели")
     specification: Specification | None = Field(None, description="Техническое задание")
+    tables: dict[Id, DataTable] = Field(
+        default_factory=dict, description="Таблицы данных: {id: …}; печатаются там, где их называет блок table: <id>")
 
 
-Clause.model_rebuild()
-ListItem.model_rebuild()
-DocumentSection.model_rebuild()
+# models that name one defined after them (a clause its sub-clauses, an appendix its blocks of text)
+for _model in (Clause, ListItem, DocumentSection, TableAppendix, Roadmap, Budget, Indicators, Specification,
+               ProgrammeDocument, Programme):
+    _model.model_rebuild()

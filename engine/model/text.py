@@ -19,6 +19,11 @@ between braces is a diagnostic. The vocabulary (see docs/spec-language.md):
     quantity, quantities.<n>                              количества пункта ТЗ
     programme.period                                      «2021–2024»
     document.name, document.title[.<падеж>]               наименование программного документа, его вид
+    tables.<id>.total.<столбец>                           итог таблицы данных (первая итоговая строка)
+    tables.<id>.rows.<строка>.<столбец>                   ячейка строки с этим id
+    indicators.<id>.target, indicators.<id>.baseline      цель (на конец периода), базовое значение показателя
+    indicators.<id>.targets.<год>, indicators.<id>.actual.<год>   цель и факт показателя за год
+    indicators.<id>.name                                  наименование показателя
 
 Cases: nom gen dat acc ins loc.
 """
@@ -32,7 +37,8 @@ from typing import get_args
 from engine import formats
 from engine.diagnostics import DiagnosticError
 from engine.model.grammar import inflect_phrase, inflect_surname
-from engine.model.spec import ActRef, Case, Organisation, Person, Programme
+from engine.model.spec import ActRef, Case, DataTable, Indicator, Organisation, Person, Programme
+from engine.model.tables import total_text
 from engine.model.timeexpr import TimeExpr
 from engine.model.walk import all_clauses, decree_clauses
 
@@ -174,11 +180,40 @@ def _resolve(parts: list[str], ctx: TextContext) -> str:
         if rest[:1] == ["title"]:
             return inflect_phrase(lower_first(document.title), _case(rest[1:]))
         raise KeyError(".".join(rest))
+    if head == "tables" and len(rest) >= 3:
+        return _table_value(p.tables[rest[0]], rest[1:])
+    if head == "indicators" and p.indicators is not None and len(rest) >= 2:
+        return _indicator_value({item.id: item for item in p.indicators.all_items()}[rest[0]], rest[1:])
     if head == "programme" and rest == ["period"]:
         period = p.programme.period
         years = period.years
         return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     raise KeyError(head)
+
+
+def _table_value(table: DataTable, parts: list[str]) -> str:
+    """tables.<id>.total.<column>: the first total row's value as printed; tables.<id>.rows.<row>.<column>: a cell."""
+    column = {column.id: column for column in table.columns}[parts[-1]]
+    if parts[:-1] == ["total"] and table.totals:
+        return total_text(table, table.totals[0], column)
+    if len(parts) == 3 and parts[0] == "rows":
+        row = {row.id: row for row in table.rows if row.id}[parts[1]]
+        cell = row.cells[table.columns.index(column)]
+        if isinstance(cell, str):
+            return cell
+    raise KeyError(".".join(parts))
+
+
+def _indicator_value(indicator: Indicator, parts: list[str]) -> str:
+    if parts == ["name"]:
+        return indicator.name
+    if parts == ["target"]:
+        return indicator.final_target.render()
+    if parts == ["baseline"] and indicator.baseline is not None:
+        return indicator.baseline.render()
+    if len(parts) == 2 and parts[0] in ("targets", "actual"):
+        return getattr(indicator, parts[0])[int(parts[1])].render()
+    raise KeyError(".".join(parts))
 
 
 def render_text(text: str, ctx: TextContext) -> str:

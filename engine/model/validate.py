@@ -14,7 +14,8 @@ modelled, as a compiler goes on after an error, and every check whose inputs bui
   mapping, or an `id` field: an organisation, a person, an activity, a section, a clause, a budget
   line, an indicator, a specification item) — is left out whole when anything in it is wrong
   (including an unknown key: a misspelt optional key would change what the item means). An element
-  without identity (an owner of an activity, an «из них» line, a column) belongs to what holds it.
+  without identity (an owner of an activity, an «из них» line, a column) belongs to what holds it;
+  a data table is one item with all its columns, rows and totals (each stands on every column).
   An entry of a section's mapping of plain values (`programme.checks`, `budget.codes`) is an item too;
 * otherwise a **part**: one field of a section («decree.date», «roadmap.columns», «budget.total»),
   or a whole section (one that is not a mapping, or that was in a file the loader could not read).
@@ -57,6 +58,7 @@ from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import LoadedProgramme
 from engine.loading.yaml_source import SourceMap
 from engine.model.spec import Clause, DocumentSection, Programme, SpecModel
+from engine.model.tables import cell_problems
 
 Path_ = tuple[str | int, ...]
 
@@ -316,8 +318,10 @@ def _number(programme: Programme) -> None:
             activity._number = str(_position(activity))
     indicators = built(programme, "indicators")
     if indicators is not None:
-        for indicator in built(indicators, "items", []):
-            indicator._number = str(_position(indicator))
+        # numbered on through the groups, then the indicators outside them
+        grouped = [item for group in built(indicators, "groups", []) for item in group.items]
+        for number, indicator in enumerate(grouped + built(indicators, "items", []), start=1):
+            indicator._number = str(number)
     specification = built(programme, "specification")
     if specification is not None:
         for item in built(specification, "items", []):
@@ -369,7 +373,8 @@ def _unit(path: Path_) -> tuple[Path_, bool]:
         else:
             break
     if item is not None:
-        return item, True
+        # a data table is one unit: its rows and totals stand on every one of its columns
+        return (item[:2] if item[0] == "tables" else item), True
     if len(path) >= 2 and _is_section_object(path[0]):
         if len(path) >= 3 and _is_mapping_field(path[0], path[1]):
             return path[:3], True   # an entry of a section's mapping of values: a check's level, a budget code
@@ -535,8 +540,20 @@ def validate_programme(loaded: LoadedProgramme) -> tuple[ProgrammeModel, list[Di
     objects: list[SpecModel] = []
     _attach_paths(programme, (), objects, kept)
     _number(programme)
+    cells = _cell_diagnostics(programme, loaded.sources)
+    if cells:   # a table whose cells its columns cannot read is left out as an item
+        tables = {path[:2] for path, _ in cells}
+        unbuilt = Unbuilt(unbuilt.parts, unbuilt.items | tables, unbuilt.ids | {str(path[1]) for path in tables})
     model = ProgrammeModel(programme, loaded.sources, loaded.directory, objects, unbuilt)
-    return model, _diagnostics(errors, loaded) + _without_a_document(model)
+    return model, _diagnostics(errors, loaded) + [d for _, d in cells] + _without_a_document(model)
+
+
+def _cell_diagnostics(programme: Programme, sources: SourceMap) -> list[tuple[Path_, Diagnostic]]:
+    """The cells of the data tables that built, read by their columns' types (engine/model/tables.py): a cell its
+    type cannot read, or a row of the wrong length, at its place."""
+    return [(path, Diagnostic(error.code, Severity.ERROR, error.message,
+                              refine(sources.span(path), sources, error.offset, error.length), error.hint, "table-cell"))
+            for path, error in cell_problems(built(programme, "tables", {}))]
 
 
 # the sections one of which a programme must have: the document it publishes

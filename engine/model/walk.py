@@ -9,7 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from engine.model.spec import Block, Clause, Content, DocumentSection, ListBlock, Programme, ProgrammeDocument, SpecModel
+from engine.model.spec import (
+    Block,
+    Clause,
+    Content,
+    DataTable,
+    DocumentSection,
+    ListBlock,
+    PassportRow,
+    Programme,
+    ProgrammeDocument,
+    SpecModel,
+    TableAppendix,
+)
 from engine.model.timeexpr import TimeExpr
 
 TextSite = tuple[SpecModel, tuple, str]
@@ -19,14 +31,17 @@ TimedSite = tuple[SpecModel, str, TimeExpr]
 # a walk that reads a new section or field names it here too.
 TIMED_PARTS = ("decree.clauses", "roadmap.sections", "roadmap.activities", "specification.items",
                "specification.service_period")
+AROUND_TABLES = tuple(f"{kind}.{side}" for kind in ("roadmap", "budget", "indicators", "specification")
+                      for side in ("before", "after"))
+CONTENT_PARTS = ("programme_document.sections", *AROUND_TABLES)       # what document_contents reads
 TEXT_PARTS = ("decree.title", "decree.preamble", "decree.clauses",
               "programme_document.title", "programme_document.subtitle", "programme_document.name",
               "programme_document.tasks", "programme_document.sections",
               "roadmap.title", "roadmap.subtitle", "roadmap.sections", "roadmap.activities",
               "budget.title", "budget.subtitle", "budget.lines", "budget.funding_source",
-              "indicators.title", "indicators.subtitle", "indicators.items",
+              "indicators.title", "indicators.subtitle", "indicators.groups", "indicators.items",
               "specification.title", "specification.subtitle", "specification.event_name",
-              "specification.funding_source", "specification.items")
+              "specification.funding_source", "specification.items", *AROUND_TABLES, "tables")
 
 
 def walk_clauses(clauses: list[Clause], enclosing: tuple[Clause, ...] = ()) -> Iterator[tuple[Clause, tuple[Clause, ...]]]:
@@ -52,6 +67,22 @@ def walk_sections(sections: list[DocumentSection]) -> Iterator[DocumentSection]:
     for section in sections:
         yield section
         yield from walk_sections(section.sections)
+
+
+def document_contents(programme: Programme) -> Iterator[Content]:
+    """Every block of the programme document's sections and of the text around the appendices' tables, and every
+    row of a passport (after the block that holds it): whatever may name a table, indicators or tasks."""
+    blocks: list[Block] = []
+    if programme.programme_document:
+        blocks += [block for section in walk_sections(programme.programme_document.sections)
+                   for block in section.blocks]
+    for appendix in (programme.roadmap, programme.budget, programme.indicators, programme.specification):
+        if appendix is not None:
+            blocks += appendix.before + appendix.after
+    for block in blocks:
+        yield block
+        if block.passport is not None:
+            yield from block.passport.rows
 
 
 def clause_deadlines(clauses: list[Clause]) -> Iterator[TimedSite]:
@@ -86,13 +117,41 @@ def _listing(listing: ListBlock) -> Iterator[TextSite]:
 
 
 def content_texts(content: Content) -> Iterator[TextSite]:
-    """The texts of a block or a passport row."""
+    """The texts of a block or a passport row (a passport's rows within the block)."""
+    if isinstance(content, PassportRow):
+        yield content, ("label",), content.label
+    if isinstance(content, Block) and content.passport is not None:
+        for row in content.passport.rows:
+            yield from content_texts(row)
+        yield from _paragraphs(content.passport, "headings", content.passport.headings)
     if content.text is not None:
         yield from _paragraphs(content, "text", content.text)
     if isinstance(content, Block) and content.heading is not None:
         yield content, ("heading",), content.heading
     if content.listing is not None:
         yield from _listing(content.listing)
+
+
+def table_texts(table: DataTable) -> Iterator[TextSite]:
+    """The prose of a data table: title, headings, text cells, group rows, total labels."""
+    yield from _paragraphs(table, "title", table.title)
+    for column in table.columns:
+        yield column, ("heading",), column.heading
+        yield from _paragraphs(column, "group", column.group)
+    texts = [index for index, column in enumerate(table.columns) if column.type in ("text", "unit")]
+    for row in table.rows:
+        if row.group is not None:
+            yield row, ("group",), row.group
+            continue
+        for index in texts:
+            cell = row.cells[index] if index < len(row.cells) else None
+            if isinstance(cell, str):
+                yield row, row.cell_field(index), cell
+            elif isinstance(cell, list):
+                for line, text in enumerate(cell):
+                    yield row, (*row.cell_field(index), line), text
+    for total in table.totals:
+        yield total, ("label",), total.label
 
 
 def _programme_document_texts(document: ProgrammeDocument) -> Iterator[TextSite]:
@@ -122,6 +181,9 @@ def spec_texts(programme: Programme) -> Iterator[TextSite]:
         yield document, ("title",), document.title
         if document.subtitle:
             yield document, ("subtitle",), document.subtitle
+        if isinstance(document, TableAppendix):
+            for block in document.before + document.after:
+                yield from content_texts(block)
     if programme.roadmap:
         for section in programme.roadmap.sections:
             yield section, ("title",), section.title
@@ -139,8 +201,13 @@ def spec_texts(programme: Programme) -> Iterator[TextSite]:
         if programme.budget.funding_source:
             yield programme.budget, ("funding_source",), programme.budget.funding_source
     if programme.indicators:
-        for indicator in programme.indicators.items:
+        for group in programme.indicators.groups:
+            if group.title is not None:
+                yield group, ("title",), group.title
+        for indicator in programme.indicators.all_items():
             yield indicator, ("name",), indicator.name
+            if indicator.indicator is not None:
+                yield indicator, ("indicator",), indicator.indicator
     if programme.specification:
         specification = programme.specification
         yield specification, ("event_name",), specification.event_name
@@ -148,3 +215,5 @@ def spec_texts(programme: Programme) -> Iterator[TextSite]:
         for item in specification.items:
             yield item, ("text",), item.text
             yield from _paragraphs(item, "deliverables", item.deliverables)
+    for table in programme.tables.values():
+        yield from table_texts(table)

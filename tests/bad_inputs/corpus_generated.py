@@ -384,11 +384,11 @@ def _idle_silence(programme: Path) -> None:
          "  glossary: [ipk, tsok, oo]\n  silence: {T201: работы за пределами периода}\n")
 
 
-@case("columns-a-fifth-heading", "five headings over the four columns of the indicators' table (a warning)", 0,
-      ["R512"], "indicators.yaml", 3)
-def _fifth_heading(programme: Path) -> None:
-    edit(programme / "indicators.yaml", "  title: Целевые показатели\n",
-         "  title: Целевые показатели\n  columns: [№, Показатель, Единица, Значение, Год]\n")
+@case("columns-a-third-heading", "three headings over the two columns of the budget's table (a warning)", 0,
+      ["R512"], "budget.yaml", 3)
+def _third_heading(programme: Path) -> None:
+    edit(programme / "budget.yaml", "  title: Смета расходов\n",
+         "  title: Смета расходов\n  columns: [Расходы, Сумма, Примечание]\n")
 
 
 @case("dependency-ends-the-day-it-starts", "a meeting on the day the monitoring it depends on ends: no T204", 0, [])

@@ -258,3 +258,73 @@ def test_t204_a_dependent_may_start_the_day_its_dependency_ends(tmp_path):
     day_before = ("roadmap.yaml", "time: 01.04.2022 – 05.04.2022; 20.10.2022 – 25.10.2022",
                   "time: 30.03.2022 – 05.04.2022; 20.10.2022 – 25.10.2022")
     assert [code for code, *_ in check(tmp_path / "before", day_before)] == ["T204"]
+
+
+# --- programme documents: tables, passport, indicators -------------------------------------------------
+
+
+def pcheck(tmp_path: Path, *edits: tuple[str, str, str]) -> list[tuple[str, str, int, str]]:
+    return check(tmp_path, *edits, base=PROGRAMME_BASE)
+
+
+def pline(tmp_path: Path, file: str, fragment: str) -> int:
+    return line_of(tmp_path, file, fragment, PROGRAMME_BASE)
+
+
+def test_a_percentage_no_count_of_its_headcount_gives(tmp_path):
+    """The published mistake of lipetsk-district: 63,4 % of 70 pupils."""
+    found = pcheck(tmp_path, ("tables.yaml", '- [school-north, "35", "54,9", "6", "42,9"]',
+                              '- [school-north, "70", "54,9", "6", "63,4"]'),
+                   ("tables.yaml", 'values: {count: "47", mean: "55,2"}', 'values: {}'))
+    assert [(code, line) for code, _, line, _ in found] == [("S107", pline(tmp_path, "tables.yaml", '"63,4"'))]
+    assert found[0][3] == "63,4 % из 70 не получается ни при каком числе: 44 из 70 — 62,9 %, 45 из 70 — 64,3 %"
+
+
+def test_a_truncated_percentage_is_caught_too(tmp_path):
+    """41,6 % of 12: 5 of 12 is 41,67 %, which is 41,7 at one decimal — cut, not rounded."""
+    found = pcheck(tmp_path, ("tables.yaml", '- [school-south, "4", "68,8", "2", "50"]',
+                              '- [school-south, "12", "68,8", "2", "41,6"]'),
+                   ("tables.yaml", 'values: {count: "47", mean: "55,2"}', 'values: {}'))
+    assert [code for code, *_ in found] == ["S107"]
+    assert "5 из 12 — 41,7 %" in found[0][3]
+
+
+def test_a_declared_plain_mean_of_a_weighted_column_is_named_so(tmp_path):
+    found = pcheck(tmp_path, ("tables.yaml", 'values: {count: "47", mean: "55,2"}', 'values: {count: "47", mean: "57,8"}'))
+    [(code, _, line, message)] = found
+    assert (code, line) == ("S106", pline(tmp_path, "tables.yaml", '"57,8"'))
+    assert message == ("итог «57,8» в столбце «средний балл» не равен среднему, взвешенному по «кол-во сдающих»: "
+                       "55,2 (точнее 55,18)")
+    diagnostics = check_tree(tmp_path / PROGRAMME_BASE.name).diagnostics
+    assert "«57,8» — простое среднее строк" in diagnostics[0].hint
+
+
+def test_a_count_total(tmp_path):
+    found = pcheck(tmp_path,
+                   ("tables.yaml", "        type: organisation\n", "        type: organisation\n        total: count\n"),
+                   ("tables.yaml", 'values: {count: "47", mean: "55,2"}', 'values: {school: "4", count: "47", mean: "55,2"}'))
+    assert [(code, line) for code, _, line, _ in found] == [("S105", pline(tmp_path, "tables.yaml", 'school: "4"'))]
+    assert "не равен числу заполненных строк: 3" in found[0][3]
+
+
+def test_an_unknown_school_in_a_table(tmp_path):
+    found = pcheck(tmp_path, ("tables.yaml", "- [school-lake,", "- [school-lakes,"))
+    codes_lines = [(code, line) for code, _, line, _ in found]
+    assert ("O301", pline(tmp_path, "tables.yaml", "school-lakes")) in codes_lines
+
+
+def test_latin_letters_in_the_glossary(tmp_path):
+    found = pcheck(tmp_path, ("organisations.yaml", "    short: МБОУ СОШ с. Южное", "    short: MБОУ СОШ с. Южное"))
+    assert [(code, line) for code, _, line, _ in found] == [("R515", pline(tmp_path, "organisations.yaml", "MБОУ"))]
+    assert found[0][3] == "в слове «MБОУ» латинские буквы «M»"
+
+
+def test_an_unknown_group_in_a_block_and_an_unknown_task_of_a_group(tmp_path):
+    found = pcheck(tmp_path, ("document.yaml", "        - indicators: [identification]", "        - indicators: [identifcation]"),
+                   ("indicators.yaml", "      task: identification\n", "      task: identifcation\n"))
+    assert sorted((code, file) for code, file, _, _ in found) == [("I405", "document.yaml"), ("I406", "indicators.yaml")]
+
+
+def test_a_percent_target_of_a_year_above_100(tmp_path):
+    found = pcheck(tmp_path, ("indicators.yaml", 'targets: {2021: "90"}', 'targets: {2021: "190"}'))
+    assert [(code, line) for code, _, line, _ in found] == [("I403", pline(tmp_path, "indicators.yaml", '"190"'))]

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
-from test_check_edges import PROGRAMME_BASE
+from test_check_edges import BASE, PROGRAMME_BASE
 from test_check_edges import edited_copy as programme
 
 from engine.building.build import build
@@ -284,7 +284,7 @@ def _without(model: ProgrammeModel, part: tuple) -> ProgrammeModel:
 def _case_programme(tmp_path: Path, code: str) -> Path:
     """The base programme with the check's bad case: its findings' code paths run too."""
     case = YAML(typ="safe", pure=True).load((CASES / f"{code}.yaml").read_text(encoding="utf-8"))
-    directory = programme(tmp_path)
+    directory = programme(tmp_path, base=PROGRAMME_BASE if case.get("base") == PROGRAMME_BASE.name else BASE)
     for name, text in case["bad"].items():
         (directory / name).write_text(text, encoding="utf-8")
     return directory

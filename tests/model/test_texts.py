@@ -28,7 +28,8 @@ BASE = Path(__file__).parents[1] / "checks" / "base" / "base-2022"
 # the fields that are prose, keeping their line breaks; every other text of the model is one line
 PROSE = {("Clause", "text"), ("Decree", "preamble"), ("Activity", "details"), ("Activity", "result"),
          ("Owner", "result"), ("SpecItem", "text"), ("SpecItem", "deliverables"), ("ListItem", "text"), ("Task", "text"),
-         ("Block", "text"), ("DocumentSection", "blocks")}   # a block written as its bare text is a paragraph
+         ("Block", "text"), ("DocumentSection", "blocks"),   # a block written as its bare text is a paragraph
+         ("TableRow", "cells"), ("TotalRow", "values")}      # a text cell is a paragraph, or a list of them
 
 
 @pytest.fixture(scope="module")

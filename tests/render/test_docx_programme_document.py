@@ -129,7 +129,8 @@ def test_a_decree_of_the_folder_approves_it_and_stamps_it(built):
     # the programme's own appendix follows it, marked as the programme's
     assert texts.index("к муниципальной программе") > start
     document = open_docx(folder / "prikaz-proekt.docx")
-    assert len(document.tables) == 1          # the plan; no signature table: the draft names no signatory
+    # the passport, the exam results, the indicators, the plan; no signature table: the draft names no signatory
+    assert len(document.tables) == 4
     assert [section.orientation for section in document.sections] == [0, 0, 1]
     # the programme document's own file carries the stamp too
     assert _styled(folder / PROGRAMME)[2:4] == [(S.STAMP_WORD, "УТВЕРЖДЕНА"), (S.CORNER, reference)]

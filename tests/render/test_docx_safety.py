@@ -42,7 +42,7 @@ def test_a_missing_value_names_the_template_and_the_cell(tmp_path, copy_programm
     assert report.failed
     messages = sorted(d.message for d in _errors(report, "D101"))
     assert messages == [
-        "шаблон my-budget.docx, абзац 19: нет значения «grand_total» в «{{ budget.grand_total }}»",
+        "шаблон my-budget.docx, абзац 57: нет значения «grand_total» в «{{ budget.grand_total }}»",
         "шаблон my-budget.docx, таблица 1, строка 3, столбец 2: нет значения «price» в «{{ line.price }}»",
     ]
     assert all(d.span.file == folder / "my-budget.docx" and d.hint for d in _errors(report, "D101"))

@@ -45,9 +45,13 @@ def test_script_check_mode():
     ("roadmap.docx", ["{{ appendix.mark_text }}", "{{ appendix.stamp_word }}", "{%p for entry in roadmap.glossary %}",
                       "{{p roadmap.table }}"]),
     ("budget.docx", ["{%tr for line in budget.rows %}", "{{ line.amount }}", "{{ budget.total }}"]),
-    ("indicators.docx", ["{%tr for row in indicators.rows %}", "{{ row.target }}", "{%p if row.target_note %}"]),
+    ("indicators.docx", ["{{p indicators.table }}", "{%p for entry in appendix.before %}",
+                         "{%p for entry in appendix.after %}"]),
     ("specification.docx", ["{%p for requirement in specification.requirements %}",
                             "{%p for deliverable in requirement.deliverables %}", "{{ specification.amount_words }}"]),
+    ("programme-document.docx", ["{%p if document.approval %}", "{{ document.title }}",
+                                 "{%p for entry in document.body %}", '{%p elif entry.kind == "table" %}',
+                                 "{{p entry.table }}"]),
 ])
 def test_templates_open_in_python_docx_and_hold_their_tags(name, tags):
     document = docx.Document(str(TEMPLATES / name))

@@ -58,7 +58,7 @@ def test_every_section_has_a_key_table():
     documented = {model for _, _, model in tool.SECTIONS}
     models = {cls for cls in vars(spec).values() if isinstance(cls, type) and issubclass(cls, spec.SpecModel)
               and cls.model_fields and cls is not spec.Programme}
-    abstract = {spec.Silenceable, spec.AppendixDocument, spec.Content}
+    abstract = {spec.Silenceable, spec.AppendixDocument, spec.TableAppendix, spec.Content}
     assert models - abstract - documented == set()
     doc = SPEC_DOC.read_text(encoding="utf-8")
     for heading, _, _ in tool.SECTIONS:
@@ -214,3 +214,39 @@ def test_the_time_example_is_real(exports):
     example = json.loads(re.search(r"```json\n(.*?)\n```", section, re.DOTALL).group(1))
     activities = {a["id"]: a for s in exports["lysva-2021"]["roadmap"]["sections"] for a in s["activities"]}
     assert example == activities["results-analysis"]["time"]
+
+
+# --- docs/templates.md ---------------------------------------------------------------------------
+
+TEMPLATES_DOC = REPO / "docs" / "templates.md"
+
+
+def _template_docs_tool():
+    loaded = importlib.util.spec_from_file_location("template_docs", REPO / "tools" / "template_docs.py")
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    return module
+
+
+def test_template_names_are_up_to_date():
+    """Golden: the list of names is what the engine's contexts hold now (tools/template_docs.py)."""
+    current = TEMPLATES_DOC.read_text(encoding="utf-8")
+    assert _template_docs_tool().render(current) == current, "docs/templates.md устарел: запустите tools/template_docs.py"
+
+
+def test_every_value_a_bundled_template_shows_is_listed():
+    """Each `{{ name… }}` of the bundled templates (outside loops' own variables) is a documented name."""
+    import docx
+
+    from engine.render.docx.lint import template_places
+
+    doc = TEMPLATES_DOC.read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| `([^`]+)` \|", doc, re.M))
+    loop_variables = {"clause", "line", "entry", "requirement", "deliverable", "loop", "row"}
+    shown = set()
+    for path in sorted((REPO / "templates").glob("*.docx")):
+        for place in template_places(docx.Document(str(path))):
+            for tag in place.tags:
+                shown |= set(re.findall(r"\{\{p? ([a-z_]+(?:\.[a-z_]+)*)", tag))
+    names = {name for name in shown if name.split(".")[0] not in loop_variables}
+    assert names and names <= listed, sorted(names - listed)

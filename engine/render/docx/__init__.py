@@ -49,6 +49,8 @@ from engine.render.docx.names import appendix_file, decree_file, programme_docum
 from engine.render.docx.package import save_reproducibly
 from engine.render.docx.package_cache import open_document
 from engine.render.docx.roadmap_table import roadmap_table
+from engine.render.docx.tables import GridColumn, GridRow
+from engine.render.docx.tables import grid as grid_xml
 from engine.render.docx.templates import (
     beyond_limits,
     malformed_part,
@@ -129,8 +131,7 @@ def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
 def _render(model: ProgrammeModel, kind: str, path: Path, context: dict) -> Document:
     """One document from its template: lint, render in the sandbox, set the form."""
     template = _load(model, kind, path)
-    if kind == "roadmap":
-        context = dict(context, roadmap=dict(context["roadmap"], table=roadmap_table(template, context["roadmap"], path)))
+    context = _with_tables(template, path, kind, context)
     problems = lint_template(template.docx, path, context)
     if problems:
         raise RenderError(problems)
@@ -147,6 +148,44 @@ def _render(model: ProgrammeModel, kind: str, path: Path, context: dict) -> Docu
         raise RenderError([without_page_setup(path)])
     apply_form(template.docx, model.programme.programme)
     return template.docx
+
+
+def _table(template: DocxTemplate, path: Path, entry: dict) -> dict:
+    """A table entry of the context with its grid written as WordprocessingML from the template's styles."""
+    grid = entry["grid"]
+    columns = [GridColumn(tuple(column["headings"]), column["width"], column["weight"], column["style"],
+                          column["total_style"]) for column in grid["columns"]]
+    rows = [GridRow(row["cells"], row["group"], row["total"]) for row in grid["rows"]]
+    return dict(entry, table=grid_xml(template, path, columns, rows, landscape=grid["landscape"], header=grid["header"]))
+
+
+def _with_tables(template: DocxTemplate, path: Path, kind: str, context: dict) -> dict:
+    """The context a template is rendered with: every table it places written as WordprocessingML from the
+    template's styles (the roadmap's, the indicators', those of a programme document's body and of the text
+    around an appendix's table)."""
+    if kind == "roadmap":
+        context = dict(context, roadmap=dict(context["roadmap"], table=roadmap_table(template, context["roadmap"], path)))
+    def written(entries: list[dict]) -> list[dict]:
+        return [_table(template, path, entry) if entry["kind"] == "table" else entry for entry in entries]
+
+    if kind == PROGRAMME_DOCUMENT:
+        context = dict(context, document=dict(context["document"], body=written(context["document"]["body"])))
+    elif "appendix" in context:
+        appendix = context["appendix"]
+        context = dict(context, appendix=dict(appendix, before=written(appendix["before"]),
+                                              after=written(appendix["after"])))
+    if kind == "indicators":
+        context = dict(context, indicators=_table(template, path, context["indicators"]))
+    return context
+
+
+def template_contexts(model: ProgrammeModel, options: BuildOptions) -> list[tuple[str, dict]]:
+    """(kind, context) of each document as its template is rendered with it (docs/templates.md lists their names)."""
+    contexts = []
+    for kind, context in _parts(document_context(model)):
+        path = template_path(model, options, kind)
+        contexts.append((kind, _with_tables(_load(model, kind, path), path, kind, context)))
+    return contexts
 
 
 def _parts(context: dict) -> list[tuple[str, dict]]:

@@ -16,9 +16,10 @@ from decimal import Decimal
 from engine import formats
 from engine.export import export_programme
 from engine.model.appendices import appendices, decree_date, decree_number
-from engine.model.spec import Decree, Indicators, Programme, Roadmap
+from engine.model.spec import Decree, IndicatorColumn, Indicators, Programme, Roadmap
 from engine.model.text import person_name
 from engine.model.validate import ProgrammeModel
+from engine.render.docx import styles as S
 
 # ГОСТ Р 7.0.97-2016 п. 5.19: a приказ has its order word; a распоряжение goes straight to its clauses.
 DEFAULT_ORDER_WORDS = {"приказ": "ПРИКАЗЫВАЮ:", "распоряжение": ""}
@@ -96,7 +97,7 @@ def _corner(label: str, mark: str, stamp_word: str, stamp: str) -> dict:
             "stamp": stamp, "stamp_word": stamp_word, "stamp_text": stamp[len(stamp_word):].strip()}
 
 
-def _appendices(programme: Programme, exported: list[dict]) -> list[dict]:
+def _appendices(programme: Programme, exported: list[dict], body: _Body) -> list[dict]:
     resolved = {entry["kind"]: entry for entry in exported}
     result = []
     for appendix in appendices(programme):
@@ -105,6 +106,7 @@ def _appendices(programme: Programme, exported: list[dict]) -> list[dict]:
             "kind": appendix.kind, "owner": appendix.owner, "number": appendix.number,
             **_corner(appendix.label, appendix.mark, appendix.stamp_word, appendix.stamp),
             "title": texts["title"], "subtitle": texts["subtitle"] or "",
+            "before": body.blocks(texts["before"]), "after": body.blocks(texts["after"]),
         })
     return result
 
@@ -119,35 +121,191 @@ def _list_items(listing: dict, level: int) -> list[dict]:
     return entries
 
 
-def _block_entries(block: dict) -> list[dict]:
-    if block["kind"] == "text":
-        return [{"kind": "paragraph", "text": text} for text in block["paragraphs"]]
-    if block["kind"] == "heading":
-        return [{"kind": "heading", "text": block["text"]}]
-    if block["kind"] == "list":
-        return _list_items(block["list"], 1)
-    return [{"kind": "paragraph", "text": f"Задача {task['number']}. {task['text']}"} for task in block["tasks"]]
+# --- tables of the body: a grid of cells the renderer writes (render/docx/tables.py) ---------------------
+
+# cell styles and width weights by the type of a data table's column
+_CELL_STYLES = {"text": (S.TABLE_TEXT, S.TABLE_TOTAL, 4.0), "organisation": (S.TABLE_TEXT, S.TABLE_TOTAL, 4.0),
+                "unit": (S.TABLE_CENTERED, S.TABLE_TOTAL_CENTERED, 1.2),
+                "money": (S.TABLE_AMOUNT, S.TABLE_TOTAL_AMOUNT, 2.2)}
+_NUMBER_STYLES = (S.TABLE_CENTERED, S.TABLE_TOTAL_CENTERED, 1.5)
+_INDICATOR_WEIGHTS = {"number": 0.7, "name": 4.0, "indicator": 4.0, "unit": 1.2, "baseline": 1.8, "actual": 1.8,
+                      "target": 1.8, "note": 2.0, "year": 1.0, "direction": 1.4}
+_INDICATOR_TEXT_FIELDS = ("name", "indicator")
+_DIRECTIONS = {"increase": "рост", "decrease": "снижение", "keep": "сохранение"}
+_PASSPORT_WIDTHS_CM = (5.5, 11.5)          # the two columns of a passport on an A4 portrait page
 
 
-def _section_entries(section: dict, level: int) -> list[dict]:
-    number = f"{section['number']}." if section["number"] else ""
-    entries = [{"kind": "section", "number": number, "title": section["title"], "level": level}]
-    for block in section["blocks"]:
-        entries.extend(_block_entries(block))
-    for subsection in section["sections"]:
-        entries.extend(_section_entries(subsection, level + 1))
-    return entries
+def _grid(columns: list[dict], rows: list[dict], landscape: bool = False, header: bool = True) -> dict:
+    """A table entry of the body: its grid, written as WordprocessingML into `table` when the template is opened."""
+    return {"kind": "table", "grid": {"columns": columns, "rows": rows, "landscape": landscape, "header": header}}
 
 
-def _programme_document(exported: dict) -> dict:
+def _grid_column(headings: list[str], width: float | None, weight: float, styles: tuple[str, str]) -> dict:
+    return {"headings": headings, "width": width, "weight": weight, "style": styles[0], "total_style": styles[1]}
+
+
+def _lines(cell) -> list[str]:
+    return cell if isinstance(cell, list) else [cell]
+
+
+def _data_table(table: dict, widths: list[float | None]) -> list[dict]:
+    """A data table: its title as captions, then the grid (rows, group rows, total rows with their label first)."""
+    columns = []
+    for column, width in zip(table["columns"], widths, strict=True):
+        style, total_style, weight = _CELL_STYLES.get(column["type"], _NUMBER_STYLES)
+        columns.append(_grid_column([*column["group"], column["heading"]], width, weight, (style, total_style)))
+    rows = [{"cells": [], "group": row["group"], "total": False} if row["group"] is not None
+            else {"cells": [_lines(cell) for cell in row["cells"]], "group": None, "total": False}
+            for row in table["rows"]]
+    for total in table["totals"]:
+        cells = [[total["values"].get(column["id"], "")] for column in table["columns"]]
+        cells[0] = [total["label"]]
+        rows.append({"cells": cells, "group": None, "total": True})
+    captions = [{"kind": "caption", "text": line} for line in table["title"]]
+    return captions + [_grid(columns, rows, table["landscape"])]
+
+
+def _list_lines(listing: dict, depth: int = 0) -> list[str]:
+    """A list inside a table cell: one paragraph per item, a nested item indented by its depth."""
+    lines = []
+    for item in listing["items"]:
+        lines.append("\u00a0" * 4 * depth + f"{item['marker']} {item['text']}")
+        if item["list"]:
+            lines.extend(_list_lines(item["list"], depth + 1))
+    return lines
+
+
+def _indicator_line(number: int, item: dict) -> str:
+    """«1. Доля общеобразовательных организаций … – 59 %.» — an indicator as a passport lists it."""
+    return f"{number}. {item['name']} – {_with_unit(item['target'], item['unit'])}."
+
+
+def _with_unit(value: str, unit: str) -> str:
+    """«59 %», «12 ед.»: the value and its unit, unless the value already says it («не менее 50 человек»)."""
+    if not unit or not value or not value[-1].isdigit():
+        return value
+    return f"{value}{formats.NBSP}{unit}"
+
+
+def _passport_value(row: dict, indicators: dict[str, dict]) -> list[str]:
+    kind = row["kind"]
+    if kind == "text":
+        return row["paragraphs"]
+    if kind == "list":
+        return _list_lines(row["list"])
+    if kind == "tasks":
+        return [f"Задача {task['number']}. {task['text']}" for task in row["tasks"]]
+    if kind == "organisations":
+        return [upper_first(", ".join(party["full"] for party in row["organisations"]))]
+    shown = [indicators[item_id] for group in row["groups"] for item_id in group["items"]]
+    return [_indicator_line(number, item) for number, item in enumerate(shown, start=1)]
+
+
+def _passport(block: dict, indicators: dict[str, dict]) -> list[dict]:
+    """The passport: two columns, a row per line of the passport, the label left, its value right."""
+    headings = block["headings"]
+    columns = [_grid_column([headings[index]] if headings else [""], width, 1.0, (S.TABLE_TEXT, S.TABLE_TOTAL))
+               for index, width in enumerate(_PASSPORT_WIDTHS_CM)]
+    rows = [{"cells": [[row["label"]], _passport_value(row, indicators)], "group": None, "total": False}
+            for row in block["rows"]]
+    return [_grid(columns, rows, header=bool(headings))]
+
+
+def _indicator_cell(column: IndicatorColumn, item: dict, number: int, notes_apart: bool) -> list[str]:
+    field = column.field
+    if field == "number":
+        return [str(number)]
+    if field in ("actual", "target") and column.year is not None:
+        return [item["actual" if field == "actual" else "targets"].get(str(column.year), "")]
+    if field == "target":
+        return [item["target"]] + ([item["target_note"]] if item["target_note"] and not notes_apart else [])
+    if field == "note":
+        return [item["target_note"] or ""]
+    if field == "direction":
+        return [_DIRECTIONS[item["direction"]]]
+    value = item[field]
+    return ["" if value is None else str(value)]
+
+
+def indicator_table(indicators: Indicators, groups: list[dict], items: dict[str, dict]) -> dict:
+    """The indicators of `groups` (a group's heading across the table, then its indicators, numbered on through the
+    groups) in the columns the spec gives."""
+    dotted = indicators.numbering == "dotted"
+    notes_apart = any(column.field == "note" for column in indicators.columns)
+    columns = [_grid_column([*column.group, column.heading],
+                            float(column.width) if column.width is not None else None,
+                            _INDICATOR_WEIGHTS.get(column.field, 1.5),
+                            (S.TABLE_TEXT, S.TABLE_TOTAL) if column.field in _INDICATOR_TEXT_FIELDS
+                            else (S.TABLE_CENTERED, S.TABLE_TOTAL_CENTERED))
+               for column in indicators.columns]
+    rows: list[dict] = []
+    number = 0
+    for group in groups:
+        if group["heading"]:
+            rows.append({"cells": [], "group": group["heading"], "total": False})
+        for item_id in group["items"]:
+            number += 1
+            rows.append({"cells": [[_dotted(cell, dotted) if column.field == "number" else cell
+                                    for cell in _indicator_cell(column, items[item_id], number, notes_apart)]
+                                   for column in indicators.columns], "group": None, "total": False})
+    return _grid(columns, rows)
+
+
+class _Body:
+    """Blocks of text as entries the templates print one by one: the sections of a programme document, the text
+    before and after an appendix's table."""
+
+    def __init__(self, programme: Programme, exported: dict):
+        self.programme = programme
+        self.tables = exported["tables"]
+        self.widths = {table_id: [float(column.width) if column.width is not None else None
+                                  for column in table.columns] for table_id, table in programme.tables.items()}
+        self.indicators = {item["id"]: item for item in exported.get("indicators", [])}
+        self.exported = exported
+
+    def block(self, block: dict) -> list[dict]:
+        kind = block["kind"]
+        if kind == "text":
+            return [{"kind": "paragraph", "text": text} for text in block["paragraphs"]]
+        if kind == "heading":
+            return [{"kind": "heading", "text": block["text"]}]
+        if kind == "list":
+            return _list_items(block["list"], 1)
+        if kind == "tasks":
+            return [{"kind": "paragraph", "text": f"Задача {task['number']}. {task['text']}"} for task in block["tasks"]]
+        if kind == "table":
+            return _data_table(self.tables[block["table"]], self.widths[block["table"]])
+        if kind == "passport":
+            return _passport(block, self.indicators)
+        indicators = self.programme.indicators
+        if indicators is None:
+            return []
+        titles = self.exported["indicator_table"]
+        captions = [{"kind": "caption", "text": text} for text in (titles["title"], titles["subtitle"]) if text]
+        return captions + [indicator_table(indicators, block["groups"], self.indicators)]
+
+    def blocks(self, blocks: list[dict]) -> list[dict]:
+        return [entry for block in blocks for entry in self.block(block)]
+
+    def section(self, section: dict, level: int) -> list[dict]:
+        number = f"{section['number']}." if section["number"] else ""
+        entries = [{"kind": "section", "number": number, "title": section["title"], "level": level}]
+        entries += self.blocks(section["blocks"])
+        for subsection in section["sections"]:
+            entries += self.section(subsection, level + 1)
+        return entries
+
+
+def _programme_document(exported: dict, body: _Body) -> dict:
     """The programme document: its title block, its stamp if approved, and its body as a flat list of entries
-    (section headings, paragraphs, list items, …) that the template prints one by one, each in its style."""
+    (section headings, paragraphs, list items, captions and tables) that the template prints one by one, each in
+    its style."""
     approval = exported["approval"]
     return {
         "title": exported["title"], "subtitle": exported["subtitle"] or "", "name": exported["name"] or "",
         "approval": _corner(approval["label"], approval["mark"], approval["stamp_word"], approval["stamp"])
         if approval else None,
-        "body": [entry for section in exported["sections"] for entry in _section_entries(section, 1)],
+        "body": [entry for section in exported["sections"] for entry in body.section(section, 1)],
     }
 
 
@@ -210,12 +368,18 @@ def _budget(exported: dict) -> dict:
     }
 
 
-def _indicators(indicators: Indicators, exported: list[dict]) -> dict:
-    return {
-        "columns": indicators.columns,
-        "rows": [{"number": _dotted(item["number"]), "name": item["name"], "unit": item["unit"],
-                  "target": item["target"], "target_note": item["target_note"] or ""} for item in exported],
-    }
+def _indicators(indicators: Indicators, exported: dict) -> dict:
+    """The indicators appendix: every group and indicator in one table (written into `table` when the template is
+    opened), with the columns' headings and the rows as data too."""
+    items = {item["id"]: item for item in exported["indicators"]}
+    groups = [{"heading": group["heading"], "items": group["items"]} for group in exported["indicator_groups"]]
+    grouped = {item_id for group in groups for item_id in group["items"]}
+    groups.append({"heading": "", "items": [item["id"] for item in exported["indicators"] if item["id"] not in grouped]})
+    # `columns` and `rows` as the indicators template printed them before the table was built in code (own templates)
+    rows = [{"number": _dotted(item["number"]), "name": item["name"], "unit": item["unit"], "target": item["target"],
+             "target_note": item["target_note"] or ""} for item in exported["indicators"]]
+    return dict(indicator_table(indicators, groups, items), columns=[column.heading for column in indicators.columns],
+                rows=rows)
 
 
 def _deliverable(text: str) -> str:
@@ -243,14 +407,16 @@ def document_context(model: ProgrammeModel) -> dict:
     programme = model.programme
     exported = export_programme(model)
     info = exported["programme"]
+    body = _Body(programme, exported)
     context: dict = {
         "programme": {"id": info["id"], "title": info["title"], "region": info["region"]},
         "decree": _decree(programme, programme.decree, exported["decree"]) if programme.decree else None,
-        "document": _programme_document(exported["programme_document"]) if programme.programme_document else None,
-        "appendices": _appendices(programme, exported["appendices"]),
+        "document": (_programme_document(exported["programme_document"], body) if programme.programme_document
+                     else None),
+        "appendices": _appendices(programme, exported["appendices"], body),
         "roadmap": _roadmap(programme.roadmap, exported["roadmap"]) if programme.roadmap else None,
         "budget": _budget(exported["budget"]) if programme.budget else None,
-        "indicators": _indicators(programme.indicators, exported["indicators"]) if programme.indicators else None,
+        "indicators": _indicators(programme.indicators, exported) if programme.indicators else None,
     }
     context["specification"] = (_specification(exported["specification"], context["budget"])
                                 if programme.specification else None)

@@ -25,6 +25,7 @@ from engine.render.docx.package_cache import styles_to_read
 CORNER_WIDTH = {"gost-2016": Cm(7.5), "gost-2025": Cm(8)}
 _STYLE, _STYLE_ID, _TYPE, _DEFAULT = qn("w:style"), qn("w:styleId"), qn("w:type"), qn("w:default")
 _PARAGRAPH = qn("w:p")
+_SECTION, _TITLE_PAGE = qn("w:sectPr"), qn("w:titlePg")
 _ON = ("1", "true", "on")       # the on/off values python-docx reads as on
 
 
@@ -79,8 +80,18 @@ def keep_row_whole(row, header: bool = False) -> None:
         properties.append(OxmlElement("w:tblHeader"))
 
 
+def _page_numbers_after_the_first_section(document: Document) -> None:
+    """A document of several sections (a wide table on landscape pages between portrait ones): only the first page
+    of the document goes without a page number; every later section numbers its first page too."""
+    sections = list(document.element.body.iter(_SECTION))
+    for section in sections[1:]:
+        for first_page in section.findall(_TITLE_PAGE):
+            section.remove(first_page)
+
+
 def apply_form(document: Document, info: ProgrammeInfo) -> None:
     _place_corner_requisites(document, info.profile)
+    _page_numbers_after_the_first_section(document)
     # The template's font stands unless the spec names one (the default font is the bundled templates' own).
     if "font" in info.model_fields_set:
         for run_properties in document.styles.element.iter(qn("w:rPr")):     # document defaults and every style

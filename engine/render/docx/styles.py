@@ -27,6 +27,11 @@ TABLE_HEADING = "Шапка таблицы"
 TABLE_TEXT = "Текст таблицы"
 TABLE_CENTERED = "Текст таблицы по центру"
 TABLE_SECTION = "Раздел таблицы"
+TABLE_AMOUNT = "Сумма в таблице"
+TABLE_TOTAL = "Итог таблицы"
+TABLE_TOTAL_AMOUNT = "Итоговая сумма в таблице"
+TABLE_TOTAL_CENTERED = "Итог таблицы по центру"
+TABLE_CAPTION = "Заголовок таблицы"
 
 # Corner requisites: appendix mark and approval stamp (top right of an appendix).
 CORNER = "Отметка о приложении"
