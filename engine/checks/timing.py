@@ -213,7 +213,10 @@ def _cycles(activities: dict) -> dict[str, int]:
 
 
 
-@check("T205", "period-too-long", reads=("programme.period", "programme.limits"), targets=(ProgrammeInfo,))
+BOUNDS = "без предела одна опечатка в периоде или сроке даёт сборку в сотни мегабайт; нужен больший — поднимите programme.limits"
+
+
+@check("T205", "period-too-long", reads=("programme.period", "programme.limits"), targets=(ProgrammeInfo,), guards=BOUNDS)
 def period_too_long(ctx: CheckContext):
     """Период программы не длиннее её предела (по умолчанию 10 лет).
 
@@ -240,7 +243,7 @@ def period_too_long(ctx: CheckContext):
 
 
 @check("T206", "too-many-events", reads=("programme.period", "programme.limits", *TIMED_PARTS),
-       targets=TIMED)
+       targets=TIMED, guards=BOUNDS)
 def too_many_events(ctx: CheckContext):
     """Сроки программы дают не больше событий календаря, чем её предел (по умолчанию 5000).
 

@@ -129,6 +129,9 @@ def cmd_export(args) -> int:
     from engine.diagnostics import has_errors
     from engine.export import export_programme
 
+    if refused := _refused_json_target(args.output):
+        _complain(f"prikaz export: {refused}")
+        return EXIT_USAGE
     result = check_tree(args.programme)
     if len(result.programmes) != 1:
         sys.stderr.write("prikaz export: укажите папку одной программы, например specs/lipetsk-2022\n")
@@ -145,8 +148,33 @@ def cmd_export(args) -> int:
 def cmd_schema(args) -> int:
     from engine.schema import file_schema
 
+    if refused := _refused_json_target(args.output):
+        _complain(f"prikaz schema: {refused}")
+        return EXIT_USAGE
     _emit_json(file_schema(), args.output)
     return EXIT_OK
+
+
+def _refused_json_target(output: str | None) -> str | None:
+    """Why `-o` must not be written, if so: JSON over a spec, a template or any other file is the user's work lost.
+
+    Only a .json file (new or not), a new file of another name, or a device (`-o /dev/null`) may be written;
+    a name ending in .yaml/.yml is refused even when new — the loader would read it as a spec file.
+    """
+    if not output:
+        return None
+    path = Path(output)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return (f"-o {output}: JSON в файл с именем .yaml стал бы файлом спецификации (а существующий — затёрт); "
+                f"укажите файл .json, например -o {path.with_suffix('.json').name}")
+    try:
+        regular = path.is_file()
+    except OSError:
+        return None
+    if regular and path.suffix.lower() != ".json":
+        return (f"-o {output}: файл уже есть, и это не .json — prikaz не перезаписывает его; "
+                f"укажите файл .json или новое имя")
+    return None
 
 
 def _emit_json(data, output: str | None) -> None:

@@ -71,19 +71,32 @@ def _not_a_file(path: Path) -> str | None:
     return "папка" if stat.S_ISDIR(mode) else "не обычный файл (канал, сокет или устройство)"
 
 
+# Each top-level section lives in one file (Y002), so a programme never needs more files than it has
+# sections; the bound keeps a folder of thousands of 2 MB files from being read before that is said.
+MAX_SPEC_FILES = 50
+
+
 def programme_entries(directory: Path, root: Path) -> tuple[list[Path], Diagnostic | None]:
     """The *.yaml entries of a programme folder, or why the folder is not read at all: a link out of the
-    specs folder `root` (Y011), a folder that cannot be listed (Y010). Each entry then passes `file_problem`.
-    These are the loader's rules; `prikaz fmt` applies them too."""
+    specs folder `root` (Y011), a folder that cannot be listed (Y010), more files than any programme has
+    sections (Y015). Each entry then passes `file_problem`. These are the loader's rules; `prikaz fmt`
+    applies them too."""
     if _escapes(directory, root):
         return [], _error("Y011", "outside-root", f"папка {directory.name} — ссылка за пределы папки спецификаций",
                           Span.whole_file(directory),
                           "спецификации читаются только из папки specs/: скопируйте программу внутрь")
     try:
-        return spec_files(directory), None
+        files = spec_files(directory)
     except OSError as exc:
         return [], _error("Y010", "unreadable", f"папка {directory.name} не читается: {exc.strerror or exc}",
                           Span.whole_file(directory), "проверьте права доступа к папке")
+    if len(files) > MAX_SPEC_FILES:
+        return [], _error("Y015", "too-many-files",
+                          f"в папке {directory.name} {len(files)} файлов YAML, больше предела в {MAX_SPEC_FILES}: "
+                          f"папка не прочитана", Span.whole_file(directory),
+                          "каждый раздел программы пишется в одном файле, и разделов меньше предела: уберите из "
+                          "папки посторонние файлы .yaml (выгрузки, копии)")
+    return files, None
 
 
 def file_problem(file: Path, root: Path) -> Diagnostic | None:

@@ -549,7 +549,10 @@ def read_yaml_file(file: Path, root: Path_ = ()) -> LoadedFile:
         if size > MAX_FILE_BYTES:
             return LoadedFile(file, None, SourceMap(), [_diag(
                 "Y009", "too-large", f"файл слишком большой ({size // 1024} КБ; предел {MAX_FILE_BYTES // 1024} КБ)",
-                Span.whole_file(file), "спецификация программы занимает десятки килобайт: проверьте, тот ли это файл",
+                Span.whole_file(file),
+                "спецификация программы занимает десятки килобайт: проверьте, тот ли это файл (не выгрузка ли, "
+                "не журнал); предел не настраивается — большую спецификацию разложите по нескольким файлам "
+                "программы, по разделу в файле",
             )])
         raw = file.read_bytes()
     except OSError as exc:

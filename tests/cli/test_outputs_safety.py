@@ -313,3 +313,34 @@ def test_a_named_output_file_that_is_a_pipe_or_a_link_is_written_into_not_replac
     (tmp_path / "link.json").symlink_to(real)
     assert cli_main("schema", "-o", str(tmp_path / "link.json")).code == 0
     assert (tmp_path / "link.json").is_symlink() and json.loads(real.read_text(encoding="utf-8"))["title"]
+
+
+# --- a file named by -o of export and schema ---------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["export", "schema"])
+@pytest.mark.parametrize("output", [f"specs/{PROGRAMME}/decree.yaml", f"specs/{PROGRAMME}/new-part.yml",
+                                    "notes.txt", "link-to-decree"])
+def test_json_is_never_written_over_a_spec_or_another_file(work, cli_main, tree_state, command, output):
+    """`prikaz export specs/x -o specs/x/decree.yaml` would replace the spec by its own JSON: refused, exit 2,
+    nothing touched — a .yaml name even when new (the loader would read it as a part of the programme)."""
+    (work / "notes.txt").write_text("мои заметки", encoding="utf-8")
+    (work / "link-to-decree").symlink_to(f"specs/{PROGRAMME}/decree.yaml")
+    before = tree_state(work)
+    arguments = [f"specs/{PROGRAMME}"] if command == "export" else []
+    result = cli_main(command, *arguments, "-o", output, cwd=work)
+    assert result.code == 2, result.output
+    assert f"prikaz {command}: -o {output}: " in result.stderr and ".json" in result.stderr
+    assert result.stdout == ""
+    _no_traceback(result)
+    assert tree_state(work) == before
+
+
+@pytest.mark.parametrize("command", ["export", "schema"])
+def test_json_goes_to_a_json_file_new_or_old_and_to_a_new_file_of_any_other_name(work, cli_main, command):
+    arguments = [f"specs/{PROGRAMME}"] if command == "export" else []
+    (work / "old.json").write_text("{}", encoding="utf-8")
+    for output in ("old.json", "new.json", "new.txt"):
+        result = cli_main(command, *arguments, "-o", output, cwd=work)
+        assert result.code == 0, result.output
+        written = json.loads((work / output).read_text(encoding="utf-8"))
+        assert written != {} and (written.get("title") if command == "schema" else written["programme"]["id"])

@@ -387,7 +387,25 @@ def test_file_over_two_megabytes_is_y009(tmp_path):
     assert d.name == "too-large"
     assert where(d.span) == (1, 1, 1, 2)
     assert "2048 КБ" in d.message
+    assert "разложите по нескольким файлам" in d.hint
     assert MAX_FILE_BYTES == 2 * 1024 * 1024
+
+
+def test_a_folder_of_more_yaml_files_than_any_programme_has_sections_is_y015_and_not_read(tmp_path, monkeypatch):
+    """Thousands of 2 MB files would each be read before anything is said: the folder is refused as a whole."""
+    from engine import loading
+
+    programme = tmp_path / "many-2022"
+    for index in range(loading.MAX_SPEC_FILES + 1):
+        write(programme / f"part-{index:03}.yaml", f"section_{index}: {{}}\n")
+    read: list[Path] = []
+    monkeypatch.setattr(loading, "read_yaml_file", lambda file, *args: read.append(file))
+    loaded = load_programme(programme)
+    assert read == [] and loaded.data == {}
+    [d] = loaded.diagnostics
+    assert (d.code, d.name, d.span.file) == ("Y015", "too-many-files", programme)
+    assert f"{loading.MAX_SPEC_FILES + 1} файлов YAML, больше предела в {loading.MAX_SPEC_FILES}" in d.message
+    assert "уберите из папки посторонние файлы" in d.hint
 
 
 def test_unreadable_path_is_y010(tmp_path):
