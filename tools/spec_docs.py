@@ -96,8 +96,16 @@ TIME_EXAMPLES = [
     ("до 10 февраля 2020 года", "2020", "крайний срок (Ленинград, пункт 5.1)"),
     ("не позднее 01.03.2022", "2022", "крайний срок"),
     ("ежемесячно", "2020", "ежемесячно весь период"),
-    ("ежемесячно, февраль - декабрь 2020 года", "2020", "ежемесячно в указанные месяцы (Ленинград, ТЗ 2.10)"),
-    ("ежеквартально", "2022", "ежеквартально"),
+    ("ежемесячно, февраль - декабрь 2020 года", "2020", "ежемесячно в указанные месяцы"),
+    ("ежемесячно до 10 числа", "2022", "крайний срок каждый месяц"),
+    ("ежеквартально", "2022", "каждый квартал"),
+    ("ежеквартально до 5 числа месяца, следующего за отчётным кварталом", "2022",
+     "отчёт о каждом квартале (последний — после периода)"),
+    ("раз в полугодие", "2021–2024", "каждое полугодие"),
+    ("еженедельно", "2022", "каждая неделя, с понедельника по воскресенье"),
+    ("по пятницам", "2022", "каждая пятница (так же «каждую пятницу», «еженедельно по пятницам»)"),
+    ("по вторникам и четвергам, март – май", "2022", "дни недели в указанные месяцы"),
+    ("ежегодно до 1 декабря", "2021–2024", "крайний срок каждый год"),
     ("Ноябрь, январь, март, июнь", "2021–2024", "перечень месяцев каждый год (Лысьва, 2.3)"),
     ("Июнь-июль", "2021–2024", "месяцы без года в многолетней программе (Лысьва, 2.2)"),
     ("Ежегодно", "2021–2024", "каждый год (Лысьва, 3.7)"),
@@ -208,8 +216,13 @@ def key_tables() -> str:
     return "\n".join(lines)
 
 
+def _day_or_window(window) -> str:
+    return f"{window.start:%d.%m.%Y}" if window.start == window.end else f"{window.start:%d.%m.%Y} – {window.end:%d.%m.%Y}"
+
+
 def time_table() -> str:
-    lines = ["| как написано | период программы | что это | как печатается | окна в календаре |", "|---|---|---|---|---|"]
+    """Deadlines print as written, so the table shows what each form means: its windows in the calendar."""
+    lines = ["| как написано (так и печатается) | период программы | что это | окна в календаре |", "|---|---|---|---|"]
     for text, period_text, what in TIME_EXAMPLES:
         period = parse_period(period_text)
         expr = parse_time(text)
@@ -217,13 +230,11 @@ def time_table() -> str:
         if not windows:
             placed = "нет (в календарь не попадает)"
         elif len(windows) <= 2:
-            placed = "; ".join(f"{w.start:%d.%m.%Y} – {w.end:%d.%m.%Y}" if w.start != w.end else f"{w.start:%d.%m.%Y}"
-                               for w in windows)
+            placed = "; ".join(_day_or_window(window) for window in windows)
         else:
-            placed = f"{len(windows)} {_windows_word(len(windows))}: " \
-                     f"{windows[0].start:%d.%m.%Y} – {windows[0].end:%d.%m.%Y}, …, " \
-                     f"{windows[-1].start:%d.%m.%Y} – {windows[-1].end:%d.%m.%Y}"
-        lines.append(f"| «{text}» | {period_text} | {what} | «{_cell(expr.render(period))}» | {placed} |")
+            placed = (f"{len(windows)} {_windows_word(len(windows))}: {_day_or_window(windows[0])}, "
+                      f"{_day_or_window(windows[1])}, …, {_day_or_window(windows[-1])}")
+        lines.append(f"| «{_cell(text)}» | {period_text} | {what} | {placed} |")
     return "\n".join(lines)
 
 

@@ -33,7 +33,10 @@ def outside_period(ctx: CheckContext):
     """Сроки лежат внутри периода программы.
 
     Программа на 2022 год не может планировать работу на 2023: это либо
-    опечатка в годе, либо неверный период программы.
+    опечатка в годе, либо неверный период программы. Отчёт о последнем
+    квартале («ежеквартально до 5 числа месяца, следующего за отчётным
+    кварталом»), который сдаётся уже в январе следующего года, — не ошибка:
+    он о квартале периода.
 
     Плохо (period: "2022"):
         time: "Март-декабрь 2023"
@@ -42,7 +45,7 @@ def outside_period(ctx: CheckContext):
     """
     period = ctx.period
     for target, field, expr in timed_items(ctx.programme):
-        for window in expr.windows(period):
+        for window in expr.planned_windows(period):
             if window.start < period.start or window.end > period.end:
                 yield Finding(
                     target, f"{_label(target)}: срок «{expr.text}» ({formats.date_numeric(window.start)} – "

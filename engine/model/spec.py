@@ -76,8 +76,9 @@ BudgetCode = Annotated[
 Time = Annotated[
     TimeExpr, _via(parse_time), PlainSerializer(lambda t: t.text, return_type=str),
     _string_schema(
-        "Срок, как в документе: «16.03.2021», «01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022», «Февраль-март», "
-        "«до 10 февраля 2020 года», «ежемесячно», «Ежегодно», «В течение года», «по запросу»",
+        "Срок, как в документе (так и печатается): «16.03.2021», «01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022», "
+        "«Февраль-март», «до 10 февраля 2020 года», «ежемесячно», «по пятницам», «раз в полугодие», "
+        "«ежеквартально до 5 числа месяца, следующего за отчётным кварталом», «Ежегодно», «В течение года», «по запросу»",
         ["Февраль-март", "до 10 февраля 2020 года"],
     ),
 ]
@@ -737,6 +738,14 @@ class Specification(TableAppendix):
     executor: Id | None = Field(
         None, description="Исполнитель технического задания (id организации): его календарь получает сроки пунктов")
     funding_source: Line = Field(description="Источник финансирования (раздел 4)")
+
+    @model_validator(mode="after")
+    def _items_within_service_period(self) -> Specification:
+        """«ежемесячно» in an item means every month of the services (section 3), not of the whole programme."""
+        for item in self.items:
+            if item.time is not None:
+                item.time = item.time.framed(self.service_period)
+        return self
 
 
 # --- data tables -------------------------------------------------------------------------------

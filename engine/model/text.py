@@ -154,7 +154,7 @@ def _resolve(parts: list[str], ctx: TextContext) -> str:
             return formats.date_numeric(decree.date) if rest == ["date"] else formats.date_long(decree.date)
         raise KeyError(".".join(rest))
     if head == "deadline" and ctx.deadline is not None and not rest:
-        return ctx.deadline.render(p.programme.period)
+        return ctx.deadline.wording
     if head == "control" and p.decree is not None and p.decree.control:
         return _person_form(p.people[p.decree.control], ["full"] + rest if rest[:1] not in (["name"], ["position"]) else rest)
     if head == "people":

@@ -2,19 +2,35 @@
 
 A deadline in a roadmap is rarely a date. `parse_time` reads what the document says
 («Февраль-март», «01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022», «до 10 февраля
-2020 года», «ежемесячно», «По итогам выявления») into a `TimeExpr`; the programme
-`Period` then gives it concrete calendar windows, a recurrence rule for calendars, and
-its canonical Russian wording.
+2020 года», «ежеквартально до 5 числа месяца, следующего за отчётным кварталом», «по
+пятницам», «По итогам выявления») into a `TimeExpr`. The expression keeps its wording:
+documents print it as written (`TimeExpr.wording`), and only checks and calendars use
+what it means — the concrete windows that the programme `Period` gives it.
 
-Grammar (EBNF; words are case-insensitive, any whitespace separates tokens, a dash is
-any of «-», «–», «—»):
+Grammar (EBNF; words are case-insensitive, «ё» is «е», any whitespace separates tokens,
+a dash is any of «-», «–», «—»):
 
-    time        = undated | deadline | recurring | whole_year | dates | months ;
+    time        = undated | deadline | due_only | recurring | weekdays | whole_year | dates | months ;
 
     undated     = ( "по" | "согласно" | "в" "соответствии" ( "с" | "со" ) ) WORD { any } ;
-    deadline    = [ "в" "срок" ] ( "до" | "не" "позднее" ) day ;
-    recurring   = "ежегодно" [ "," spans ]
-                | ( "ежемесячно" | "ежеквартально" ) [ "," spans ] ;
+                  (* «по» followed by a day of the week is `weekdays`, not undated *)
+    deadline    = [ "в" "срок" ] before day ;
+    before      = "до" | "не" "позднее" | "в" "срок" "до" ;
+    due_only    = before due_day ( "каждого" "месяца" | following ) ;
+    recurring   = unit [ [ "," ] on_days ] [ [ "," ] before ( due_day [ following ] | NUMBER MONTH ) ]
+                  [ "," spans ] ;
+    unit        = "ежегодно" | "ежеквартально" | "поквартально" | "ежемесячно" | "еженедельно" | "ежеполугодно"
+                | ( "каждый" | "каждое" | "каждую" ) UNIT_NOUN
+                | [ "1" | "один" ] "раз" "в" UNIT_NOUN
+                | ( "2" | "два" ) "раза" "в" "год" | "дважды" "в" "год" ;
+    UNIT_NOUN   = "год" | "полугодие" | "полгода" | "квартал" | "месяц" | "неделю" ;
+    weekdays    = on_days [ "," spans ] ;
+    on_days     = "по" DAYS_DATIVE { ( "," | "и" ) DAYS_DATIVE }                  (* «по пятницам» *)
+                | EVERY DAY_ACCUSATIVE { ( "," | "и" ) [ EVERY ] DAY_ACCUSATIVE } ;   (* «каждую пятницу» *)
+    EVERY       = "каждый" | "каждую" | "каждое" ;
+    due_day     = NUMBER "числа" ;
+    following   = [ "месяца" ] [ "," ] "следующего" "за" ( "отчетным" | "отчетный" ) [ UNIT_INSTRUMENTAL ] ;
+    UNIT_INSTRUMENTAL = "месяцем" | "кварталом" | "полугодием" | "годом" | "периодом" ;
     whole_year  = "в" "течение" ( "года" [ every_year ] | year )
                 | year ;
     dates       = window { [ ";" | "," ] window } ;
@@ -28,9 +44,11 @@ any of «-», «–», «—»):
 
     period      = YYYY [ dash YYYY ] | day ( dash | "/" ) day ;     (parse_period)
 
-`MONTH` is a month name in the nominative or the genitive («март», «марта»).
-A leading «,» or dash before a year is the documents' own punctuation («Август, 2021»,
-«март – 2020»), not a range.
+`MONTH` is a month name in the nominative or the genitive («март», «марта»); the days of
+the week are written «по понедельникам, вторникам, средам, четвергам, пятницам, субботам,
+воскресеньям» or «каждый понедельник, вторник, четверг», «каждую среду, пятницу, субботу»,
+«каждое воскресенье». A leading «,» or dash before a year is the documents' own punctuation
+(«Август, 2021», «март – 2020»), not a range.
 
 Meaning:
 
@@ -42,20 +60,31 @@ Meaning:
   in that year, in a multi-year programme in every year of it («Июнь-июль» in 2021–2024 is
   four windows). A relative range may wrap («ноябрь – январь»): it ends in the next year.
   A relative list («Ноябрь, январь, март, июнь») is each listed month in every year of the
-  period; the order as written is kept only for rendering.
+  period.
 * «ежегодно» and «в течение года» are every whole year of the period; «2021 год» is 2021.
-  «ежемесячно» / «ежеквартально» are every month / quarter of the period, or of the months
-  after the comma («ежемесячно, март – декабрь 2022»). «ежегодно, июнь – июль» and
-  «июнь – июль (ежегодно)» only spell out what «июнь – июль» already means; with a year
-  they are contradictory and an error.
+  «ежегодно, июнь – июль» and «июнь – июль (ежегодно)» only spell out what «июнь – июль»
+  already means; with a year they are contradictory and an error.
+* Recurring units — «еженедельно» (weeks from Monday to Sunday), «ежемесячно», «ежеквартально»,
+  «раз в полугодие» (January–June, July–December), «ежегодно» — are every such calendar unit of
+  the period, or of the months after the comma («ежемесячно, март – декабрь 2022»), cut to
+  them: a period that starts on a Friday starts its first week on that Friday.
+* A day of the week («по пятницам», «еженедельно по пятницам», «каждую пятницу») is every such
+  day of the period (or of the months after the comma).
+* A due day makes each unit one deadline day: «ежемесячно до 10 числа» is the 10th of every
+  month, «ежеквартально до 5 числа месяца, следующего за отчётным кварталом» (or «до 5 числа
+  месяца, следующего за отчётным кварталом» alone) is 5 April, 5 July, 5 October and 5 January
+  of the next year for each quarter of the period, «ежегодно до 1 декабря» is 1 December of
+  every year. A day the month does not have is its last day («до 30 числа»: 28 or 29 February).
+  The report on the last unit may fall after the period: it still reports on the period
+  (`TimeExpr.planned_windows` gives the units reported on, which the period check uses).
 * «до 10.02.2020» is the single day 10.02.2020.
-* Kinds: day (one day), windows (day ranges), months (one month span), month_list, deadline,
-  monthly, quarterly, yearly, whole_year, undated.
-* A recurrence (for iCalendar) exists for monthly and quarterly kinds, and for year-less
-  kinds in a multi-year programme; it is offered only when it reproduces the windows.
+* A recurrence (for iCalendar) is offered only when it reproduces the windows exactly.
 * Undated phrases are kept as text and never placed in a calendar. Only known openers
   make a phrase undated; any other unrecognised text is an error, so a typo never turns
   a deadline silently into «no date».
+* An expression may be framed `within` another (the items of a technical specification
+  within its service period): its recurring units then fall in that term, not in the
+  whole programme period. The wording stays as written.
 
 Windows are what the words mean in the calendar; they are not clipped to the period, so
 the time checks can see an activity that falls outside it.
@@ -67,7 +96,7 @@ import calendar
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, NoReturn
 
 from babel.dates import get_month_names
@@ -75,15 +104,16 @@ from dateutil import rrule
 
 from engine.diagnostics import DiagnosticError
 
-__all__ = ["MonthSpan", "Period", "Recurrence", "TimeExpr", "Window", "parse_period", "parse_time"]
+__all__ = ["Due", "MonthSpan", "Period", "Recurrence", "TimeExpr", "Window", "parse_period", "parse_time"]
 
 SYNTAX = "P101"
 END_BEFORE_START = "P102"
 
 FORMS_HINT = (
     "допустимые сроки: «16.03.2021», «05.03.2021 – 09.03.2021», «март 2022 года», «февраль – март», "
-    "«май, июнь 2020 года», «до 10 февраля 2020 года», «ежемесячно», «ежегодно», «в течение года», "
-    "«2021 год», «по отдельному графику», «в соответствии с графиком …»"
+    "«май, июнь 2020 года», «до 10 февраля 2020 года», «ежемесячно», «ежеквартально», «раз в полугодие», "
+    "«еженедельно», «по пятницам», «ежеквартально до 5 числа месяца, следующего за отчётным кварталом», "
+    "«ежегодно», «в течение года», «2021 год», «по отдельному графику», «в соответствии с графиком …»"
 )
 PERIOD_HINT = "период программы пишется так: «2022», «2021–2024», «01.02.2020 – 31.12.2020»"
 
@@ -95,6 +125,25 @@ MONTH_BY_NAME = {name: number for table in (MONTH_NAMES, MONTH_GENITIVE) for num
 
 YEAR_WORDS = {"год", "года", "годы", "годов", "г", "гг"}
 ABBREVIATED_YEAR_WORDS = {"г", "гг"}
+
+# Days of the week as deadlines name them (0 = Monday, as datetime.weekday()).
+WEEKDAYS_DATIVE = {"понедельникам": 0, "вторникам": 1, "средам": 2, "четвергам": 3, "пятницам": 4,
+                   "субботам": 5, "воскресеньям": 6}
+WEEKDAYS_ACCUSATIVE = {"понедельник": 0, "вторник": 1, "среду": 2, "четверг": 3, "пятницу": 4, "субботу": 5,
+                       "воскресенье": 6}
+EVERY = ("каждый", "каждую", "каждое")
+
+# Recurring units: kind → calendar months per unit (weeks are counted in days).
+UNIT_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+UNIT_KINDS = ("weekly", *UNIT_MONTHS)
+_UNIT_ADVERBS = {"еженедельно": "weekly", "ежемесячно": "monthly", "ежеквартально": "quarterly",
+                 "поквартально": "quarterly", "ежеполугодно": "half_yearly", "ежегодно": "yearly"}
+_UNIT_NOUNS = {"неделю": "weekly", "месяц": "monthly", "квартал": "quarterly", "полугодие": "half_yearly",
+               "полгода": "half_yearly", "год": "yearly"}
+_UNIT_INSTRUMENTAL = {"месяцем": "monthly", "кварталом": "quarterly", "полугодием": "half_yearly", "годом": "yearly"}
+_UNIT_GENITIVE = {"monthly": "месяцем", "quarterly": "кварталом", "half_yearly": "полугодием", "yearly": "годом"}
+_BEFORE_HINT = ("например: «ежемесячно до 10 числа», «ежеквартально до 5 числа месяца, следующего за отчётным "
+                "кварталом», «ежегодно до 1 декабря»")
 
 
 # --- values --------------------------------------------------------------------------------
@@ -150,9 +199,24 @@ class MonthSpan:
         wraps = self.last < self.first
         return [_months_window(year, self.first, year + wraps, self.last) for year in period.years]
 
-    def in_year(self, year: int) -> MonthSpan:
-        """This relative span placed in `year` (its end in the next year if it wraps)."""
-        return MonthSpan(self.first, self.last, year, year + (self.last < self.first))
+
+@dataclass(frozen=True)
+class Due:
+    """The deadline day of each recurring unit: the `day` of the month `month_offset` months after the unit's
+    first month («до 10 числа» of a month: 0; «до 5 числа месяца, следующего за отчётным кварталом»: 3;
+    «ежегодно до 1 декабря»: 11)."""
+
+    day: int
+    month_offset: int
+
+    def in_unit(self, unit: Window) -> dt.date:
+        year, month = _add_months(unit.start.year, unit.start.month, self.month_offset)
+        return dt.date(year, month, min(self.day, calendar.monthrange(year, month)[1]))
+
+
+Frequency = Literal["WEEKLY", "MONTHLY", "YEARLY"]
+_RRULE_FREQUENCIES: dict[Frequency, Literal[0, 1, 2]] = {"WEEKLY": rrule.WEEKLY, "MONTHLY": rrule.MONTHLY,
+                                                         "YEARLY": rrule.YEARLY}
 
 
 @dataclass(frozen=True)
@@ -164,18 +228,20 @@ class Recurrence:
     """
 
     first: Window
-    freq: Literal["MONTHLY", "YEARLY"]
+    freq: Frequency
     until: dt.date  # the start of the last occurrence (RRULE UNTIL is inclusive)
     by_month: tuple[int, ...] = ()
     interval: int = 1
+    by_weekday: tuple[int, ...] = ()  # 0 = Monday
 
     def starts(self) -> list[dt.date]:
         rule = rrule.rrule(
-            rrule.MONTHLY if self.freq == "MONTHLY" else rrule.YEARLY,
+            _RRULE_FREQUENCIES[self.freq],
             dtstart=dt.datetime.combine(self.first.start, dt.time()),
             until=dt.datetime.combine(self.until, dt.time()),
             interval=self.interval,
             bymonth=self.by_month or None,
+            byweekday=self.by_weekday or None,
         )
         return [moment.date() for moment in rule]
 
@@ -186,7 +252,13 @@ class Recurrence:
             "until": self.until.isoformat(),
             "by_month": list(self.by_month),
             "interval": self.interval,
+            "by_weekday": list(self.by_weekday),
         }
+
+
+_RULES: dict[str, tuple[Frequency, int]] = {"weekly": ("WEEKLY", 1), "weekdays": ("WEEKLY", 1), "monthly": ("MONTHLY", 1),
+          "quarterly": ("MONTHLY", 3), "half_yearly": ("MONTHLY", 6), "yearly": ("YEARLY", 1)}
+_SPACES = re.compile(r"[ \t\r\n]+")
 
 
 @dataclass(frozen=True)
@@ -194,20 +266,31 @@ class TimeExpr:
     """A parsed deadline. Equal when the meaning is equal; `text` (the wording) is not compared.
 
     Only the fields of its `kind` are set: `days` for day / windows / deadline (as written),
-    `months` for months / month_list and as the limits of monthly / quarterly,
-    `year` for a whole year that names it, `note` for undated text.
+    `months` for months / month_list and as the limits of the recurring kinds, `weekdays`
+    for weekdays, `due` for a recurring unit with a deadline day, `year` for a whole year that
+    names it, `note` for undated text. `within` is the term that frames the recurrences.
     """
 
     text: str = field(compare=False)
-    kind: str  # day | windows | months | month_list | deadline | monthly | quarterly | yearly | whole_year | undated
+    kind: str  # day | windows | months | month_list | deadline | weekly | weekdays | monthly | quarterly
+    #            | half_yearly | yearly | whole_year | undated
     days: tuple[Window, ...] = ()
     months: tuple[MonthSpan, ...] = ()
     year: int | None = None
     note: str = ""
+    weekdays: tuple[int, ...] = ()
+    due: Due | None = None
+    within: TimeExpr | None = None
 
     @property
     def dated(self) -> bool:
         return self.kind != "undated"
+
+    @property
+    def wording(self) -> str:
+        """The deadline as the spec writes it, for print: line breaks of the YAML source are spaces, nothing else
+        changes (no-break spaces stay)."""
+        return _SPACES.sub(" ", self.text).strip()
 
     @property
     def every_year(self) -> bool:
@@ -218,9 +301,27 @@ class TimeExpr:
             return self.year is None
         return self.kind in ("months", "month_list") and self.months[0].relative
 
+    def framed(self, term: TimeExpr) -> TimeExpr:
+        """This expression with its recurrences inside `term` (a technical specification's service period)."""
+        return replace(self, within=term)
+
+    def frame(self, period: Period) -> Period:
+        """The period the recurrences of this expression fall in: the framing term's days, or the programme's."""
+        if self.within is None:
+            return period
+        windows = self.within.windows(period)
+        return Period(windows[0].start, max(window.end for window in windows)) if windows else period
+
     def windows(self, period: Period) -> list[Window]:
         """Every concrete occurrence within the period's years, sorted; [] when undated."""
         return list(_windows(self, period))
+
+    def planned_windows(self, period: Period) -> list[Window]:
+        """The time the work is about: the units a recurring report is due on (a report due on 5 January is about
+        the last quarter of the year before), otherwise the windows themselves."""
+        if self.due is None:
+            return self.windows(period)
+        return sorted(_unit_windows(self, self.frame(period)))
 
     def first_day(self, period: Period) -> dt.date | None:
         windows = self.windows(period)
@@ -233,14 +334,15 @@ class TimeExpr:
     def recurrence(self, period: Period) -> Recurrence | None:
         """A calendar rule reproducing `windows(period)`, for kinds that repeat; None otherwise.
 
-        Monthly and quarterly kinds always repeat; year-less kinds repeat in multi-year
+        Recurring units and days of the week always repeat; year-less kinds repeat in multi-year
         programmes. The rule is returned only if it yields exactly the starts of the windows
-        (a list with ranges of different lengths, for example, has none).
+        (a list with ranges of different lengths, or weeks cut by the period, for example, have none).
         """
-        freq: Literal["MONTHLY", "YEARLY"]
-        if self.kind in ("monthly", "quarterly"):
-            freq, interval = "MONTHLY", 1 if self.kind == "monthly" else 3
-        elif self.every_year and period.multi_year:
+        frame = self.frame(period)
+        freq: Frequency
+        if self.kind in _RULES:
+            freq, interval = _RULES[self.kind]
+        elif self.every_year and frame.multi_year:
             freq, interval = "YEARLY", 1
         else:
             return None
@@ -249,39 +351,17 @@ class TimeExpr:
             return None
         starts = [window.start for window in windows]
         for by_month in ((), tuple(sorted({start.month for start in starts}))):
-            rule = Recurrence(windows[0], freq, starts[-1], by_month, interval)
+            rule = Recurrence(windows[0], freq, starts[-1], by_month, interval, self.weekdays)
             if rule.starts() == starts:
                 return rule
         return None
-
-    def render(self, period: Period) -> str:
-        """The expression in official Russian, with the years the period gives it."""
-        if self.kind == "undated":
-            return self.note
-        if self.kind in ("day", "windows"):
-            return "; ".join(_render_window(window) for window in self.days)
-        if self.kind == "deadline":
-            return f"до {_render_day_in_words(self.days[0].start)}"
-        if self.kind in ("months", "month_list"):
-            spans = _render_spans(self.months, period)
-            if self.every_year and period.multi_year:
-                return f"ежегодно, {spans}" if self.kind == "months" else f"{spans} (ежегодно)"
-            return spans
-        if self.kind in ("monthly", "quarterly"):
-            word = "ежемесячно" if self.kind == "monthly" else "ежеквартально"
-            return f"{word}, {_render_spans(self.months, period)}" if self.months else word
-        if self.kind == "yearly":
-            return "ежегодно"
-        if self.year is None and period.multi_year:
-            return "в течение года (ежегодно)"
-        return f"в течение {self.year or period.years[0]} года"
 
     def to_json(self, period: Period) -> dict:
         recurrence = self.recurrence(period)
         return {
             "text": self.text,
             "kind": self.kind,
-            "rendered": self.render(period),
+            "rendered": self.wording,
             "windows": [window.iso() for window in self.windows(period)],
             "recurrence": recurrence.to_json() if recurrence else None,
         }
@@ -290,20 +370,38 @@ class TimeExpr:
 @functools.lru_cache(maxsize=4096)
 def _windows(expr: TimeExpr, period: Period) -> tuple[Window, ...]:
     """TimeExpr.windows, cached by meaning: every check of dates and every calendar asks again."""
+    frame = expr.frame(period)
     if expr.kind in ("day", "windows", "deadline"):
         found = set(expr.days)
     elif expr.kind in ("months", "month_list"):
-        found = {window for span in expr.months for window in span.occurrences(period)}
-    elif expr.kind in ("monthly", "quarterly"):
-        limits = [window for span in expr.months for window in span.occurrences(period)]
-        found = _calendar_units(limits or [Window(period.start, period.end)], 1 if expr.kind == "monthly" else 3)
+        found = {window for span in expr.months for window in span.occurrences(frame)}
+    elif expr.kind == "weekdays":
+        found = {Window(day, day) for limit in _limits(expr, frame) for day in _days(limit)
+                 if day.weekday() in expr.weekdays}
+    elif expr.kind in UNIT_KINDS and expr.due is not None:
+        found = {Window(expr.due.in_unit(unit), expr.due.in_unit(unit))
+                 for unit in _calendar_units(_limits(expr, frame), UNIT_MONTHS[expr.kind])}
+    elif expr.kind in UNIT_KINDS:
+        found = _unit_windows(expr, frame)
     elif expr.kind == "whole_year":
-        found = {_months_window(year, 1, year, 12) for year in ([expr.year] if expr.year else period.years)}
-    elif expr.kind == "yearly":
-        found = {_months_window(year, 1, year, 12) for year in period.years}
+        found = {_months_window(year, 1, year, 12) for year in ([expr.year] if expr.year else frame.years)}
     else:
         found = set()
     return tuple(sorted(found))
+
+
+def _limits(expr: TimeExpr, frame: Period) -> list[Window]:
+    """Where a recurring expression recurs: the months after its comma, or the whole frame."""
+    return [window for span in expr.months for window in span.occurrences(frame)] or [Window(frame.start, frame.end)]
+
+
+def _unit_windows(expr: TimeExpr, frame: Period) -> set[Window]:
+    """Every week / month / quarter / half-year / year of the limits, cut to them."""
+    found = set()
+    for limit in _limits(expr, frame):
+        units = _weeks(limit) if expr.kind == "weekly" else _calendar_units([limit], UNIT_MONTHS[expr.kind])
+        found |= {Window(max(unit.start, limit.start), min(unit.end, limit.end)) for unit in units}
+    return found
 
 
 # --- entry points --------------------------------------------------------------------------
@@ -368,7 +466,7 @@ class _Token:
 
     @property
     def value(self) -> str:
-        return self.text.lower()
+        return self.text.lower().replace("ё", "е")
 
     @property
     def is_year(self) -> bool:
@@ -454,18 +552,20 @@ class _Parser:
             rest = self.text[token.offset:].strip()
             self.fail(f"лишний текст после {what}: «{rest}»", token, self.tokens[-2])
 
-    # time = undated | deadline | recurring | whole_year | dates | months
+    # time = undated | deadline | due_only | recurring | weekdays | whole_year | dates | months
 
     def time(self) -> TimeExpr:
         token = self.peek()
         if token.kind == "end":
             self.fail("срок не указан")
+        if self.at_days():
+            return self.weekdays()
+        if self.unit_length():
+            return self.recurring()
         if self.at("по", "согласно") or (self.at("в") and self.at("соответствии", ahead=1)):
             return self.undated()
-        if self.at("до") or (self.at("в") and self.at("срок", ahead=1)) or (self.at("не") and self.at("позднее", ahead=1)):
+        if self.at_before():
             return self.deadline()
-        if self.at("ежегодно", "ежемесячно", "ежеквартально"):
-            return self.recurring()
         if token.is_year or (self.at("в") and self.at("течение", "течении", ahead=1)):
             return self.whole_year()
         if token.kind in ("date", "iso", "number"):
@@ -484,35 +584,183 @@ class _Parser:
         self.pos = len(self.tokens) - 1
         return TimeExpr(self.text, "undated", note=" ".join(self.text.split()))
 
-    def deadline(self) -> TimeExpr:
+    def at_before(self, ahead: int = 0) -> bool:
+        """before = "до" | "не" "позднее" | "в" "срок" "до" (a bare «в срок» is accepted before a date too)."""
+        return (self.at("до", ahead=ahead) or (self.at("не", ahead=ahead) and self.at("позднее", ahead=ahead + 1))
+                or (self.at("в", ahead=ahead) and self.at("срок", ahead=ahead + 1)))
+
+    def before(self):
         if self.at("в"):
             self.advance()
             self.advance()  # «срок»
-        if self.at("не"):
-            self.advance()
-            self.advance()  # «позднее»
+        if self.at("не") and self.at("позднее", ahead=1):
+            self.pos += 2
         else:
             self.expect("до")
+
+    def deadline(self) -> TimeExpr:
+        self.before()
         if self.peek().kind == "end":
             self.fail("не указана дата срока", hint="например: «до 10 февраля 2020 года», «до 01.03.2022»")
+        if self.peek().kind == "number" and self.at("числа", ahead=1):
+            return self.due_only()
         day = self.day()
         return TimeExpr(self.text, "deadline", days=(Window(day, day),))
 
+    def due_only(self) -> TimeExpr:
+        """«до 5 числа каждого месяца», «до 5 числа месяца, следующего за отчётным кварталом»: the unit is in the words."""
+        day = self.due_day()
+        if self.at("каждого") and self.at("месяца", ahead=1):
+            self.pos += 2
+            return TimeExpr(self.text, "monthly", due=Due(day, 0))
+        start = self.peek()
+        kind = self.following(None)
+        if kind is None:
+            self.fail("не сказано, какого месяца это число", start,
+                      hint="например: «до 5 числа каждого месяца», «до 5 числа месяца, следующего за отчётным кварталом»")
+        return TimeExpr(self.text, kind, due=Due(day, UNIT_MONTHS[kind]))
+
+    # recurring = unit [ on_days ] [ before … ] [ "," spans ]
+
+    def unit_length(self) -> int:
+        """How many tokens the unit phrase at the current position takes (0: none there)."""
+        if self.at(*_UNIT_ADVERBS):
+            return 1
+        if self.at(*EVERY) and self.at(*_UNIT_NOUNS, ahead=1):
+            return 2
+        start = 1 if self.at("один") or (self.peek().kind == "number" and self.peek().text == "1") else 0
+        if self.at("раз", ahead=start) and self.at("в", ahead=start + 1) and self.at(*_UNIT_NOUNS, ahead=start + 2):
+            return start + 3
+        twice = self.at("два") or (self.peek().kind == "number" and self.peek().text == "2")
+        if ((twice and self.at("раза", ahead=1) and self.at("в", ahead=2) and self.at("год", ahead=3))
+                or (self.at("дважды") and self.at("в", ahead=1) and self.at("год", ahead=2))):
+            return 4 if twice else 3
+        return 0
+
+    def unit(self) -> str:
+        length = self.unit_length()
+        words = [token.value for token in self.tokens[self.pos:self.pos + length]]
+        self.pos += length
+        if words[-1] == "год" and words[0] in ("два", "2", "дважды"):
+            return "half_yearly"
+        return _UNIT_ADVERBS.get(words[0]) or _UNIT_NOUNS[words[-1]]
+
     def recurring(self) -> TimeExpr:
-        keyword = self.advance()
+        keyword = self.peek()
+        kind = self.unit()
+        if kind == "weekly" and (self.at_days() or (self.at_punct(",") and self.at_days(ahead=1))):
+            if self.at_punct(","):
+                self.advance()
+            return self.weekdays()
+        due = None
+        if self.at_before() or (self.at_punct(",") and self.at_before(ahead=1)):
+            if self.at_punct(","):
+                self.advance()
+            due = self.due(kind, keyword)
         spans: tuple[MonthSpan, ...] = ()
-        if self.at_punct(","):
+        if self.at_punct(",") and self.peek(1).month:
             self.advance()
             spans = self.spans()
-        if keyword.value == "ежегодно":
-            if not spans:
-                return TimeExpr(self.text, "yearly")
+        if kind == "yearly" and spans and due is None:
             if not spans[0].relative:
                 self.fail("«ежегодно» не сочетается с указанным годом", keyword, self.tokens[self.pos - 1],
                           hint="уберите год («ежегодно, июнь – июль») или слово «ежегодно» («июнь – июль 2022 года»)")
             return TimeExpr(self.text, "months" if len(spans) == 1 else "month_list", months=spans)
-        kind = "monthly" if keyword.value == "ежемесячно" else "quarterly"
-        return TimeExpr(self.text, kind, months=spans)
+        return TimeExpr(self.text, kind, months=spans, due=due)
+
+    def due(self, kind: str, keyword: _Token) -> Due:
+        """The deadline day of each unit: «до 10 числа», «… месяца, следующего за отчётным кварталом», «до 1 декабря»."""
+        if kind == "weekly":
+            self.fail("у еженедельного срока нет числа месяца", hint="например: «еженедельно по пятницам», «по пятницам»")
+        self.before()
+        start = self.peek()
+        month = self.peek(1).month
+        if start.kind == "number" and month is not None and kind == "yearly":
+            self.pos += 2
+            if self.peek().is_year or (self.peek().kind in ("punct", "dash") and self.peek(1).is_year):
+                self.fail("«ежегодно» не сочетается с указанным годом", keyword, self.peek(),
+                          hint="уберите год («ежегодно до 1 декабря») или слово «ежегодно» («до 1 декабря 2022 года»)")
+            return Due(self.day_number(start, month), month - 1)
+        if not (start.kind == "number" and self.at("числа", ahead=1)):
+            self.fail("после «до» ожидается число месяца: «до 10 числа»", hint=_BEFORE_HINT)
+        day = self.due_day()
+        after = self.peek()
+        following = self.following(kind)
+        if following is not None:
+            return Due(day, UNIT_MONTHS[kind])
+        if kind != "monthly":
+            self.fail("не сказано, какого месяца это число", after,
+                      hint=f"например: «до {day} числа месяца, следующего за отчётным {_UNIT_GENITIVE.get(kind, 'периодом')}»")
+        return Due(day, 0)
+
+    def due_day(self) -> int:
+        token = self.advance()
+        self.advance()  # «числа»
+        return self.day_number(token, None)
+
+    def day_number(self, token: _Token, month: int | None) -> int:
+        day = int(token.text)
+        longest = calendar.monthrange(2000, month)[1] if month else 31
+        if not 1 <= day <= longest:
+            where = f"в месяце «{MONTH_NAMES[month]}»" if month else "в месяце"
+            self.fail(f"числа {day} нет {where}", token, hint=f"число — от 1 до {longest}")
+        return day
+
+    def following(self, kind: str | None) -> str | None:
+        """[ "месяца" ] [ "," ] "следующего" "за" "отчётным" [ unit ]: the unit reported on, or None if not written."""
+        ahead = 1 if self.at("месяца") else 0
+        ahead += 1 if self.at_punct(",", ahead=ahead) else 0
+        if not (self.at("следующего", ahead=ahead) and self.at("за", ahead=ahead + 1)):
+            if ahead and self.at("месяца"):
+                self.fail("ожидалось «следующего за отчётным …»", self.peek(ahead), hint=_BEFORE_HINT)
+            return None
+        self.pos += ahead + 2
+        self.expect("отчетным", "отчетный")
+        if self.at(*_UNIT_INSTRUMENTAL):
+            named = _UNIT_INSTRUMENTAL[self.peek().value]
+            if kind is not None and named != kind:
+                self.fail(f"отчётный период «{self.peek().text}» не совпадает с повторением срока",
+                          hint=f"здесь отчётный период — «{_UNIT_GENITIVE.get(kind, 'неделя')}»")
+            self.advance()
+            return named
+        if self.at("периодом"):
+            self.advance()
+        if kind is None:
+            self.fail("не сказано, какой период отчётный", self.tokens[self.pos - 1],
+                      hint="например: «… следующего за отчётным кварталом»")
+        return kind
+
+    # weekdays = on_days [ "," spans ]
+
+    def at_days(self, ahead: int = 0) -> bool:
+        any_day = (*WEEKDAYS_DATIVE, *WEEKDAYS_ACCUSATIVE)
+        return ((self.at("по", ahead=ahead) and self.at(*WEEKDAYS_DATIVE, ahead=ahead + 1))
+                or (self.at(*EVERY, ahead=ahead) and self.at(*any_day, ahead=ahead + 1)))
+
+    def weekdays(self) -> TimeExpr:
+        names = WEEKDAYS_DATIVE if self.advance().value == "по" else WEEKDAYS_ACCUSATIVE
+        days = [self.weekday(names)]
+        while (self.at_punct(",") or self.at("и")) and (
+                self.at(*WEEKDAYS_DATIVE, *WEEKDAYS_ACCUSATIVE, ahead=1) or self.at(*EVERY, ahead=1)):
+            self.advance()
+            if self.at(*EVERY):
+                self.advance()
+            days.append(self.weekday(names))
+        spans: tuple[MonthSpan, ...] = ()
+        if self.at_punct(",") and self.peek(1).month:
+            self.advance()
+            spans = self.spans()
+        return TimeExpr(self.text, "weekdays", months=spans, weekdays=tuple(sorted(set(days))))
+
+    def weekday(self, names: dict[str, int]) -> int:
+        """A day of the week in the form its opener wants: «по пятницам», «каждую пятницу»."""
+        token = self.peek()
+        if not self.at(*names):
+            example = "по пятницам, средам" if names is WEEKDAYS_DATIVE else "каждую пятницу и среду"
+            self.fail(f"день недели «{token.text or '…'}» записан не в той форме", token,
+                      hint=f"пишите «{example}»: после «по» — «понедельникам … воскресеньям», после «каждый» / "
+                           "«каждую» — «понедельник, вторник, среду, четверг, пятницу, субботу, воскресенье»")
+        return names[self.advance().value]
 
     def whole_year(self) -> TimeExpr:
         if self.at("в"):
@@ -581,7 +829,7 @@ class _Parser:
         days_in_month = calendar.monthrange(year, month)[1]
         if not 1 <= day <= days_in_month:
             self.fail(f"{day} {MONTH_GENITIVE[month]} {year} года не существует", first, last,
-                      hint=f"в этом месяце {_days(days_in_month)}; {hint}")
+                      hint=f"в этом месяце {_days_in_month(days_in_month)}; {hint}")
         return dt.date(year, month, day)
 
     def check_year(self, year: int, first: _Token, last: _Token):
@@ -708,55 +956,31 @@ def _calendar_units(limits: list[Window], months_per_unit: int) -> set[Window]:
     return units
 
 
+def _weeks(limit: Window) -> list[Window]:
+    """Weeks from Monday to Sunday that overlap the limit."""
+    monday = limit.start - dt.timedelta(days=limit.start.weekday())
+    weeks = []
+    while monday <= limit.end:
+        weeks.append(Window(monday, monday + dt.timedelta(days=6)))
+        monday += dt.timedelta(days=7)
+    return weeks
+
+
+def _days(limit: Window) -> list[dt.date]:
+    return [limit.start + dt.timedelta(days=offset) for offset in range((limit.end - limit.start).days + 1)]
+
+
 def _add_months(year: int, month: int, count: int) -> tuple[int, int]:
     index = year * 12 + month - 1 + count
     return index // 12, index % 12 + 1
 
 
-# --- rendering -----------------------------------------------------------------------------
+# --- rendering (of error messages) ----------------------------------------------------------
 
 
 def _render_day(day: dt.date) -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year}"
 
 
-def _render_day_in_words(day: dt.date) -> str:
-    return f"{day.day} {MONTH_GENITIVE[day.month]} {day.year} года"
-
-
-def _render_window(window: Window) -> str:
-    if window.start == window.end:
-        return _render_day(window.start)
-    return f"{_render_day(window.start)} – {_render_day(window.end)}"
-
-
-def _render_months(first: int, last: int) -> str:
-    return MONTH_NAMES[first] if first == last else f"{MONTH_NAMES[first]} – {MONTH_NAMES[last]}"
-
-
-def _render_spans(spans: tuple[MonthSpan, ...], period: Period) -> str:
-    """«май, июнь 2020 года»: spans of one year share the year written after the last of them.
-
-    Relative spans stay without a year in a multi-year period (they repeat every year) and
-    take the period's year in a one-year period.
-    """
-    if spans[0].relative:
-        if period.multi_year:
-            return ", ".join(_render_months(span.first, span.last) for span in spans)
-        spans = tuple(span.in_year(period.years[0]) for span in spans)
-    parts: list[str] = []
-    same_year: list[str] = []
-    for index, span in enumerate(spans):
-        if span.first_year != span.last_year:
-            parts.append(f"{MONTH_NAMES[span.first]} {span.first_year} года – {MONTH_NAMES[span.last]} {span.last_year} года")
-            continue
-        same_year.append(_render_months(span.first, span.last))
-        following = spans[index + 1] if index + 1 < len(spans) else None
-        if following is None or (following.first_year, following.last_year) != (span.first_year, span.last_year):
-            parts.append(f"{', '.join(same_year)} {span.first_year} года")
-            same_year = []
-    return ", ".join(parts)
-
-
-def _days(count: int) -> str:
+def _days_in_month(count: int) -> str:
     return f"{count} день" if count == 31 else f"{count} дней"

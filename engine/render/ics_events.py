@@ -156,7 +156,7 @@ class _CalendarBuilder:
             if item.identity_note:
                 notes.append(item.identity_note)
             description = "\n".join(item.description + [
-                f"Срок: {expr.render(self.period)}",
+                f"Срок: {expr.wording}",
                 f"Документ: {item.reference}",
                 f"Программа: {self.programme.programme.title} ({self.programme.programme.region})",
             ] + ([f"Срок установил: {self.authority}"] if self.authority else []))

@@ -53,6 +53,19 @@ def test_deadline_before_the_legal_basis_and_the_decree(tmp_path):
     assert any("№ 1020 от 20.12.2021" in message for code, _, _, message in found if code == "T202")
 
 
+def test_report_on_the_last_quarter_is_due_after_the_period_and_is_not_outside_it(tmp_path):
+    """T201 looks at the quarters reported on: the report on October–December 2022 is due on 05.01.2023."""
+    quarterly = "ежеквартально до 5 числа месяца, следующего за отчётным кварталом"
+    assert check(tmp_path, ("decree.yaml", "deadline: до 1 июля 2022 года", f"deadline: {quarterly}")) == []
+
+
+def test_monthly_deadline_days_in_another_year_are_outside_the_period(tmp_path):
+    found = check(tmp_path, ("decree.yaml", "deadline: до 1 июля 2022 года",
+                             "deadline: ежемесячно до 10 числа, март – декабрь 2023"))
+    assert [(code, line) for code, _, line, _ in found] == [
+        ("T201", line_of(tmp_path, "decree.yaml", "ежемесячно до 10 числа"))]
+
+
 def test_dependency_cycle(tmp_path):
     found = check(tmp_path, ("roadmap.yaml", "      indicators: [schools-share]\n",
                              "      indicators: [schools-share]\n      depends_on: [meeting]\n"))

@@ -141,8 +141,8 @@ def test_leningrad_clause_5_1_is_one_day(built):
 
 
 def test_leningrad_item_2_10_occurs_every_month_of_the_service_period(built):
-    # The source says «ежемесячно»; the spec bounds it by the service period (раздел 3: февраль – декабрь
-    # 2020), see specs/leningrad-2020/specification.yaml — so every month of 2020 from February on.
+    # «ежемесячно», as the source says: an item of the technical specification recurs within its service
+    # period (раздел 3: февраль – декабрь 2020) — so every month of 2020 from February on.
     calendar = feed(built / "leningrad-2020" / "calendar.ics")
     assert occurrences(calendar, "virtual-reception", 2020, 2020) == [month(2020, number) for number in range(2, 13)]
 

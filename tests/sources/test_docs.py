@@ -67,10 +67,13 @@ def test_every_section_has_a_key_table():
 
 def test_deadline_table_reads_the_source_forms():
     doc = SPEC_DOC.read_text(encoding="utf-8")
-    for written, rendered in [("Февраль-март", "февраль – март 2022 года"), ("Июнь-июль", "ежегодно, июнь – июль"),
-                              ("до 10 февраля 2020 года", "до 10 февраля 2020 года"),
-                              ("По итогам выявления", "По итогам выявления")]:
-        assert re.search(rf"\| «{re.escape(written)}» \|[^\n]*\| «{re.escape(rendered)}» \|", doc), written
+    for written, placed in [("Февраль-март", "01.02.2022 – 31.03.2022"),
+                            ("Июнь-июль", "4 окна: 01.06.2021 – 31.07.2021"),
+                            ("до 10 февраля 2020 года", "10.02.2020"),
+                            ("по пятницам", "52 окна: 07.01.2022, 14.01.2022"),
+                            ("ежеквартально до 5 числа месяца, следующего за отчётным кварталом", "05.01.2023"),
+                            ("По итогам выявления", "нет (в календарь не попадает)")]:
+        assert re.search(rf"\| «{re.escape(written)}» \|[^\n]*\| [^\n]*{re.escape(placed)}", doc), written
 
 
 def test_every_placeholder_of_the_vocabulary_is_documented():

@@ -322,7 +322,7 @@ def _owner_rows(activity: dict, result: list[str]) -> list[dict]:
 def _activity(activity: dict, dotted: bool) -> dict:
     return {
         "number": _dotted(activity["number"], dotted),
-        "time": upper_first(activity["time"]["rendered"]),
+        "time": activity["time"]["rendered"],
         "activity": [activity["title"], *activity["details"]],
         "rows": _owner_rows(activity, activity["result"]),
     }
