@@ -61,7 +61,8 @@ Meaning:
   four windows). A relative range may wrap («ноябрь – январь»): it ends in the next year.
   A relative list («Ноябрь, январь, март, июнь») is each listed month in every year of the
   period.
-* «ежегодно» and «в течение года» are every whole year of the period; «2021 год» is 2021.
+* «ежегодно» and «в течение года» are every year of the period (cut to it, if it starts or ends
+  within a year); «2021 год» is the whole of 2021.
   «ежегодно, июнь – июль» and «июнь – июль (ежегодно)» only spell out what «июнь – июль»
   already means; with a year they are contradictory and an error.
 * Recurring units — «еженедельно» (weeks from Monday to Sunday), «ежемесячно», «ежеквартально»,
@@ -383,8 +384,11 @@ def _windows(expr: TimeExpr, period: Period) -> tuple[Window, ...]:
                  for unit in _calendar_units(_limits(expr, frame), UNIT_MONTHS[expr.kind])}
     elif expr.kind in UNIT_KINDS:
         found = _unit_windows(expr, frame)
+    elif expr.kind == "whole_year" and expr.year:
+        found = {_months_window(expr.year, 1, expr.year, 12)}
     elif expr.kind == "whole_year":
-        found = {_months_window(year, 1, year, 12) for year in ([expr.year] if expr.year else frame.years)}
+        found = {Window(max(year.start, frame.start), min(year.end, frame.end))
+                 for year in (_months_window(number, 1, number, 12) for number in frame.years)}
     else:
         found = set()
     return tuple(sorted(found))

@@ -97,8 +97,13 @@ def phrase(draw, words: tuple[int, int] = (2, 7), specials: bool = True) -> str:
 
 
 @st.composite
-def time_expression(draw, years: list[int]) -> tuple[str, list[Window]]:
-    """A deadline in one of the time language's forms, inside the period, and its windows in date order."""
+def time_expression(draw, years: list[int], frame: Window | None = None) -> tuple[str, list[Window]]:
+    """A deadline in one of the time language's forms, inside the period, and its windows in date order.
+
+    With a `frame` (an item of a technical specification inside its service period) the recurring forms fall in
+    the frame: every month, quarter or year of it, cut to it; months without a year in each of its years."""
+    if frame is not None:
+        years = list(range(frame[0].year, frame[1].year + 1))
     kind = draw(st.sampled_from(["day", "window", "windows", "month", "month-range", "relative-months",
                                  "month-list", "deadline", "monthly", "quarterly", "yearly", "whole-year", "year",
                                  "undated"]))
@@ -135,15 +140,23 @@ def time_expression(draw, years: list[int]) -> tuple[str, list[Window]]:
         text = ", ".join(MONTHS[m - 1] for m in months)
         return text.capitalize(), sorted((dt.date(y, m, 1), _last_day(y, m)) for y in years for m in months)
     if kind == "monthly":
-        return "ежемесячно", [(dt.date(y, m, 1), _last_day(y, m)) for y in years for m in range(1, 13)]
+        return "ежемесячно", _cut([(dt.date(y, m, 1), _last_day(y, m)) for y in years for m in range(1, 13)], frame)
     if kind == "quarterly":
-        return "ежеквартально", [(dt.date(y, m, 1), _last_day(y, m + 2)) for y in years for m in (1, 4, 7, 10)]
+        return "ежеквартально", _cut([(dt.date(y, m, 1), _last_day(y, m + 2)) for y in years for m in (1, 4, 7, 10)],
+                                     frame)
     if kind in ("yearly", "whole-year"):
         word = "Ежегодно" if kind == "yearly" else "В течение года"
-        return word, [(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in years]
+        return word, _cut([(dt.date(y, 1, 1), dt.date(y, 12, 31)) for y in years], frame)
     if kind == "year":
         return f"{year} год", [(dt.date(year, 1, 1), dt.date(year, 12, 31))]
     return draw(st.sampled_from(UNDATED)), []
+
+
+def _cut(windows: list[Window], frame: Window | None) -> list[Window]:
+    """Recurring units inside a frame: those that overlap it, cut to it."""
+    if frame is None:
+        return windows
+    return [(max(start, frame[0]), min(end, frame[1])) for start, end in windows if start <= frame[1] and end >= frame[0]]
 
 
 # --- a valid programme ---------------------------------------------------------------------------------
@@ -219,9 +232,11 @@ def programmes(draw) -> Generated:
 
     spec_items: list[dict] = []
     if "specification" in kinds:
+        service, service_windows = draw(time_expression(years).filter(lambda t: bool(t[1])))
+        frame = (service_windows[0][0], max(end for _, end in service_windows))
         for _ in range(draw(st.integers(1, 3))):
             item_id = next(ids)
-            text, windows = draw(time_expression(years))
+            text, windows = draw(time_expression(years, frame))
             amount = draw(st.integers(1, 500))
             item = {"id": item_id, "text": draw(phrase(specials=False)) + " – {{ quantity }}",
                     "quantities": [f"не менее {amount} консультаций"], "time": text,
@@ -229,9 +244,7 @@ def programmes(draw) -> Generated:
             spec_items.append(item)
             if windows:
                 generated.windows[f"specification.{item_id}"] = windows
-        service, windows = draw(time_expression(years).filter(lambda t: bool(t[1])))
-        if windows:
-            generated.windows["specification._service-period"] = windows
+        generated.windows["specification._service-period"] = service_windows
         documents["specification"] = {"title": "Техническое задание", "event_name": draw(phrase(specials=False)),
                                       "items": spec_items, "service_period": service,
                                       "funding_source": "областной бюджет"}
