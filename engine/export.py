@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from engine import formats
-from engine.model.appendices import appendices, programme_document_approval
+from engine.model.appendices import appendices, decree_issuer, programme_document_approval
 from engine.model.documents import group_heading, list_markers, selected_indicators, selected_tasks
 from engine.model.spec import (
     Activity,
@@ -101,8 +101,9 @@ class _Exporter:
         p = self.programme
         return {
             "kind": decree.kind, "authority": _party(p, decree.authority) if decree.authority in p.organisations else None,
-            "header": decree.header, "issuer_line": decree.issuer_line,
+            "header": decree.header, "issuer_line": decree.issuer_line, "issuer": decree_issuer(p, decree),
             "number": decree.number, "date": decree.date.isoformat() if decree.date else None,
+            "date_unknown": decree.date_unknown,
             "year": decree.date.year if decree.date else decree.year,
             "place": decree.place, "title": self.text(decree.title),
             "legal_basis": {k: {"kind": a.kind, "issuer": a.issuer, "date": a.date.isoformat(), "number": a.number,
@@ -226,7 +227,7 @@ class _Exporter:
             "decree": self.decree(p.decree) if p.decree else None,
             "programme_document": self.programme_document(p.programme_document) if p.programme_document else None,
             "appendices": [{"kind": a.kind, "owner": a.owner, "number": a.number, "label": a.label, "mark": a.mark,
-                            "stamp": a.stamp, "title": self.text(a.document.title),
+                            "stamp": a.stamp, "corner": a.corner, "title": self.text(a.document.title),
                             "subtitle": self.text(a.document.subtitle) if a.document.subtitle else None,
                             "before": [self.content(block) for block in _around(a.document, "before")],
                             "after": [self.content(block) for block in _around(a.document, "after")]}
@@ -247,7 +248,8 @@ class _Exporter:
         if p.budget:
             budget = p.budget
             result["budget"] = {
-                "columns": budget.columns, "funding_source": budget.funding_source, "codes": budget.codes,
+                "columns": budget.columns, "of_which_label": budget.of_which_label,
+                "funding_source": budget.funding_source, "codes": budget.codes,
                 "lines": [{"id": line.id, "title": self.text(line.title), "amount": _amount(line.effective_amount),
                            "quantity": None if line.quantity is None else str(line.quantity),
                            "unit_price": _amount(line.unit_price), "codes": line.codes, "recipient": line.recipient,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date as _babel_date
@@ -61,6 +62,21 @@ def amount_in_words(amount: Decimal) -> str:
 def initials_name(initials: str, surname: str) -> str:
     """«С.Н. Кирина» — initials before the surname, joined by a non-breaking space."""
     return f"{initials.replace(' ', '')}{NBSP}{surname}"
+
+
+# Where a line must not break (typesetting, ГОСТ Р 7.0.97-2016 п. 5.x and the usual rules of Russian typography):
+# a number and the word that counts or names it.
+_NUMBER_AND_YEAR = re.compile(r"(\d)[ \t]+(?=(?:годами|годах|годам|годов|годом|году|годы|года|год|гг\.|г\.)(?!\w))")
+_INITIALS_AND_SURNAME = re.compile(r"(?<!\w)([А-ЯЁ]\.[ \t]?[А-ЯЁ]\.)[ \t]+(?=[А-ЯЁ][а-яё])")
+_SURNAME_AND_INITIALS = re.compile(r"(?<!\w)([А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?)[ \t]+(?=[А-ЯЁ]\.[ \t]?[А-ЯЁ]\.)")
+_WORD_AND_NUMBER = re.compile(r"(?<!\w)(приложени[еяюи]|пункт[аеу]?|п\.|№)[ \t]+(?=\d)", re.IGNORECASE)
+
+
+def typeset(text: str) -> str:
+    """No-break spaces where a printed line must not break: «2020 года», «С.Н. Кирина», «№ 266», «приложение 1»."""
+    for pattern in (_NUMBER_AND_YEAR, _INITIALS_AND_SURNAME, _SURNAME_AND_INITIALS, _WORD_AND_NUMBER):
+        text = pattern.sub(lambda match: match.group(1) + NBSP, text)
+    return text
 
 
 def shortened(text: str, limit: int = 45) -> str:

@@ -68,7 +68,8 @@ class ParagraphStyle:
     line: float = TEXT_LINE_SPACING
     letter_spacing: int = 0        # pt, for «П Р И К А З»-style kind of document
     keep_with_next: bool = False
-    left: float = 0                # left indent, cm
+    left: float = 0                # left / right indent of the whole paragraph, cm
+    right: float = 0
 
 
 PARAGRAPH_STYLES = [
@@ -82,6 +83,8 @@ PARAGRAPH_STYLES = [
     ParagraphStyle("PrikazPreamble", "Преамбула", JUSTIFY, indent=True),
     ParagraphStyle("PrikazOrderWord", "Распорядительное слово", LEFT, before=6, after=6, keep_with_next=True),
     ParagraphStyle("PrikazClause", "Пункт", JUSTIFY, indent=True),
+    # ГОСТ Р 7.0.97-2016: the signature is never alone on a page — the last clause keeps with it
+    ParagraphStyle("PrikazLastClause", "Последний пункт", JUSTIFY, indent=True, keep_with_next=True),
     ParagraphStyle("PrikazSignature", "Подпись: должность", LEFT, before=42, line=1.0),
     ParagraphStyle("PrikazSignatureName", "Подпись: инициалы и фамилия", RIGHT, line=1.0),
     ParagraphStyle("PrikazCornerRequisite", S.CORNER, LEFT, line=1.0),
@@ -103,6 +106,9 @@ PARAGRAPH_STYLES = [
     ParagraphStyle("PrikazTableCentered", S.TABLE_CENTERED, CENTER, size=S.TABLE_SIZE_PT, line=1.0),
     ParagraphStyle("PrikazTableSection", S.TABLE_SECTION, LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
     ParagraphStyle("PrikazTableAmount", S.TABLE_AMOUNT, RIGHT, size=S.TABLE_SIZE_PT, line=1.0),
+    # a part of a line («из них …») stands indented under it, so that the column visibly does not add it to the total
+    ParagraphStyle("PrikazTablePart", S.TABLE_PART, LEFT, size=S.TABLE_SIZE_PT, line=1.0, left=1.0),
+    ParagraphStyle("PrikazTablePartAmount", S.TABLE_PART_AMOUNT, RIGHT, size=S.TABLE_SIZE_PT, line=1.0, right=1.0),
     ParagraphStyle("PrikazTableTotal", S.TABLE_TOTAL, LEFT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
     ParagraphStyle("PrikazTableTotalAmount", S.TABLE_TOTAL_AMOUNT, RIGHT, size=S.TABLE_SIZE_PT, bold=True, line=1.0),
     ParagraphStyle("PrikazTableTotalCentered", S.TABLE_TOTAL_CENTERED, CENTER, size=S.TABLE_SIZE_PT, bold=True,
@@ -139,7 +145,7 @@ def _apply(style, spec: ParagraphStyle) -> None:
     paragraph = style.paragraph_format
     paragraph.alignment = spec.align
     paragraph.first_line_indent = Cm(1.25) if spec.indent else Cm(0)
-    paragraph.left_indent, paragraph.right_indent = Cm(spec.left), Cm(0)
+    paragraph.left_indent, paragraph.right_indent = Cm(spec.left), Cm(spec.right)
     paragraph.space_before, paragraph.space_after = Pt(spec.before), Pt(spec.after)
     paragraph.line_spacing = spec.line
     paragraph.widow_control = True
@@ -275,9 +281,10 @@ def _table(document, widths_cm: list[float], rows: list[tuple[list[tuple[str, st
 
 
 def _corner(document, name: str) -> None:
-    """The appendix mark and, where the document is approved, the approval stamp: `name` is the context value that
-    holds them (label, mark_text, stamp_word, stamp_text; an appendix of a programme has no stamp)."""
-    _repeated(document, f"if {name}.label", [(f"{{{{ {name}.label }}}}", S.CORNER),
+    """The appendix mark and, where the document is approved, the approval stamp, each where the spec prints it
+    (`corner`): `name` is the context value that holds them (label, mark, mark_text, stamp, stamp_word, stamp_text;
+    an appendix of a programme has no stamp)."""
+    _repeated(document, f"if {name}.mark", [(f"{{{{ {name}.label }}}}", S.CORNER),
                                              (f"{{{{ {name}.mark_text }}}}", S.CORNER)], S.CORNER)
     _repeated(document, f"if {name}.stamp", [(f"{{{{ {name}.stamp_word }}}}", S.STAMP_WORD),
                                              (f"{{{{ {name}.stamp_text }}}}", S.CORNER)], S.CORNER)
@@ -304,7 +311,10 @@ def decree_template():
     _p(document, "{{ decree.preamble }}", "Преамбула")
     _repeated(document, "if decree.order_word", [("{{ decree.order_word }}", "Распорядительное слово")],
               "Распорядительное слово")
-    _repeated(document, "for clause in decree.clauses", [("{{ clause.number }} {{ clause.text }}", "Пункт")], "Пункт")
+    clause = "{{ clause.number }} {{ clause.text }}"
+    _repeated(document, "for clause in decree.clauses", [
+        ("{%p if loop.last %}", "Пункт"), (clause, "Последний пункт"), ("{%p else %}", "Пункт"), (clause, "Пункт"),
+        ("{%p endif %}", "Пункт")], "Пункт")
     _p(document, "{%p if decree.signature %}", "Подпись: должность")       # a draft names no signatory
     signature = document.add_table(rows=1, cols=2)
     signature.autofit = False
@@ -321,6 +331,7 @@ def decree_template():
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
     for index, width in enumerate((Cm(10.5), Cm(6.5))):
         signature.columns[index].width = width
+    keep_row_whole(signature.rows[0])
     _p(document, "{%p endif %}", "Подпись: должность")
     return document
 
@@ -350,12 +361,25 @@ def budget_template():
         ([("{%tr endfor %}", S.TABLE_TEXT), ("", S.TABLE_TEXT)], "tag"),
         ([("Итого", S.TABLE_TOTAL), ("{{ budget.total }}", S.TABLE_TOTAL_AMOUNT)], "row"),
     ])
+    line_cells = document.tables[0].rows[2].cells
+    for cell, (part, whole) in zip(line_cells, ((S.TABLE_PART, S.TABLE_TEXT),
+                                                (S.TABLE_PART_AMOUNT, S.TABLE_AMOUNT)), strict=True):
+        _part_or_whole(cell, part, whole)
     _repeated(document, "if budget.codes", [("Коды бюджетной классификации: {{ budget.codes }}", "Текст документа")],
               "Текст документа")
     _repeated(document, "if budget.funding_source",
               [("Источник финансирования: {{ budget.funding_source }}", "Текст документа")], "Текст документа")
     _entries(document, "appendix.after")
     return document
+
+
+def _part_or_whole(cell, part_style: str, whole_style: str) -> None:
+    """A budget cell: its text in the part style for a part of a line («из них …»), in the usual style otherwise."""
+    text = cell.paragraphs[0].text
+    cell.paragraphs[0].text = "{%p if line.part %}"
+    for paragraph_text, style in ((text, part_style), ("{%p else %}", whole_style), (text, whole_style),
+                                  ("{%p endif %}", whole_style)):
+        cell.add_paragraph(paragraph_text, style=style)
 
 
 def indicators_template():
@@ -384,8 +408,7 @@ def specification_template():
     _p(document, "3. Срок оказания услуг: {{ specification.service_period }}", "Текст документа")
     _p(document, "4. Источник финансирования: {{ specification.funding_source }}", "Текст документа")
     _repeated(document, "if specification.amount",
-              [("5. Размер финансирования: {{ specification.amount }} рублей ({{ specification.amount_words }})",
-                "Текст документа")], "Текст документа")
+              [("5. Размер финансирования: {{ specification.amount }} рублей", "Текст документа")], "Текст документа")
     _entries(document, "appendix.after")
     return document
 

@@ -32,6 +32,9 @@ DECREE, PROGRAMME_DOCUMENT = "decree", "programme_document"
 
 @dataclass(frozen=True)
 class Appendix:
+    """An appendix with its mark and stamp in words. Both are always computed (a calendar event names its document
+    by the mark); `corner` says which of them the document prints."""
+
     kind: str
     number: int
     numbered: bool
@@ -41,6 +44,15 @@ class Appendix:
     stamp_word: str
     stamp: str
     owner: str = DECREE       # the document it is an appendix of: decree or programme_document
+    corner: str = "both"      # both | mark | stamp | none
+
+    @property
+    def prints_mark(self) -> bool:
+        return self.corner in ("both", "mark")
+
+    @property
+    def prints_stamp(self) -> bool:
+        return self.corner in ("both", "stamp")
 
 
 @dataclass(frozen=True)
@@ -78,10 +90,19 @@ def decree_number(decree: Decree) -> str:
     return decree.number or BLANK_NUMBER
 
 
+def decree_issuer(programme: Programme, decree: Decree) -> str:
+    """Who issues the decree, in the genitive, as references to it name them: the spec's `issuer` as written
+    («начальника управления образования» for a приказ of the head), else the authority's full name inflected."""
+    if decree.issuer:
+        return decree.issuer
+    authority = programme.organisations.get(decree.authority)
+    return lower_first(org_full(authority, "gen")) if authority else ""
+
+
 def decree_reference(programme: Programme, decree: Decree, case: str) -> str:
     """«приказу управления образования и науки Липецкой области от 03.02.2020 № 266» in `case`."""
-    authority = programme.organisations.get(decree.authority)
-    issuer = f" {lower_first(org_full(authority, 'gen'))}" if authority else ""
+    issuer = decree_issuer(programme, decree)
+    issuer = f" {issuer}" if issuer else ""
     return (f"{inflect_phrase(decree.kind, case)}{issuer} от {decree_date(decree)} "
             f"№{formats.NBSP}{decree_number(decree)}")
 
@@ -116,12 +137,16 @@ def _decree_appendices(programme: Programme) -> list[Appendix]:
         document = getattr(programme, kind)
         if document is None:
             continue
-        label = f"Приложение №{formats.NBSP}{number}" if numbered else "Приложение"
+        sign = f"№{formats.NBSP}" if document.number_sign else ""
+        label = f"Приложение {sign}{number}" if numbered else "Приложение"
         word = _stamp_word(document)
+        # «(приложение 2)» after the stamp: how a document with a stamp and no mark says which appendix it is
+        stamp_number = f" (приложение {sign}{number})" if document.stamp_with_number and numbered else ""
         result.append(Appendix(
             kind=kind, number=number, numbered=numbered, document=document, label=label,
             mark=f"{label} к {decree_reference(programme, decree, 'dat')}",
-            stamp_word=word, stamp=f"{word} {decree_reference(programme, decree, 'ins')}",
+            stamp_word=word, stamp=f"{word} {decree_reference(programme, decree, 'ins')}{stamp_number}",
+            corner=document.corner,
         ))
     return result
 
@@ -138,7 +163,8 @@ def _programme_document_appendices(programme: Programme, taken: set[str]) -> lis
             continue
         label = f"Приложение{formats.NBSP}{number}"
         result.append(Appendix(kind=kind, number=number, numbered=True, document=appendix, label=label,
-                               mark=f"{label} к {to_document}", stamp_word="", stamp="", owner=PROGRAMME_DOCUMENT))
+                               mark=f"{label} к {to_document}", stamp_word="", stamp="", owner=PROGRAMME_DOCUMENT,
+                               corner=appendix.corner))
     return result
 
 

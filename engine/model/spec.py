@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+from dataclasses import replace
 from decimal import Decimal
 from importlib import resources
 from typing import Annotated, Any, ClassVar, Literal
@@ -42,13 +43,7 @@ def _via(parser):
     def validate(value: Any):
         if value is None:
             raise PydanticCustomError("missing_value", "значение не задано")
-        try:
-            return parser(value)
-        except DiagnosticError as exc:
-            raise PydanticCustomError(
-                "value_syntax", exc.message,
-                {"code": exc.code, "hint": exc.hint, "offset": exc.offset, "length": exc.length},
-            ) from None
+        return _parsed(parser, value)
 
     return BeforeValidator(validate)
 
@@ -73,14 +68,52 @@ BudgetCode = Annotated[
     str, _via(parse_budget_code),
     _string_schema("Код бюджетной классификации, строкой: «0709», «52 7 01 13760»", ["0709"]),
 ]
+def _time(value: Any) -> TimeExpr:
+    """A deadline as written — or, where the words alone would mislead the calendar, the words to print and what they
+    mean apart: `{text: "Сентябрь-октябрь", means: "сентябрь – октябрь 2021"}` prints «Сентябрь-октябрь» and is
+    placed in 2021 only."""
+    if value is None:
+        raise PydanticCustomError("missing_value", "значение не задано")
+    if not isinstance(value, dict):
+        return _parsed(parse_time, value)
+    hint = "пишите срок строкой или так: {text: «как напечатано в документе», means: «что это значит для календаря»}"
+    unknown = [str(key) for key in value if key not in ("text", "means")]
+    absent = [key for key in ("text", "means") if key not in value]
+    if unknown or absent:
+        problem = f"неизвестный ключ «{unknown[0]}»" if unknown else f"не задан ключ «{absent[0]}»"
+        raise PydanticCustomError("value_syntax", f"срок: {problem}", {"code": "M001" if unknown else "M002",
+                                                                        "hint": hint, "offset": 0, "length": 0})
+    text = value["text"]
+    if not isinstance(text, str) or not text.strip():
+        raise PydanticCustomError("value_syntax", "срок: «text» — текст срока, как он напечатан в документе",
+                                  {"code": "M003", "hint": hint, "offset": 0, "length": 0, "key": "text"})
+    return replace(_parsed(parse_time, value["means"], key="means"), text=text)
+
+
+def _parsed(parser, value: Any, key: str | None = None):
+    """The parser's DiagnosticError as a schema error with its code and caret (`key`: the mapping key it is under)."""
+    try:
+        return parser(value)
+    except DiagnosticError as exc:
+        ctx = {"code": exc.code, "hint": exc.hint, "offset": exc.offset, "length": exc.length}
+        raise PydanticCustomError("value_syntax", exc.message, {**ctx, "key": key} if key else ctx) from None
+
+
 Time = Annotated[
-    TimeExpr, _via(parse_time), PlainSerializer(lambda t: t.text, return_type=str),
-    _string_schema(
-        "Срок, как в документе (так и печатается): «16.03.2021», «01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022», "
-        "«Февраль-март», «до 10 февраля 2020 года», «ежемесячно», «по пятницам», «раз в полугодие», "
-        "«ежеквартально до 5 числа месяца, следующего за отчётным кварталом», «Ежегодно», «В течение года», «по запросу»",
-        ["Февраль-март", "до 10 февраля 2020 года"],
-    ),
+    TimeExpr, BeforeValidator(_time), PlainSerializer(lambda t: t.text, return_type=str),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "examples": ["Февраль-март", "до 10 февраля 2020 года"]},
+        {"type": "object", "additionalProperties": False, "required": ["text", "means"], "properties": {
+            "text": {"type": "string", "description": "Срок, как он напечатан в документе"},
+            "means": {"type": "string", "description": "Что он значит для проверок и календаря: «сентябрь – октябрь 2021»"}},
+        }],
+        "description": (
+            "Срок, как в документе (так и печатается): «16.03.2021», «01.06.2022 – 27.06.2022; 15.11.2022 – 30.11.2022», "
+            "«Февраль-март», «до 10 февраля 2020 года», «ежемесячно», «по пятницам», «раз в полугодие», "
+            "«ежеквартально до 5 числа месяца, следующего за отчётным кварталом», «Ежегодно», «В течение года», "
+            "«по запросу»; или {text: как напечатано, means: что значит}, если слова сами по себе дали бы "
+            "календарю не те даты"),
+    }),
 ]
 PeriodValue = Annotated[
     Period, _via(parse_period), PlainSerializer(lambda p: f"{p.start.isoformat()}/{p.end.isoformat()}", return_type=str),
@@ -365,6 +398,8 @@ class ActRef(Silenceable):
         description="Кто издал: id организации из organisations (склоняется сам) или текст в родительном падеже: "
                     "«Правительства Ленинградской области»")
     date: Date = Field(description="Дата акта")
+    date_form: Literal["long", "numeric"] = Field(
+        "long", description="Как текст пишет дату акта: «от 25 декабря 2019 года» (long) или «от 19.07.2021» (numeric)")
     number: Line = Field(description="Номер акта: 2778-р")
     title: Line | None = Field(None, description="Название акта без кавычек-ёлочек по краям")
     programme: Id | None = Field(None, description="Если акт — приказ другой программы в specs/, её id: номер и дата сверяются")
@@ -401,8 +436,15 @@ class Decree(SpecModel):
     number: Line | None = Field(
         None, description="Регистрационный номер: 266, 178-р, 491/01-08; пусто, если документ ещё не подписан "
                           "(проект: в документе останется место для номера)")
+    issuer: Line | None = Field(
+        None, description="Кто издаёт, в родительном падеже, как его называют отметки и грифы приложений: «начальника "
+                          "управления образования» («приказом начальника управления образования от …»). По умолчанию — "
+                          "полное наименование органа (authority)")
     date: Date | None = Field(
         None, description="Дата подписания; пусто, если документ ещё не подписан (в документе останется место для даты)")
+    date_unknown: Flag = Field(
+        False, description="Документ подписан, но дата неизвестна (в источнике неразборчива): на сайте — «дата "
+                           "неизвестна», а не «не подписан»; в документе, как и без даты, — место для даты")
     year: Year | None = Field(None, description="Год документа, если дата ещё не известна")
     place: Line | None = Field(None, description="Место издания: г. Липецк")
     title: Line = Field(description="Заголовок к тексту: «Об утверждении …» / «О финансировании …»")
@@ -430,6 +472,12 @@ class AppendixDocument(Silenceable):
         description="Слово грифа утверждения, если не выводится из заголовка: УТВЕРЖДЕН, УТВЕРЖДЕНА, УТВЕРЖДЕНО, УТВЕРЖДЕНЫ")
     approved_by: ActRef | None = Field(
         None, description="Если приложение утверждено другим актом, а не этим документом: его реквизиты (сверяются)")
+    corner: Literal["both", "mark", "stamp", "none"] = Field(
+        "both", description="Что печатать в правом верхнем углу: отметку «Приложение № 1 к приказу …» и гриф "
+                            "«УТВЕРЖДЕН приказом …» (both), только отметку (mark), только гриф (stamp) или ничего (none)")
+    number_sign: Flag = Field(True, description="Номер приложения со знаком №: «Приложение № 1» (да) или «Приложение 1» (нет)")
+    stamp_with_number: Flag = Field(
+        False, description="После грифа — номер приложения в скобках: «УТВЕРЖДЕНЫ распоряжением … № 178-р (приложение 2)»")
 
 
 class TableAppendix(AppendixDocument):
@@ -569,6 +617,9 @@ class Budget(TableAppendix):
     title: Line = Field("Смета расходов", description="Вид документа в заголовке")
     columns: list[Line] = Field(
         default_factory=lambda: ["Комплекс мероприятий", "Сумма, рублей"], description="Заголовки столбцов таблицы")
+    of_which_label: Line = Field(
+        "из них", description="Слова перед частью строки (of_which), как в документе: «из них», «в том числе:»; "
+                              "часть печатается с отступом под своей строкой и в итог не входит")
     funding_source: Line | None = Field(None, description="Источник финансирования")
     codes: dict[str, BudgetCode] = Field(default_factory=dict, description="Коды бюджетной классификации: {КФСР: «0709», …}")
     lines: list[BudgetLine] = Field(description="Строки сметы")

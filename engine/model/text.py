@@ -118,8 +118,8 @@ def act_issuer(programme: Programme, act: ActRef) -> str:
 def act_reference(programme: Programme, act: ActRef, case: Case = "nom") -> str:
     """«распоряжением комитета … от 25 декабря 2019 года № 2778-р «…»»."""
     title = f" «{act.title}»" if act.title else ""
-    return (f"{inflect_phrase(act.kind, case)} {act_issuer(programme, act)} от {formats.date_long(act.date)} "
-            f"№{formats.NBSP}{act.number}{title}")
+    date = formats.date_long(act.date) if act.date_form == "long" else formats.date_numeric(act.date)
+    return f"{inflect_phrase(act.kind, case)} {act_issuer(programme, act)} от {date} №{formats.NBSP}{act.number}{title}"
 
 
 def _person_form(person: Person, parts: list[str]) -> str:

@@ -224,6 +224,8 @@ def _diagnostic_from_error(error: ErrorDetails, sources: SourceMap) -> Diagnosti
             "M002", Severity.ERROR, f"не задан обязательный ключ «{key}» {where}", parent,
             f"добавьте «{key}: …»" + (f" — {doc}" if doc else ""), "missing-key",
         )
+    if kind == "value_syntax" and ctx.get("key"):
+        path = path + (ctx["key"],)        # an error in one value of a mapping that is parsed as a whole (a deadline)
     span = sources.key_span(path) if is_key else sources.span(path)
     if kind == "string_unicode":   # a lone surrogate reached pydantic: never now (the loader refuses it), but in Russian
         return Diagnostic("Y014", Severity.ERROR, "в тексте недопустимый символ", span,

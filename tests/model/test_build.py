@@ -10,6 +10,7 @@ import pytest
 from engine.diagnostics import Severity
 from engine.loading import load_programme
 from engine.model.spec import SpecModel
+from engine.model.timeexpr import parse_time
 from engine.model.validate import ProgrammeModel, build_model
 
 # A small valid programme: every section the model knows, one file.
@@ -319,6 +320,33 @@ def test_bad_time_unquoted_and_single_quoted_land_on_the_same_text(tmp_path):
         _, diagnostics, _ = build(tmp_path, text)
         d = only(diagnostics, "P101")
         assert d.span.column == column == column_of(text, "45.06")
+
+
+def test_a_deadline_written_apart_from_its_meaning_prints_its_text_and_means_the_other(tmp_path):
+    """`time: {text: …, means: …}`: the document prints `text`; checks and calendars use `means`."""
+    text = edit('          time: "01.06.2022 – 27.06.2022"\n',
+                '          time: {text: "Июнь", means: "01.06.2022 – 27.06.2022"}\n')
+    model, diagnostics, _ = build(tmp_path, text)
+    assert diagnostics == []
+    activity = next(a for a in model.programme.roadmap.all_activities() if a.time.wording == "Июнь")
+    assert activity.time == parse_time("01.06.2022 – 27.06.2022")
+    period = model.programme.programme.period
+    assert [(w.start.isoformat(), w.end.isoformat()) for w in activity.time.windows(period)] == [("2022-06-01", "2022-06-27")]
+
+
+@pytest.mark.parametrize("value, code, needle, message", [
+    ('{text: "Июнь", means: "01.06.2022 – 45.06.2022"}', "P101", "45.06.2022", "45 июня 2022 года не существует"),
+    ('{text: "Июнь"}', "M002", "{text", "не задан ключ «means»"),
+    ('{text: "Июнь", means: "Июнь", year: 2022}', "M001", "{text", "неизвестный ключ «year»"),
+    ('{text: "", means: "Июнь"}', "M003", '""', "«text»"),
+])
+def test_errors_of_a_deadline_written_apart_point_at_their_value(tmp_path, value, code, needle, message):
+    text = edit('          time: "01.06.2022 – 27.06.2022"\n', f"          time: {value}\n")
+    _, diagnostics, _ = build(tmp_path, text)
+    assert [d.code for d in diagnostics] == [code]
+    d = diagnostics[0]
+    assert message in d.message and d.hint
+    assert (d.span.line, d.span.column) == (line_of(text, needle), column_of(text, needle))
 
 
 def test_bad_amount_is_p201_with_caret_on_the_bad_group(tmp_path):

@@ -73,7 +73,12 @@ def body_paragraphs(document: Document) -> list[str]:
 
 def all_paragraphs(document: Document) -> list[str]:
     """Every paragraph of the body, table cells included, in document order."""
-    return [plain("".join(t.text or "" for t in p.iter(qn("w:t")))) for p in document.element.body.iter(qn("w:p"))]
+    return [plain(text) for text in all_paragraphs_raw(document)]
+
+
+def all_paragraphs_raw(document: Document) -> list[str]:
+    """Every paragraph of the body, table cells included, exactly as printed (no-break spaces kept)."""
+    return ["".join(t.text or "" for t in p.iter(qn("w:t"))) for p in document.element.body.iter(qn("w:p"))]
 
 
 def table_rows(table) -> list[list[str]]:

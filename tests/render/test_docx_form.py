@@ -141,3 +141,19 @@ def test_gost_2025_profile_and_programme_font(tmp_path, copy_programme, replace_
     assert _corner_widths_cm(budget) == {8.0}       # up to 8 cm by ГОСТ Р 7.0.97-2025
     fonts = {element.get(qn("w:ascii")) for element in budget.styles.element.iter(qn("w:rFonts"))}
     assert fonts == {"PT Serif"}
+
+
+@pytest.mark.parametrize("programme", list(DECREE_FILES))
+def test_the_signature_stays_with_the_last_clause(docx_outputs, exported, programme):
+    """ГОСТ Р 7.0.97-2016: the signature is never alone on a page — the last clause keeps with it, its row whole."""
+    blocks = list(open_docx(docx_outputs / programme / DECREE_FILES[programme]).sections[0].iter_inner_content())
+    signature = next(index for index, block in enumerate(blocks) if not hasattr(block, "text"))    # the first table
+    last_clause = blocks[signature - 1]
+    last_number = exported[programme]["decree"]["clauses"][-1]["number"]
+    assert last_clause.text.startswith(f"{last_number}. "), last_clause.text
+    assert last_clause.style.name == "Последний пункт"
+    assert _effective(last_clause.style, "keep_with_next") is True
+    assert [block.style.name for block in blocks[:signature] if hasattr(block, "style") and block.style.name.endswith(
+        "пункт")] == ["Последний пункт"]
+    assert _effective(blocks[signature - 2].style, "keep_with_next") is not True     # the other clauses flow freely
+    assert blocks[signature].rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None

@@ -118,7 +118,7 @@ def test_the_index_lists_every_programme_with_region_document_period_and_links(s
     index = page(site)
     for programme, region, document, period in [
         ("leningrad-2020", "Ленинградская область", f"Распоряжение №{NBSP}178-р от 03.02.2020", "2020"),
-        ("lipetsk-2022", "Липецкая область", f"Приказ №{NBSP}266, не подписан", "2022"),
+        ("lipetsk-2022", "Липецкая область", f"Приказ №{NBSP}266, 2022{NBSP}год", "2022"),   # signed, date illegible
         ("lysva-2021", "Пермский край, Лысьвенский городской округ", f"Приказ №{NBSP}491/01-08 от 28.10.2021",
          "2021–2024"),
     ]:
@@ -132,16 +132,26 @@ def test_the_index_lists_every_programme_with_region_document_period_and_links(s
 def test_the_lipetsk_page_has_the_decree_essentials_and_the_budget(site):
     lipetsk = page(site, "lipetsk-2022")
     text = lipetsk.text
-    for expected in [f"Приказ №{NBSP}266", "не подписан", "Управление образования и науки Липецкой области",
+    assert "не подписан" not in text                  # signed: only its date is illegible (decree.date_unknown)
+    for expected in [f"Приказ №{NBSP}266", "2022 год, точная дата неизвестна", "Управление образования и науки Липецкой области",
                      "Об утверждении нормативных документов по реализации основного мероприятия 21",
                      f"Начальник управления Л.А.{NBSP}Загеева", f"С.Н.{NBSP}Кирина, первый заместитель",
                      "Утвердить план-график по реализации Мероприятия 21 (приложение 1).",
                      f"1{NBSP}900{NBSP}000,00", f"21 × 40{NBSP}000,00", f"840{NBSP}000,00",
-                     "из них: Методический конструктор", f"80{NBSP}000,00",
+                     "из них Методический конструктор", f"80{NBSP}000,00",
                      "Один миллион девятьсот тысяч рублей 00 копеек"]:
         assert expected in text, expected
     chart = [attrs for tag, attrs in lipetsk.elements if tag == "g" and attrs.get("class") == "budget-bar"]
     assert [attrs["data-line"] for attrs in chart] == [str(n) for n in range(1, 9)]
+
+
+def test_an_unsigned_decree_is_told_apart_from_one_whose_date_is_illegible(tmp_path, copy_programme, replace_in):
+    folder = copy_programme(tmp_path, "lipetsk-2022")
+    replace_in(folder / "decree.yaml", "  date_unknown: да\n", "")
+    report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
+    assert not report.failed, [d.message for d in report.all_diagnostics]
+    assert f"Приказ №{NBSP}266, не подписан" in page(tmp_path / "out").text
+    assert "точная дата неизвестна" not in page(tmp_path / "out", "lipetsk-2022").text
 
 
 def test_a_signed_decree_shows_its_date_control_clause_deadlines_and_legal_basis(site):

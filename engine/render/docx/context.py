@@ -10,13 +10,12 @@ method before the key.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from engine import formats
 from engine.export import export_programme
 from engine.model.appendices import appendices, decree_date, decree_number
-from engine.model.spec import Decree, IndicatorColumn, Indicators, Programme, Roadmap
+from engine.model.spec import Clause, Decree, IndicatorColumn, Indicators, Programme, ProgrammeDocument, Roadmap
 from engine.model.text import person_name
 from engine.model.validate import ProgrammeModel
 from engine.render.docx import styles as S
@@ -24,17 +23,21 @@ from engine.render.docx import styles as S
 # ГОСТ Р 7.0.97-2016 п. 5.19: a приказ has its order word; a распоряжение goes straight to its clauses.
 DEFAULT_ORDER_WORDS = {"приказ": "ПРИКАЗЫВАЮ:", "распоряжение": ""}
 _DASHES = ("–", "—", "-")
-# A number stays on the line of the word that names it: «(приложение 1)», «п. 1», «№ 266».
-_NUMBERED_WORD = re.compile(r"(?<!\w)(приложени[еяюи]|пункт[аеу]?|п\.|№)\s+(?=\d)", re.IGNORECASE)
 
 
 def upper_first(text: str) -> str:
-    """A clause or a table cell starts with a capital, even when it starts with a substituted name."""
     return text[:1].upper() + text[1:]
 
 
-def _keep_numbers_with_words(text: str) -> str:
-    return _NUMBERED_WORD.sub(lambda match: match.group(1) + formats.NBSP, text)
+def _typeset(value):
+    """Every printed text of the context with its no-break spaces (formats.typeset); numbers and flags as they are."""
+    if isinstance(value, str):
+        return formats.typeset(value)
+    if isinstance(value, list):
+        return [_typeset(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _typeset(item) for key, item in value.items()}
+    return value
 
 
 def _money(amount: str) -> str:
@@ -51,13 +54,17 @@ def _dotted(number: str, dotted: bool = True) -> str:
     return f"{number}." if dotted else number
 
 
-def _flatten_clauses(clauses: list[dict]) -> list[dict]:
-    """Clauses of every level in reading order: «1.», «5.1.», … with the text capitalised."""
+def _flatten_clauses(clauses: list[Clause], exported: list[dict], after_colon: bool = False) -> list[dict]:
+    """Clauses of every level in reading order: «1.», «5.1.», … with the text as the spec writes it — but a clause
+    that begins with a substituted value («{{ orgs.x.full.dat }} обеспечить …») begins a sentence, so with a capital,
+    unless it continues its parent's sentence after a colon («5.1. в срок до …»)."""
     flat = []
-    for clause in clauses:
-        flat.append({"number": _dotted(clause["number"]), "text": _keep_numbers_with_words(upper_first(clause["text"])),
-                     "level": clause["number"].count(".") + 1})
-        flat.extend(_flatten_clauses(clause["clauses"]))
+    for clause, data in zip(clauses, exported, strict=True):
+        text = data["text"]
+        if clause.text.startswith("{{") and not after_colon:
+            text = upper_first(text)
+        flat.append({"number": _dotted(data["number"]), "text": text, "level": data["number"].count(".") + 1})
+        flat.extend(_flatten_clauses(clause.clauses, data["clauses"], after_colon=clause.text.endswith(":")))
     return flat
 
 
@@ -69,7 +76,7 @@ def _decree(programme: Programme, decree: Decree, exported: dict) -> dict:
     else:
         header = [programme.organisations[decree.authority].full.upper()]
     order_word = decree.order_word if decree.order_word is not None else DEFAULT_ORDER_WORDS[decree.kind]
-    preamble = _keep_numbers_with_words(exported["preamble"])
+    preamble = exported["preamble"]
     if decree.order_word_inline and order_word:
         preamble, order_word = f"{preamble} {order_word}", ""
     signatory = programme.people[decree.signatory] if decree.signatory else None
@@ -83,16 +90,19 @@ def _decree(programme: Programme, decree: Decree, exported: dict) -> dict:
         "title": exported["title"],
         "preamble": preamble,
         "order_word": order_word,
-        "clauses": _flatten_clauses(exported["clauses"]),
+        "clauses": _flatten_clauses(decree.clauses, exported["clauses"]),
         # a draft that names no signatory prints no signature
         "signature": {"position": signatory.signature_position or upper_first(signatory.position),
                       "name": person_name(signatory)} if signatory else None,
     }
 
 
-def _corner(label: str, mark: str, stamp_word: str, stamp: str) -> dict:
+def _corner(label: str, mark: str, stamp_word: str, stamp: str, corner: str = "both") -> dict:
     """The corner requisites as the templates print them: the label and the rest of the mark on lines of their
-    own, the stamp's word and the rest of the stamp likewise; an empty one prints nothing."""
+    own, the stamp's word and the rest of the stamp likewise; an empty one prints nothing — nor does one the spec's
+    `corner` switches off (`label` always names the appendix)."""
+    mark = mark if corner in ("both", "mark") else ""
+    stamp, stamp_word = (stamp, stamp_word) if corner in ("both", "stamp") else ("", "")
     return {"label": label, "mark": mark, "mark_text": mark[len(label):].strip(),
             "stamp": stamp, "stamp_word": stamp_word, "stamp_text": stamp[len(stamp_word):].strip()}
 
@@ -104,7 +114,7 @@ def _appendices(programme: Programme, exported: list[dict], body: _Body) -> list
         texts = resolved[appendix.kind]
         result.append({
             "kind": appendix.kind, "owner": appendix.owner, "number": appendix.number,
-            **_corner(appendix.label, appendix.mark, appendix.stamp_word, appendix.stamp),
+            **_corner(appendix.label, appendix.mark, appendix.stamp_word, appendix.stamp, appendix.corner),
             "title": texts["title"], "subtitle": texts["subtitle"] or "",
             "before": body.blocks(texts["before"]), "after": body.blocks(texts["after"]),
         })
@@ -296,15 +306,15 @@ class _Body:
         return entries
 
 
-def _programme_document(exported: dict, body: _Body) -> dict:
+def _programme_document(document: ProgrammeDocument, exported: dict, body: _Body) -> dict:
     """The programme document: its title block, its stamp if approved, and its body as a flat list of entries
     (section headings, paragraphs, list items, captions and tables) that the template prints one by one, each in
     its style."""
     approval = exported["approval"]
     return {
         "title": exported["title"], "subtitle": exported["subtitle"] or "", "name": exported["name"] or "",
-        "approval": _corner(approval["label"], approval["mark"], approval["stamp_word"], approval["stamp"])
-        if approval else None,
+        "approval": _corner(approval["label"], approval["mark"], approval["stamp_word"], approval["stamp"],
+                            document.corner) if approval else None,
         "body": [entry for section in exported["sections"] for entry in body.section(section, 1)],
     }
 
@@ -320,12 +330,24 @@ def _owner_rows(activity: dict, result: list[str]) -> list[dict]:
 
 
 def _activity(activity: dict, dotted: bool) -> dict:
+    """The cells of an activity by column field: `activity` holds the name and its list of actions in one cell,
+    `title` and `details` hold them apart (a two-level «Мероприятие» / «Наименование», «Описание» header)."""
     return {
         "number": _dotted(activity["number"], dotted),
         "time": activity["time"]["rendered"],
         "activity": [activity["title"], *activity["details"]],
+        "title": [activity["title"]],
+        "details": activity["details"],
         "rows": _owner_rows(activity, activity["result"]),
     }
+
+
+def _executor_line(roadmap: Roadmap, executor: dict | None) -> str:
+    """«Исполнитель: управление образования …» — the one executor of every activity, where no column names it."""
+    if executor is None or roadmap.executor_line == "none":
+        return ""
+    name = executor["full"] if executor["type"] == "organisation" else f"{executor['position']} {executor['name']}"
+    return f"{roadmap.executor_label}: {name}"
 
 
 def _roadmap(roadmap: Roadmap, exported: dict) -> dict:
@@ -335,12 +357,15 @@ def _roadmap(roadmap: Roadmap, exported: dict) -> dict:
               for section in exported["sections"]]
     if exported["activities"]:
         groups.append({"title": "", "activities": [_activity(a, dotted) for a in exported["activities"]]})
+    executor_line = _executor_line(roadmap, exported["executor"])
     return {
         "glossary": [{"short": entry["short"], "full": entry["full"]} for entry in exported["glossary"]],
-        "columns": [{"field": column.field, "heading": column.heading,
+        "columns": [{"field": column.field, "heading": column.heading, "group": column.group or "",
                      "width": float(column.width) if column.width is not None else None}
                     for column in roadmap.columns],
         "groups": groups,
+        "executor_before": executor_line if roadmap.executor_line == "before" else "",
+        "executor_after": executor_line if roadmap.executor_line == "after" else "",
     }
 
 
@@ -354,10 +379,13 @@ def _budget_amount(line: dict) -> str:
 
 
 def _budget(exported: dict) -> dict:
+    """Rows of the budget table: a line, then its parts — `part` rows, indented under «из них» (or the spec's word), so
+    that they visibly do not add to the total."""
     rows = []
     for line in exported["lines"]:
-        rows.append({"title": line["title"], "amount": _budget_amount(line)})
-        rows.extend({"title": f"из них: {sub['title']}", "amount": _money(sub["amount"])} for sub in line["of_which"])
+        rows.append({"title": line["title"], "amount": _budget_amount(line), "part": False})
+        rows.extend({"title": f"{exported['of_which_label']} {sub['title']}", "amount": _money(sub["amount"]), "part": True}
+                    for sub in line["of_which"])
     return {
         "columns": exported["columns"],
         "rows": rows,
@@ -396,7 +424,7 @@ def _specification(exported: dict, budget: dict | None) -> dict:
                          for item in exported["items"]],
         "service_period": exported["service_period"]["rendered"],
         "funding_source": exported["funding_source"],
-        # ТЗ section 5 states the sum: figures and words (ГОСТ: amounts in words where a document states a sum)
+        # ТЗ section 5 states the sum as the source does, in figures; the words are there for a template that wants them
         "amount": budget["total"] if budget else "",
         "amount_words": budget["total_words"] if budget else "",
     }
@@ -411,8 +439,8 @@ def document_context(model: ProgrammeModel) -> dict:
     context: dict = {
         "programme": {"id": info["id"], "title": info["title"], "region": info["region"]},
         "decree": _decree(programme, programme.decree, exported["decree"]) if programme.decree else None,
-        "document": (_programme_document(exported["programme_document"], body) if programme.programme_document
-                     else None),
+        "document": (_programme_document(programme.programme_document, exported["programme_document"], body)
+                     if programme.programme_document else None),
         "appendices": _appendices(programme, exported["appendices"], body),
         "roadmap": _roadmap(programme.roadmap, exported["roadmap"]) if programme.roadmap else None,
         "budget": _budget(exported["budget"]) if programme.budget else None,
@@ -420,4 +448,4 @@ def document_context(model: ProgrammeModel) -> dict:
     }
     context["specification"] = (_specification(exported["specification"], context["budget"])
                                 if programme.specification else None)
-    return context
+    return _typeset(context)

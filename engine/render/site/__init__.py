@@ -115,7 +115,8 @@ class SiteIndex:
     @staticmethod
     def part(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> dict:
         data = export_programme(model)
-        decree = {key: data["decree"][key] for key in ("kind", "number", "date", "title")} if data["decree"] else None
+        decree = ({key: data["decree"][key] for key in ("kind", "number", "date", "date_unknown", "year", "title")}
+                  if data["decree"] else None)
         document = data["programme_document"]
         shown = {"programme": data["programme"], "decree": decree, "organisations": data["organisations"],
                  "programme_document": {key: document[key] for key in ("title", "subtitle", "name", "approval")}
