@@ -237,13 +237,14 @@ class _Exporter:
         if p.roadmap:
             roadmap = p.roadmap
             result["roadmap"] = {
-                "columns": [{"field": c.field, "heading": c.heading} for c in roadmap.columns],
+                "columns": [{"field": c.field, "heading": c.heading, "group": c.group} for c in roadmap.columns],
                 "glossary": [{"id": g, "short": entry.short, "full": entry.full}
                              for g, entry in ((g, p.organisations.get(g) or p.terms[g]) for g in roadmap.glossary)],
                 "sections": [{"id": s.id, "number": s.number, "title": self.text(s.title),
                               "activities": [self.activity(a) for a in s.activities]} for s in roadmap.sections],
                 "activities": [self.activity(a) for a in roadmap.activities],
                 "undated": [a.id for a in roadmap.all_activities() if not a.time.dated],
+                "executor": _party(p, roadmap.executor) if roadmap.executor else None,
             }
         if p.budget:
             budget = p.budget

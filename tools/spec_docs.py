@@ -192,6 +192,8 @@ def _default(field) -> str:
         return "нет"
     if field.default in (None, False, "", [], {}):
         return "нет"
+    if field.default is True:                        # a flag: written «да» / «нет» in the spec
+        return "нет (по умолчанию да)"
     return f"нет (по умолчанию `{field.default}`)"
 
 

@@ -47,9 +47,12 @@ def references(ctx: CheckContext) -> Iterator[Reference]:
     if programme.roadmap:
         for index, ref in enumerate(programme.roadmap.glossary):
             yield programme.roadmap, ("glossary", index), ref, (ORGS, TERMS)
+        if programme.roadmap.executor:
+            yield programme.roadmap, ("executor",), programme.roadmap.executor, (ORGS, PEOPLE)
         for activity in programme.roadmap.all_activities():
             for owner in activity.owners:
-                yield owner, ("org",), owner.org, (ORGS, PEOPLE)
+                if not owner.implied:       # the executor's, named once above
+                    yield owner, ("org",), owner.org, (ORGS, PEOPLE)
     if programme.specification and programme.specification.executor:
         yield programme.specification, ("executor",), programme.specification.executor, (ORGS,)
     if programme.budget:
@@ -181,6 +184,9 @@ def no_owner(ctx: CheckContext):
     Мероприятие без исполнителя никто не выполнит, и его не увидит ни один
     календарь организации.
 
+    Если все мероприятия выполняет один исполнитель (в документе — строка
+    «Исполнитель: …» вместо столбца), он пишется один раз: roadmap.executor.
+
     Плохо:
         - {id: monitoring, title: Мониторинг, time: Март, owners: []}
     Хорошо:
@@ -192,4 +198,5 @@ def no_owner(ctx: CheckContext):
     for activity in roadmap.all_activities():
         if not activity.owners:
             yield Finding(activity, f"у мероприятия {activity.number} «{formats.shortened(activity.title)}» нет исполнителя",
-                          "добавьте owners: [id организации]", field="owners")
+                          "добавьте owners: [id организации] или roadmap.executor, если исполнитель у всех мероприятий один",
+                          field="owners")

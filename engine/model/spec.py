@@ -489,7 +489,7 @@ class TableAppendix(AppendixDocument):
         default_factory=list, description="Текст после таблицы: «Исполнитель: …», примечания (блоки, как в разделе)")
 
 
-RoadmapField = Literal["number", "time", "activity", "owners", "result"]
+RoadmapField = Literal["number", "time", "activity", "title", "details", "owners", "result"]
 
 
 MIN_COLUMN_CM, MAX_COLUMN_CM = Decimal("0.5"), Decimal(100)
@@ -508,8 +508,14 @@ def _column_width(value: Decimal) -> Decimal:
 class Column(SpecModel):
     """Столбец таблицы дорожной карты."""
 
-    field: RoadmapField = Field(description="Что в столбце: number, time, activity, owners, result")
+    field: RoadmapField = Field(
+        description="Что в столбце: number (номер), time (срок), activity (мероприятие с перечнем действий в одной "
+                    "ячейке), title (только наименование мероприятия), details (только его описание — перечень "
+                    "действий), owners (исполнители), result (результат)")
     heading: Line = Field(description="Заголовок столбца, как в документе")
+    group: Line | None = Field(
+        None, description="Общий заголовок над несколькими соседними столбцами (двухуровневая шапка): "
+                          "«Мероприятие» над «Наименование» и «Описание» — у обоих столбцов group: Мероприятие")
     width: Annotated[Decimal, AfterValidator(_column_width)] | None = Field(
         None, description=f"Ширина в сантиметрах: от {MIN_COLUMN_CM:f}".replace(".", ",") + f" до {MAX_COLUMN_CM}")
 
@@ -519,6 +525,11 @@ class Owner(Silenceable):
 
     org: Id = Field(description="Ответственный исполнитель (id организации или человека)")
     result: Paragraphs = Field(default_factory=list, description="Результат этого исполнителя")
+    _implied: bool = PrivateAttr(default=False)  # the roadmap's executor, not written in the activity
+
+    @property
+    def implied(self) -> bool:
+        return self._implied
 
 
 def _owners(value: Any):
@@ -543,7 +554,9 @@ class Activity(Silenceable):
     details: Paragraphs = Field(default_factory=list, description="Перечень действий (пункты под мероприятием)")
     time: Time = Field(description="Срок (период) выполнения")
     owners: Annotated[list[Owner], BeforeValidator(_owners)] = Field(
-        description="Ответственные: список id или [{org: id, result: …}] — у каждого может быть свой результат")
+        default_factory=list,
+        description="Ответственные: список id или [{org: id, result: …}] — у каждого может быть свой результат; "
+                    "можно не писать, если у дорожной карты один исполнитель (roadmap.executor)")
     result: Paragraphs = Field(default_factory=list, description="Планируемый результат (общий для всех исполнителей)")
     indicators: list[Id] = Field(default_factory=list, description="Связанные целевые показатели (id)")
     depends_on: list[Id] = Field(default_factory=list, description="Мероприятия, которые должны завершиться раньше (id)")
@@ -577,9 +590,27 @@ class Roadmap(TableAppendix):
         "dotted", description="Номера строк: «1.» (dotted) или «1» (plain); в разделах — «1.1.»")
     sections: list[Section] = Field(default_factory=list, description="Разделы (если таблица делится на разделы)")
     activities: list[Activity] = Field(default_factory=list, description="Мероприятия (если разделов нет)")
+    executor: Id | None = Field(
+        None, description="Исполнитель всех мероприятий (id организации или человека), когда столбца исполнителей "
+                          "нет: печатается строкой «Исполнитель: …» перед таблицей или после неё; мероприятия без "
+                          "owners выполняет он (проверки, календари)")
+    executor_line: Literal["before", "after", "none"] = Field(
+        "after", description="Где строка «Исполнитель: …»: перед таблицей (before), после неё (after), нигде (none)")
+    executor_label: Line = Field("Исполнитель", description="Слово перед исполнителем в этой строке, как в документе")
 
     def all_activities(self) -> list[Activity]:
         return [a for s in self.sections for a in s.activities] + list(self.activities)
+
+    @model_validator(mode="after")
+    def _executor_owns_the_unowned(self) -> Roadmap:
+        """An activity without owners is the executor's: checks and calendars see it as its owner."""
+        if self.executor:
+            for activity in self.all_activities():
+                if not activity.owners:
+                    owner = Owner(org=self.executor)
+                    owner._implied = True
+                    activity.owners = [owner]
+        return self
 
 
 class SubLine(Silenceable):

@@ -27,8 +27,9 @@ from engine.render.docx.form import default_style, text_width
 from engine.render.docx.package_cache import styles_to_read
 
 # Proportions of a landscape A4 table (25.7 cm of text width), as the sources lay them out.
-_DEFAULT_WIDTHS_CM = {"number": 1.3, "time": 3.4, "activity": 8.0, "owners": 4.0, "result": 9.0}
-_MERGED_DOWN = ("number", "time", "activity")          # the same for every owner row of an activity
+_DEFAULT_WIDTHS_CM = {"number": 1.3, "time": 3.4, "activity": 8.0, "title": 5.0, "details": 7.0, "owners": 4.0,
+                      "result": 9.0}
+_MERGED_DOWN = ("number", "time", "activity", "title", "details")      # the same for every owner row of an activity
 
 (_BODY, _TBL, _TBLPR, _TBL_STYLE, _TBLW, _TBL_LAYOUT, _TBL_LOOK, _TBL_GRID, _GRID_COL, _TR, _TRPR, _CANT_SPLIT,
  _TBL_HEADER, _TC, _TCPR, _TCW, _GRID_SPAN, _VMERGE, _P, _PPR, _PSTYLE, _KEEP_NEXT, _R, _T, _TAB, _BR) = (
@@ -137,6 +138,33 @@ def _merged_width(widths: list[int]) -> int:
     return total
 
 
+def _heading(table, columns: list[dict], widths: list[int], style: str | None) -> None:
+    """The header: one row of headings, or two when columns share a `group` heading — the group spans its columns
+    in the first row, their own headings stand under it, and an ungrouped column's heading is merged down over both
+    rows. Both rows repeat at the top of every page."""
+    if not any(column["group"] for column in columns):
+        row = _row(table, header=True)
+        for column, width in zip(columns, widths, strict=True):
+            _cell(row, width, [column["heading"]], style)
+        return
+    top, bottom = _row(table, header=True), _row(table, header=True)
+    index = 0
+    while index < len(columns):
+        group = columns[index]["group"]
+        if not group:
+            _cell(top, widths[index], [columns[index]["heading"]], style, merge="restart")
+            _cell(bottom, widths[index], [], style, merge="continue")
+            index += 1
+            continue
+        end = index
+        while end < len(columns) and columns[end]["group"] == group:       # the adjacent columns of the group
+            end += 1
+        _cell(top, _merged_width(widths[index:end]), [group], style, span=end - index)
+        for column, width in zip(columns[index:end], widths[index:end], strict=True):
+            _cell(bottom, width, [column["heading"]], style)
+        index = end
+
+
 def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path) -> Markup:
     """The table's WordprocessingML for `{{p roadmap.table }}`, as a python-docx table built cell by cell would
     be — written with lxml directly: python-docx's object model took most of the time of rendering a roadmap."""
@@ -166,9 +194,7 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path) -> Markup:
     for width in widths:
         etree.SubElement(grid, _GRID_COL, {_W: str(width)})
 
-    heading = _row(table, header=True)
-    for column, width in zip(columns, widths, strict=True):
-        _cell(heading, width, [column["heading"]], style_id[S.TABLE_HEADING])
+    _heading(table, columns, widths, style_id[S.TABLE_HEADING])
     text, centered = style_id[S.TABLE_TEXT], style_id[S.TABLE_CENTERED]
     for group in roadmap["groups"]:
         if group["title"]:
@@ -189,7 +215,8 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path) -> Markup:
                         _cell(row, width, owner_row["result"], text)
                     elif index == 0:
                         texts = {"number": [activity["number"]], "time": [activity["time"]],
-                                 "activity": activity["activity"]}[field]
+                                 "activity": activity["activity"], "title": activity["title"],
+                                 "details": activity["details"]}[field]
                         _cell(row, width, texts, centered if field == "number" else text, merge=merge)
                     else:
                         _cell(row, width, [], text, merge=merge)
