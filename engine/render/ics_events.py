@@ -369,9 +369,10 @@ class _CalendarBuilder:
 
 def _repeats_by_itself(expr: TimeExpr) -> bool:
     """A deadline whose windows come from the plan's years rather than from dates it names: «ежегодно», «в течение
-    года», «Июнь-июль» in a plan for several years, «ежемесячно» with no months of its own."""
+    года», «Июнь-июль» in a plan for several years, «ежемесячно» with no months of its own. One framed by a term that
+    names its months (an item of a technical specification, within its service period) does not."""
     return expr.every_year or (expr.kind not in _NAMED_WINDOWS | {"months", "month_list", "whole_year"}
-                               and not expr.months)
+                               and not expr.months and expr.within is None)
 
 
 def _date_keyed(expr: TimeExpr, windows: list[Window]) -> list[tuple[str, Window]]:
