@@ -25,6 +25,15 @@ roadmap:
   glossary: [iro, cmoko, oo]
   executor: iro
   executor_line: PLACEMENT
+  before:
+    - "Цель: повышение качества образования в школах с низкими результатами обучения."
+    - "Задачи:"
+    - list:
+        marker: "1)"
+        items: [выявить школы с низкими результатами, оказать им адресную помощь]
+  after:
+    - heading: Ожидаемые результаты
+    - Школы перешли в эффективный режим работы.
   columns:
     - field: number
       heading: № п/п
@@ -114,6 +123,20 @@ def test_the_executor_line_before_the_table(built):
     first_table = body.index(body.find(qn("w:tbl")))
     before = [plain("".join(t.text or "" for t in p.iter(qn("w:t")))) for p in list(body)[:first_table]]
     assert line in before and line in paragraphs
+
+
+def test_text_before_and_after_the_table(built):
+    """The goal and the tasks before the table, more text after it — blocks as in a programme document's sections."""
+    body = list(_roadmap(built).element.body)
+    texts = [(element.tag == qn("w:tbl"), plain("".join(t.text or "" for t in element.iter(qn("w:t"))))) for element in body]
+    table = next(index for index, (is_table, _) in enumerate(texts) if is_table)
+    before = [text for _, text in texts[:table] if text]
+    after = [text for _, text in texts[table + 1:] if text]
+    goal = before.index("Цель: повышение качества образования в школах с низкими результатами обучения.")
+    assert before[goal:goal + 3] == [before[goal], "Задачи:", "1) выявить школы с низкими результатами"]
+    assert before[goal + 3] == "2) оказать им адресную помощь"
+    assert before.index("Дорожная карта") < goal < before.index("ИРО – институт развития образования Условной области,")
+    assert after == ["Ожидаемые результаты", "Школы перешли в эффективный режим работы."]
 
 
 def test_the_executor_line_after_the_table_or_none(tmp_path):
