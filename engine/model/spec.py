@@ -603,11 +603,16 @@ class Roadmap(TableAppendix):
 
     @model_validator(mode="after")
     def _executor_owns_the_unowned(self) -> Roadmap:
-        """An activity without owners is the executor's: checks and calendars see it as its owner."""
-        if self.executor:
-            for activity in self.all_activities():
-                if not activity.owners:
-                    owner = Owner(org=self.executor)
+        """An activity without owners is the executor's: checks and calendars see it as its owner.
+
+        (Also run on a recovered roadmap after each field is assigned — sections or activities may be absent there.)"""
+        executor = self.__dict__.get("executor")
+        if executor:
+            activities = [a for s in self.__dict__.get("sections", []) for a in s.__dict__.get("activities", [])] + list(
+                self.__dict__.get("activities", []))
+            for activity in activities:
+                if not activity.__dict__.get("owners", True):
+                    owner = Owner(org=executor)
                     owner._implied = True
                     activity.owners = [owner]
         return self
@@ -823,10 +828,13 @@ class Specification(TableAppendix):
 
     @model_validator(mode="after")
     def _items_within_service_period(self) -> Specification:
-        """«ежемесячно» in an item means every month of the services (section 3), not of the whole programme."""
-        for item in self.items:
-            if item.time is not None:
-                item.time = item.time.framed(self.service_period)
+        """«ежемесячно» in an item means every month of the services (section 3), not of the whole programme.
+
+        (Also run on a recovered specification after each field is assigned — either may be absent there.)"""
+        items, term = self.__dict__.get("items"), self.__dict__.get("service_period")
+        for item in items if term is not None and items else []:
+            if item.__dict__.get("time") is not None:
+                item.time = item.time.framed(term)
         return self
 
 
