@@ -16,7 +16,7 @@ Reference = tuple[SpecModel, tuple, str, tuple[str, ...]]
 ORGS, PEOPLE, TERMS = "organisations", "people", "terms"
 # what `references` reads
 REFERENCE_PARTS = (*TEXT_PARTS, "decree.authority", "decree.signatory", "decree.control", "decree.legal_basis",
-                   ORGS, PEOPLE, TERMS, "roadmap.glossary", "specification.executor",
+                   ORGS, PEOPLE, TERMS, "roadmap.glossary", "roadmap.executor", "specification.executor",
                    *(f"{document}.approved_by" for document in ("programme_document", "roadmap", "budget", "indicators",
                                                                  "specification")))
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, NotBuilt, check
 from engine.diagnostics import DiagnosticError, Severity
-from engine.model.appendices import DECREE, KIND_NAMES, PROGRAMME_DOCUMENT, appendices, decree_number
+from engine.model.appendices import APPENDIX_FORM, DECREE, KIND_NAMES, PROGRAMME_DOCUMENT, appendices, decree_number
 from engine.model.grammar import nominative_only
 from engine.model.spec import (
     Activity,
@@ -140,7 +140,7 @@ def _act_matches(act: ActRef, number: str | None, date) -> bool:
 
 @check("R503", "act-reference-mismatch", reads=(
     "decree", "organisations", "programme_document.appendices", *APPROVED_BY,
-    *(f"{kind}.{field}" for kind in (*APPENDIX_KINDS, PROGRAMME_DOCUMENT) for field in ("title", "stamp_word"))),
+    *(f"{kind}.{field}" for kind in (*APPENDIX_KINDS, PROGRAMME_DOCUMENT) for field in APPENDIX_FORM)),
     targets=(ActRef,))   # `appendices` reads the decree's requisites for the marks and stamps
 def act_reference_mismatch(ctx: CheckContext):
     """Ссылки на приказы сверяются с самими приказами.

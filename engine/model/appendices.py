@@ -28,6 +28,8 @@ KIND_NAMES = {"roadmap": "дорожная карта", "budget": "смета", 
 BLANK_DATE = "«___» __________"
 BLANK_NUMBER = "______"
 DECREE, PROGRAMME_DOCUMENT = "decree", "programme_document"
+# what `appendices` reads of each appendix document to word its mark and stamp (the checks that call it declare these)
+APPENDIX_FORM = ("title", "stamp_word", "corner", "number_sign", "stamp_with_number")
 
 
 @dataclass(frozen=True)
