@@ -343,14 +343,9 @@ def roadmap_template():
     _repeated(document, "for entry in roadmap.glossary",
               [('{{ entry.short }} – {{ entry.full }}{{ "." if loop.last else "," }}', "Перечень сокращений")],
               "Перечень сокращений")
-    # «Исполнитель: …» where one executor serves every activity (roadmap.executor), before or after the table
-    _repeated(document, "if roadmap.executor_before", [("{{ roadmap.executor_before }}", "Текст документа")],
-              "Текст документа")
     # The table's columns and headings come from the spec (roadmap.columns), so it is built
     # in code from the styles above (see engine/render/docx/roadmap_table.py).
     _p(document, "{{p roadmap.table }}", "Текст документа")
-    _repeated(document, "if roadmap.executor_after", [("{{ roadmap.executor_after }}", "Текст документа")],
-              "Текст документа")
     _entries(document, "appendix.after")
     return document
 

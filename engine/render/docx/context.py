@@ -112,11 +112,17 @@ def _appendices(programme: Programme, exported: list[dict], body: _Body) -> list
     result = []
     for appendix in appendices(programme):
         texts = resolved[appendix.kind]
+        before, after = body.blocks(texts["before"]), body.blocks(texts["after"])
+        if appendix.kind == "roadmap" and programme.roadmap is not None:
+            # «Исполнитель: …» is part of the text around the table: the end of the text before it, the start of the after
+            line = _executor_line(programme.roadmap, body.exported["roadmap"]["executor"])
+            placement = programme.roadmap.executor_line
+            before += [{"kind": "paragraph", "text": line}] if line and placement == "before" else []
+            after = ([{"kind": "paragraph", "text": line}] if line and placement == "after" else []) + after
         result.append({
             "kind": appendix.kind, "owner": appendix.owner, "number": appendix.number,
             **_corner(appendix.label, appendix.mark, appendix.stamp_word, appendix.stamp, appendix.corner),
-            "title": texts["title"], "subtitle": texts["subtitle"] or "",
-            "before": body.blocks(texts["before"]), "after": body.blocks(texts["after"]),
+            "title": texts["title"], "subtitle": texts["subtitle"] or "", "before": before, "after": after,
         })
     return result
 
@@ -357,15 +363,12 @@ def _roadmap(roadmap: Roadmap, exported: dict) -> dict:
               for section in exported["sections"]]
     if exported["activities"]:
         groups.append({"title": "", "activities": [_activity(a, dotted) for a in exported["activities"]]})
-    executor_line = _executor_line(roadmap, exported["executor"])
     return {
         "glossary": [{"short": entry["short"], "full": entry["full"]} for entry in exported["glossary"]],
         "columns": [{"field": column.field, "heading": column.heading, "group": column.group or "",
                      "width": float(column.width) if column.width is not None else None}
                     for column in roadmap.columns],
         "groups": groups,
-        "executor_before": executor_line if roadmap.executor_line == "before" else "",
-        "executor_after": executor_line if roadmap.executor_line == "after" else "",
     }
 
 
