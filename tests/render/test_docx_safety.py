@@ -81,7 +81,7 @@ def test_sandbox_refuses_python_internals(tmp_path, copy_programme):
     use_template(folder, "decree", "decree.docx")
     report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
     [error] = _errors(report, "D102")
-    assert "абзац 22: «{{ decree.title.__class__.__mro__ }}»" in error.message
+    assert "абзац 26: «{{ decree.title.__class__.__mro__ }}»" in error.message
     assert "обращение к внутренностям Python запрещено" in error.message
 
 
