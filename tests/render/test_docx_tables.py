@@ -101,7 +101,7 @@ def test_an_indicators_table_with_a_task_row(document):
     assert captions == ["Показатели и индикаторы", "муниципальной программы повышения качества образования"]
     table = document.tables[2]
     assert _cells(table.rows[0])[-1] == ("Прогнозное значение", 1, None)
-    assert _cells(table.rows[1])[-1] == ("2021 г.", 1, None)
+    assert _cells(table.rows[1])[-1] == ("2021\u00a0г.", 1, None)       # the year and «г.» on one line
     assert _cells(table.rows[2]) == [("Задача 1. Идентификация школ с низкими результатами обучения.", 5, None)]
     assert _rows(table)[3] == [
         "1", "обеспечение условий равного доступа к получению качественного общего образования",
