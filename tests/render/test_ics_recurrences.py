@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from docx_reading import APPENDIX_FILES, open_docx, table_rows
 from test_ics import build_specs, copy_specs, days, edit_yaml, feed, occurrences, vevents
 
 DECREE = dt.date(2021, 10, 28)
@@ -94,3 +95,11 @@ def test_event_count_of_the_programme(lysva_feed):
     assert per_item["targeted-recommendations"] == 2 * 7       # a period and its due date each
     assert days(events["lysva-2021.roadmap.statistical-reports.2025-01@prikaz"]) == (dt.date(2025, 1, 5),
                                                                                       dt.date(2025, 1, 6))
+
+
+def test_the_roadmap_prints_each_new_deadline_as_written(lysva_feed):
+    """The calendar has what the words mean; the signed document has the words, nothing added (no months, years or
+    «ежегодно» spelled out)."""
+    document = open_docx(lysva_feed / APPENDIX_FILES["lysva-2021"]["roadmap"])
+    printed = {row[0]: row[3] for row in table_rows(document.tables[0]) if row[0][:1].isdigit()}
+    assert [printed[number] for number in ("2.2.", "2.3.", "2.4.", "2.6.")] == list(NEW_FORMS.values())
