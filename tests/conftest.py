@@ -38,7 +38,7 @@ def pytest_collection_modifyitems(config, items):
 
 REPO = Path(__file__).resolve().parents[1]
 SPECS = REPO / "specs"
-PROGRAMMES = ("leningrad-2020", "lipetsk-2022", "lysva-2021")
+PROGRAMMES = tuple(sorted(folder.name for folder in SPECS.iterdir()))      # every bundled programme
 
 
 def _copy_programme(tmp_path: Path, name: str) -> Path:

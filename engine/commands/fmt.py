@@ -5,7 +5,8 @@ with the dash at offset 2; keys of known objects in the order of the model's fie
 `silence` last, unknown keys after the known ones in their own order); at most one blank line in
 a row; every comment re-indented to the key or list item it stands before, end-of-line comments
 kept on their line. Values are never retyped: quotes and folded blocks stay as written, lines are
-never rewrapped; only an empty value is always written as nothing (`~` and `null` mean the same).
+never rewrapped; only an empty value is always written as nothing (`~` and `null` mean the same), or as
+`~` where YAML cannot write nothing (inside `[…]`, `{…}`).
 Flow collections stay flow (`[uo, iro]`) unless they hold other collections.
 
 How comments survive reordering: ruamel.yaml attaches a comment to whatever precedes it, so a
@@ -30,6 +31,7 @@ from typing import Annotated, Union, get_args, get_origin
 from pydantic import BaseModel
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import Comment, CommentedMap, CommentedSeq
+from ruamel.yaml.emitter import RoundTripEmitter
 from ruamel.yaml.error import CommentMark
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
@@ -45,7 +47,9 @@ from engine.model.spec import Programme
 MAPPING_INDENT, SEQUENCE_INDENT, SEQUENCE_DASH_OFFSET = 2, 4, 2
 # Long Russian sentences stay on one line: the emitter must never fold a value by itself.
 _NO_WRAP = 1_000_000
-# Fields every object inherits for switching checks off: they read best after the content.
+# What names an object reads best first (a passport row or total row by its label, whatever its value);
+# the fields every object inherits for switching checks off read best after the content.
+_FIRST_FIELDS = ("id", "label")
 _LAST_FIELDS = ("silence",)
 _NULL_TAG = "tag:yaml.org,2002:null"
 _BLANK = None  # a blank line among the comments before a key
@@ -64,9 +68,18 @@ class _TextResolver(VersionedResolver):
                 for first, rules in super().versioned_resolver.items()}
 
 
+class _TildeEmitter(RoundTripEmitter):
+    """An empty value where YAML cannot write nothing (a cell of `[a, ~, b]`) is `~`, as the docs write it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.alt_null = "~"
+
+
 def _yaml() -> YAML:
     yaml = YAML(typ="rt", pure=True)
     yaml.Resolver = _TextResolver
+    yaml.Emitter = _TildeEmitter
     yaml.preserve_quotes = True
     yaml.indent(mapping=MAPPING_INDENT, sequence=SEQUENCE_INDENT, offset=SEQUENCE_DASH_OFFSET)
     yaml.width = _NO_WRAP
@@ -110,7 +123,7 @@ def _fields_by_key(model: type[BaseModel]) -> dict:
 
 def _field_order(model: type[BaseModel]) -> list[str]:
     names = list(_fields_by_key(model))
-    first = [name for name in ("id",) if name in names]
+    first = [name for name in _FIRST_FIELDS if name in names]
     last = [name for name in _LAST_FIELDS if name in names]
     return first + [name for name in names if name not in first and name not in last] + last
 

@@ -151,6 +151,17 @@ def test_values_are_written_as_they_were_read(messy_copy):
     assert not any(line != line.rstrip() for line in formatted.split("\n"))
 
 
+def test_an_empty_cell_inside_brackets_is_a_tilde_and_a_total_row_starts_with_its_label(tmp_path):
+    """`null` is no word for a methodologist: an empty table cell stays `~`, as the docs write it."""
+    path = tmp_path / "tables.yaml"
+    path.write_text('tables:\n  t:\n    rows:\n      - [a, null, ~, ""]\n    totals:\n'
+                    '      - values: {n: "3"}\n        label: "ИТОГО:"\n    title:\n', encoding="utf-8")
+    formatted = _formatted(path)
+    assert '      - [a, ~, ~, ""]\n' in formatted
+    assert '      - label: "ИТОГО:"\n        values: {n: "3"}\n' in formatted
+    assert "    title:\n" in formatted
+
+
 def test_meaning_is_unchanged(messy_copy):
     source = messy_copy.read_text(encoding="utf-8")
     assert parse_yaml(messy_copy, _formatted(messy_copy)).data == parse_yaml(messy_copy, source).data

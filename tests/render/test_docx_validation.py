@@ -44,7 +44,7 @@ def _findings(validator: OpenXmlValidator, path: Path) -> list[str]:
 
 def _bundled_documents(outputs: Path) -> list[Path]:
     documents = sorted(outputs.glob("*/*.docx"))
-    assert len(documents) == 8
+    assert len(documents) == 10      # the three decrees with their appendices, the municipal programme and its appendix 1
     return documents
 
 

@@ -21,7 +21,7 @@ from engine.render.site import SiteIndex, render_programme_page
 from engine.schema import file_schema
 
 NBSP = "\u00a0"
-PROGRAMMES = ("leningrad-2020", "lipetsk-2022", "lysva-2021")
+PROGRAMMES = tuple(sorted(folder.name for folder in (REPO / "specs").iterdir()))      # every bundled programme
 LINKING = {"a": "href", "link": "href", "script": "src", "img": "src"}
 
 

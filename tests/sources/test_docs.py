@@ -130,7 +130,8 @@ def test_checks_page_is_linked():
 # --- docs/export.md ------------------------------------------------------------------------------
 
 
-DYNAMIC = {"organisations", "terms", "people", "legal_basis", "codes"}  # dictionaries keyed by id or code name
+# dictionaries keyed by id, code name, column id or year
+DYNAMIC = {"organisations", "terms", "people", "legal_basis", "codes", "tables", "values", "computed", "targets", "actual"}
 
 
 def _key_names(value, dynamic: bool = False) -> set[str]:
