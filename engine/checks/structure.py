@@ -433,8 +433,10 @@ def unknown_table(ctx: CheckContext):
         blocks: [{table: ege-math}]
     """
     known = ctx.programme.tables
+    unbuilt = ctx.model.unbuilt.ids     # a table that did not validate is not unknown: it is not known yet
     for content in document_contents(ctx.programme):
-        if isinstance(content, Block) and content.table is not None and content.table not in known:
+        if isinstance(content, Block) and content.table is not None and content.table not in known \
+                and content.table not in unbuilt:
             yield Finding(content, f"таблицы «{content.table}» нет в разделе tables",
                           f"известные таблицы: {', '.join(sorted(known)) or 'нет ни одной'}", field="table")
 

@@ -30,6 +30,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from engine import formats
 from engine.diagnostics import DiagnosticError
 from engine.model.timeexpr import MAX_YEAR, MIN_YEAR, Period, TimeExpr, parse_period, parse_time
 from engine.model.values import Quantity, parse_budget_code, parse_count, parse_money, parse_quantity
@@ -493,6 +494,12 @@ RoadmapField = Literal["number", "time", "activity", "title", "details", "owners
 
 
 MIN_COLUMN_CM, MAX_COLUMN_CM = Decimal("0.5"), Decimal(100)
+_MIN_WIDTH = formats.figure(MIN_COLUMN_CM, 1)     # «0,5», as the docs write a width
+
+
+def _decimal_comma(value: object) -> object:
+    """«2,5» as staff write a number (and the docs write widths): the comma is the decimal point."""
+    return value.replace(",", ".", 1) if isinstance(value, str) and value.count(",") == 1 else value
 
 
 def _column_width(value: Decimal) -> Decimal:
@@ -501,8 +508,12 @@ def _column_width(value: Decimal) -> Decimal:
     if not MIN_COLUMN_CM <= value <= MAX_COLUMN_CM:
         raise PydanticCustomError("value_syntax", f"ширина столбца {value} см вне разумных пределов", {
             "code": "M003", "offset": 0, "length": 0,
-            "hint": f"ширина в сантиметрах: от {MIN_COLUMN_CM} до {MAX_COLUMN_CM}, например 3.5"})
+            "hint": f"ширина в сантиметрах: от {_MIN_WIDTH} до {MAX_COLUMN_CM}, например 3,5"})
     return value
+
+
+# a column's width in centimetres, «3.5» or «3,5»
+ColumnWidth = Annotated[Decimal, BeforeValidator(_decimal_comma), AfterValidator(_column_width)]
 
 
 class Column(SpecModel):
@@ -516,8 +527,8 @@ class Column(SpecModel):
     group: Line | None = Field(
         None, description="Общий заголовок над несколькими соседними столбцами (двухуровневая шапка): "
                           "«Мероприятие» над «Наименование» и «Описание» — у обоих столбцов group: Мероприятие")
-    width: Annotated[Decimal, AfterValidator(_column_width)] | None = Field(
-        None, description=f"Ширина в сантиметрах: от {MIN_COLUMN_CM:f}".replace(".", ",") + f" до {MAX_COLUMN_CM}")
+    width: ColumnWidth | None = Field(
+        None, description=f"Ширина в сантиметрах: от {_MIN_WIDTH} до {MAX_COLUMN_CM}")
 
 
 class Owner(Silenceable):
@@ -588,6 +599,9 @@ class Roadmap(TableAppendix):
         default_factory=list, description="Сокращения, расшифровываемые перед таблицей (id организаций и терминов)")
     numbering: Literal["dotted", "plain"] = Field(
         "dotted", description="Номера строк: «1.» (dotted) или «1» (plain); в разделах — «1.1.»")
+    section_numbering: Literal["dotted", "plain"] | None = Field(
+        None, description="Номера разделов, если они записаны не так, как номера строк: «1.» (dotted) над строками "
+                          "«1.1» (numbering: plain); по умолчанию — как numbering")
     sections: list[Section] = Field(default_factory=list, description="Разделы (если таблица делится на разделы)")
     activities: list[Activity] = Field(default_factory=list, description="Мероприятия (если разделов нет)")
     executor: Id | None = Field(
@@ -726,7 +740,7 @@ class IndicatorColumn(SpecModel):
         description="Общий заголовок над этим и соседними столбцами: строка («Прогнозное значение») или список "
                     "заголовков от верхнего; у соседних столбцов одинаковые объединяются")
     year: Year | None = Field(None, description="Год значения для actual (обязательно) и target")
-    width: Annotated[Decimal, AfterValidator(_column_width)] | None = Field(None, description="Ширина в сантиметрах")
+    width: ColumnWidth | None = Field(None, description="Ширина в сантиметрах")
 
     @model_validator(mode="after")
     def _year_where_it_means_something(self):
@@ -873,7 +887,7 @@ class TableColumn(SpecModel):
         None, description="У процента — столбец численности, от которой он взят: процент сверяется с ней (S107)")
     name: Literal["short", "full"] = Field(
         "short", description="У столбца организаций — какое наименование печатать: short или full")
-    width: Annotated[Decimal, AfterValidator(_column_width)] | None = Field(None, description="Ширина в сантиметрах")
+    width: ColumnWidth | None = Field(None, description="Ширина в сантиметрах")
 
     @model_validator(mode="after")
     def _consistent(self):

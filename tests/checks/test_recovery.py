@@ -133,6 +133,15 @@ def test_a_person_who_did_not_validate_is_neither_unknown_nor_an_unknown_placeho
     assert codes(diagnostics) == ["M004", "S101"], diagnostics
 
 
+def test_a_table_that_did_not_validate_is_not_an_unknown_table(tmp_path):
+    """A column setting of the exam table does not validate: the block printing the table does not say «unknown
+    table» (R516) — the width is the one problem."""
+    directory = programme(tmp_path, ("tables.yaml", "        heading: кол-во сдающих\n",
+                                     "        heading: кол-во сдающих\n        width: широкий\n"), base=PROGRAMME_BASE)
+    diagnostics = [(d.code, d.span.file.name, d.span.line) for d in check_tree(directory).diagnostics]
+    assert diagnostics == [("M003", "tables.yaml", line(directory, "tables.yaml", "широкий"))]
+
+
 def test_links_to_an_activity_that_did_not_validate_are_not_broken(tmp_path):
     """monitoring has a bad time: meeting depends on it and the indicator schools-share names it — no I405,
     and I401 (it reads every link from the roadmap) does not call the indicator unlinked."""

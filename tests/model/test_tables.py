@@ -127,3 +127,16 @@ def test_placeholders_read_tables_and_indicators(tmp_path):
                        "{{ indicators.programmes-share.target }}", context) == "70 → 90, 59"
     with pytest.raises(DiagnosticError):
         render_text("{{ tables.exam.total.meen }}", context)
+
+
+@pytest.mark.parametrize("written", ["2,5", "2.5"])
+def test_a_column_width_is_read_with_a_decimal_comma_as_staff_write_it(written):
+    assert _table([], width=written).columns[2].width == Decimal("2.5")
+
+
+def test_a_width_that_is_no_number_says_how_to_write_one(tmp_path):
+    _model, diagnostics, edited = _build(tmp_path, "tables.yaml", "        heading: кол-во сдающих\n",
+                                         "        heading: кол-во сдающих\n        width: 2,5 см\n")
+    [problem] = diagnostics
+    assert (problem.code, problem.span.line) == ("M003", _at(edited, "2,5 см")[0])
+

@@ -165,6 +165,16 @@ def test_the_plan_is_appendix_1_of_the_programme(outputs, programme):
     mark = texts.index("Приложение 1")
     assert texts[mark + 1] == "к муниципальной программе"
     plan = table_rows(programme.tables[7])
+    sections = [row[0] for row in plan if re.match(r"\d\. ", row[0])]
+    assert sections == ["1. Создание условий для реализации Программы",
+                        "2. Обеспечение взаимодействия между участниками в ходе реализации Программы",
+                        "3. Оказание методической поддержки образовательных организаций, реализующих программы "
+                        "перехода школ в эффективный режим работы и улучшения образовательных результатов",
+                        "4. Информационно-аналитическое обеспечение реализации Программы"]
     numbers = [row[0] for row in plan if re.fullmatch(r"\d\.\d", row[0])]
     assert numbers == [f"1.{n}" for n in range(1, 9)] + ["2.1", "2.2"] + [f"3.{n}" for n in range(1, 8)] + ["4.1", "4.2"]
     assert plan == table_rows(docx.Document(str(outputs / PLAN_FILE)).tables[0])
+    # deadlines as the source writes them
+    assert {row[2] for row in plan if re.fullmatch(r"\d\.\d", row[0])} == {
+        "апрель", "В течение года", "июнь", "июнь – август", "по отдельному графику", "в течение года",
+        "август, сентябрь, октябрь, ноябрь, декабрь", "июнь, август"}

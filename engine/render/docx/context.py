@@ -358,7 +358,8 @@ def _executor_line(roadmap: Roadmap, executor: dict | None) -> str:
 
 def _roadmap(roadmap: Roadmap, exported: dict) -> dict:
     dotted = roadmap.numbering == "dotted"
-    groups = [{"title": f"{_dotted(section['number'], dotted)} {section['title']}",
+    sections_dotted = (roadmap.section_numbering or roadmap.numbering) == "dotted"
+    groups = [{"title": f"{_dotted(section['number'], sections_dotted)} {section['title']}",
                "activities": [_activity(a, dotted) for a in section["activities"]]}
               for section in exported["sections"]]
     if exported["activities"]:
