@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from engine.building.atomic import current_umask, exchange, why_not_written, write_chunks_if_changed, write_text_atomic
 from engine.building.history import FingerprintCache, calendar_history, forget_repositories
@@ -40,6 +41,19 @@ from engine.building.pipeline import (
     without_model,
 )
 from engine.building.published import previous_feeds, record_feeds, removed_programmes, retired_programme
+from engine.building.shards import FORMAT as SHARD_FORMAT
+from engine.building.shards import (
+    PartCodec,
+    Shard,
+    ShardHeader,
+    ShardWriter,
+    part_codec,
+    programme_line,
+    remove_shard_file,
+    shares,
+    specs_commit,
+    specs_digest,
+)
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import spec_files
 from engine.model.validate import ProgrammeModel
@@ -207,7 +221,7 @@ def _discard(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _write_failed(span: Span, outputs: Path, exc: OSError) -> Diagnostic:
+def write_failed(span: Span, outputs: Path, exc: OSError) -> Diagnostic:
     reason = why_not_written(exc)
     return Diagnostic("E902", Severity.ERROR, f"документы программы не записаны в {outputs}: {reason}", span,
                       "прежние документы программы сохранены без изменений; устраните причину и запустите сборку снова",
@@ -255,6 +269,7 @@ class _Plan:
     common: dict                        # inputs every programme shares (engine, templates, options)
     force: bool
     decree_of: OtherDecrees
+    codec: PartCodec | None = None      # a shard build: every programme's parts, as its shard file writes them
 
 
 @dataclass
@@ -267,7 +282,8 @@ class _Built:
     fingerprints: dict = field(default_factory=dict)              # calendar history computed: for the cache
     staged: Path | None = None                                    # the staging folder it was rendered into
     record: Record | None = None                                  # of the files rendered or still in outputs/
-    parts: tuple | None = None                                    # for the files that span programmes
+    parts: tuple | str | None = None                              # for the files that span programmes (a shard
+                                                                  # build: as JSON, engine.building.shards)
     anchor: Span | None = None                                    # where a failure to render or write its folder
                                                                   # is reported: its first line (None: not checked ok)
 
@@ -293,15 +309,16 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
     if (not plan.force and record is not None and record.digest == _programme_digest(inputs, record.templates)
             and record.intact(plan.outputs / model.id)):
         built.record = record
-        if not render:   # the files that span programmes are written again: they need its part
-            built.parts = _parts(model, shared, tuple(sorted(record.files)))
+        # the files that span programmes are written again, or the shard file holds every programme's parts
+        if not render or plan.codec is not None:
+            built.parts = _parts(plan, model, shared, tuple(sorted(record.files)))
         return built
     if not render:
         return built
     try:
         files = render_programme(model, options)
         templates = templates_read(model, options)
-        built.parts = _parts(model, shared, tuple(sorted(files)))
+        built.parts = _parts(plan, model, shared, tuple(sorted(files)))
     except RenderError as exc:
         built.diagnostics.extend(exc.diagnostics)
         return built
@@ -311,7 +328,7 @@ def _build_programme(plan: _Plan, directory: Path, render: bool = True) -> _Buil
     try:
         built.staged = stage_folder(plan.outputs, model.id, files)
     except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
-        built.diagnostics.append(_write_failed(built.anchor, plan.outputs, exc))
+        built.diagnostics.append(write_failed(built.anchor, plan.outputs, exc))
         return built
     built.record = Record.of(_programme_digest(inputs, templates), files, templates)
     return built
@@ -324,18 +341,21 @@ def _unwritten_feeds(options: BuildOptions, prefix: str, written: dict[str, str]
             if path.startswith(prefix) and path.removeprefix(prefix if prefix != "calendars/" else "") not in written}
 
 
-def _parts(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> tuple:
-    return tuple(renderer.part(model, options, files) for renderer in repository_renderers())
+def _parts(plan: _Plan, model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> tuple | str:
+    parts = tuple(renderer.part(model, options, files) for renderer in repository_renderers())
+    return parts if plan.codec is None else plan.codec.encode(parts)
 
 
 def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
-          progress: Progress | None = None, site_url: str | None = None) -> BuildReport:
+          progress: Progress | None = None, site_url: str | None = None, shard: Shard | None = None) -> BuildReport:
     """Check every programme; render those without errors whose inputs changed (all with `force`); swap them in.
 
     Programme by programme, on every core (`engine.building.parallel`): nothing of a programme stays in memory
     but its diagnostics, its manifest record and what the files that span programmes need of it.
     `site_url`: where the site is published — its absolute links, and the registry of the feeds published
     there (`engine.building.published`), read before anything is written.
+    `shard`: only that share of the programmes (engine.building.shards), into `outputs` as a shard folder: their
+    parts go to its shard file instead of the files that span programmes, which `prikaz merge` writes.
 
     Raises BuildRefused, with nothing touched, for an outputs folder that overlaps the specs, one that
     another build holds longer than it waits, or a bad SOURCE_DATE_EPOCH. The engine's own failures
@@ -348,13 +368,14 @@ def build(specs: Path, outputs: Path, pdf: bool = False, force: bool = False,
         if lock.held:
             remove_leftovers(outputs)
         try:
-            report = _build(specs, outputs, pdf, force, progress, directories, specs_root, problems, times, site_url)
+            report = _build(specs, outputs, pdf, force, progress, directories, specs_root, problems, times, site_url,
+                            shard)
         except Exception:
-            _keep_log(outputs, traceback.format_exc())
+            keep_log(outputs, traceback.format_exc())
             raise
         if lock.held:   # what a worker staged before it died, its result lost with it
             remove_leftovers(outputs)
-        _keep_log(outputs, log_engine_failures(report.all_diagnostics))
+        keep_log(outputs, log_engine_failures(report.all_diagnostics))
     return report
 
 
@@ -376,7 +397,7 @@ def protected_folders(specs: Path, directories: list[Path]) -> list[Path]:
     return folders
 
 
-def _keep_log(outputs: Path, text: str) -> None:
+def keep_log(outputs: Path, text: str) -> None:
     """The log of the engine's failures, or none; a folder it cannot be written to costs the build nothing
     (the failures are in the report, and on standard error with --verbose)."""
     try:
@@ -388,54 +409,114 @@ def _keep_log(outputs: Path, text: str) -> None:
         pass
 
 
+def bundled_templates_files() -> dict[str, str | None]:
+    """The bundled templates folder as a whole, file by file: the site's page templates are there, and no programme
+    records them."""
+    return {path.relative_to(TEMPLATES).as_posix(): file_digest(path) for path in sorted(TEMPLATES.rglob("*"))
+            if path.is_file()}
+
+
 def _build(specs: Path, outputs: Path, pdf: bool, force: bool, progress: Progress | None, directories: list[Path],
            specs_root: Path, problems: list[Diagnostic], times: dict[Path, dt.datetime],
-           site_url: str | None) -> BuildReport:
+           site_url: str | None, shard: Shard | None) -> BuildReport:
+    if shard is not None:
+        remove_shard_file(outputs)   # it vouched for the folders this build may change; one cut short leaves none
     published, unreadable = previous_feeds(outputs, site_url)
-    if has_errors(unreadable):   # publishing without them could lose an address subscribers have: nothing is written
-        return BuildReport(CheckResult([], {}), [], diagnostics=unreadable)
-    forget_repositories()
     # files that span programmes change whenever one of them does: they carry the latest time
     options = BuildOptions(build_time=max(times.values(), default=EPOCH_1980), templates=TEMPLATES, pdf=pdf,
                            published_feeds=published, site_url=site_url)
+    no_libreoffice = libreoffice_missing() if pdf else None
+    writer = None if shard is None else ShardWriter(outputs, ShardHeader(
+        format=SHARD_FORMAT, shard=shard.number, of=shard.count, engine=engine_digest(),
+        templates=inputs_digest(bundled_templates_files()), specs=specs_digest(specs_root, directories),
+        commit=specs_commit(specs),
+        build_time=options.build_time.isoformat(),
+        times=inputs_digest({directory.name: at.isoformat() for directory, at in times.items()}),
+        programmes=[directory.name for directory in directories], specs_path=str(specs),
+        whole_tree=specs_root == specs, site_url=site_url, pdf=pdf,
+        renderers=[renderer.__name__ for renderer in repository_renderers()], problems=problems,
+        registry=unreadable, pdf_missing=no_libreoffice))
+    try:
+        report = _build_programmes(specs, outputs, force, progress, directories, specs_root, problems, times, options,
+                                   unreadable, no_libreoffice, shard, writer)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
+    if writer is not None:
+        writer.commit()   # last: it vouches for the folders and the manifest written before it
+    return report
+
+
+def _build_programmes(specs: Path, outputs: Path, force: bool, progress: Progress | None, directories: list[Path],
+                      specs_root: Path, problems: list[Diagnostic], times: dict[Path, dt.datetime],
+                      options: BuildOptions, unreadable: list[Diagnostic], no_libreoffice: Diagnostic | None,
+                      shard: Shard | None, writer: ShardWriter | None) -> BuildReport:
+    if has_errors(unreadable):   # publishing without them could lose an address subscribers have: nothing is written
+        return BuildReport(CheckResult([], {}), [], diagnostics=unreadable)
+    forget_repositories()
     nothing = [ProgrammeResult(specs, None, problems)] if problems else []
     report = BuildReport(CheckResult(list(nothing), {}), [ProgrammeBuild(result) for result in nothing],
                          diagnostics=list(unreadable))
-    no_libreoffice = libreoffice_missing() if pdf else None
     if no_libreoffice:
         report.diagnostics.append(no_libreoffice)      # a warning: the DOCX are still written
     plan = _Plan(specs_root, outputs, options, times, Manifest.load(outputs), FingerprintCache(outputs / HISTORY_CACHE),
-                 {"engine": engine_digest(), "bundled_templates": str(TEMPLATES), "pdf": pdf and no_libreoffice is None,
-                  "site_url": site_url},
-                 force, OtherDecrees(specs_root))
+                 {"engine": engine_digest(), "bundled_templates": str(TEMPLATES),
+                  "pdf": options.pdf and no_libreoffice is None, "site_url": options.site_url},
+                 force, OtherDecrees(specs_root), part_codec() if shard is not None else None)
+    if shard is not None:
+        share = shares([directory.name for directory in directories], shard.count)
+        directories = [directory for directory in directories if share[directory.name] == shard.number]
     gatherers = [renderer() for renderer in repository_renderers()]
-    if workers(len(directories), pdf):
+    if workers(len(directories), options.pdf):
         programme_renderers()   # imported before the workers fork, so that they share its pages
     without_parts: list[Path] = []
     for done, (directory, outcome) in enumerate(zip(directories, map_ordered(
-            lambda directory: _build_programme(plan, directory), directories, pdf=pdf, largest_chunk=1), strict=True)):
-        _take(plan, report, directory, outcome, gatherers, without_parts)
+            lambda directory: _build_programme(plan, directory), directories, pdf=options.pdf, largest_chunk=1),
+            strict=True)):
+        before = len(report.diagnostics)
+        built, published_now = _take(plan, report, directory, outcome)
+        if writer is not None:
+            encoded = built.parts if published_now and isinstance(built.parts, str) else None
+            writer.add(programme_line(directory, built.result.diagnostics, report.diagnostics[before:], built.texts,
+                                      built.record if encoded is not None else None, encoded))
+        elif published_now and built.parts is None:
+            without_parts.append(directory)
+        elif published_now:
+            add_parts(gatherers, built.parts)
         if progress is not None:
             progress(directory.name, done + 1, len(directories))
-    # feeds that span programmes would lose a failed programme's events: then they keep the previous ones
-    if report.programmes and all(item.rendered or item.unchanged for item in report.programmes):
-        _render_shared(plan, report, gatherers, without_parts)
-    # The whole tree, and no error in it: a folder of outputs/ without its programme is gone. (A build with
-    # errors changes only what it could build: a broken spec never costs another folder its documents.)
-    if directories and specs_root == specs and not report.failed:
-        _retire_removed(plan, report, {directory.name for directory in directories})
+    if writer is None:
+        # feeds that span programmes would lose a failed programme's events: then they keep the previous ones
+        if report.programmes and all(item.rendered or item.unchanged for item in report.programmes):
+            publish_shared(outputs, plan.manifest, options, force, report, gatherers,
+                           lambda: _late_parts(plan, report, gatherers, without_parts))
+        # The whole tree, and no error in it: a folder of outputs/ without its programme is gone. (A build with
+        # errors changes only what it could build: a broken spec never costs another folder its documents.)
+        if directories and specs_root == specs and not report.failed:
+            retire_removed(outputs, plan.manifest, options, report, {directory.name for directory in directories})
     plan.cache.save()
-    try:
-        record_feeds(outputs, published)
-    except OSError as exc:
-        report.diagnostics.append(_write_failed(Span.whole_file(outputs), outputs, exc))
+    if writer is None:
+        record_published_feeds(outputs, options, report)
     plan.manifest.save(outputs)  # last: it must never record outputs that are not written yet
     return report
 
 
-def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_Built], gatherers: list,
-          without_parts: list[Path]) -> None:
-    """One programme's build into outputs/ (its folder swapped in), the report, the manifest, the cache, the gatherers."""
+def add_parts(gatherers: list, parts: Any) -> None:
+    for gatherer, part in zip(gatherers, parts, strict=True):
+        gatherer.add(part)
+
+
+def record_published_feeds(outputs: Path, options: BuildOptions, report: BuildReport) -> None:
+    try:
+        record_feeds(outputs, dict(options.published_feeds))
+    except OSError as exc:
+        report.diagnostics.append(write_failed(Span.whole_file(outputs), outputs, exc))
+
+
+def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_Built]) -> tuple[_Built, bool]:
+    """One programme's build into outputs/ (its folder swapped in), the report, the manifest, the cache; whether it is
+    published (rendered now or unchanged), so that its parts go to the files that span programmes."""
     try:
         built = outcome.result()
     except WorkerFailed as exc:   # the loader, the model or a check failed (an engine bug), or the worker died
@@ -447,67 +528,48 @@ def _take(plan: _Plan, report: BuildReport, directory: Path, outcome: Outcome[_B
     report.diagnostics.extend(built.diagnostics)
     plan.cache.merge(built.fingerprints)
     if built.record is None or has_errors(built.diagnostics):
-        return
+        return built, False
     if built.staged is not None:
         assert built.anchor is not None  # staged only when it checked ok
         try:
             swap_in(plan.outputs, directory.name, built.staged)
         except OSError as exc:  # a full disk, a read-only folder: the previous documents stay
-            report.diagnostics.append(_write_failed(built.anchor, plan.outputs, exc))
-            return
+            report.diagnostics.append(write_failed(built.anchor, plan.outputs, exc))
+            return built, False
         item.rendered = True
     else:
         item.unchanged = True
     item.files = sorted(built.record.files)
     plan.manifest.programmes[directory.name] = built.record
-    if built.parts is None:
-        without_parts.append(directory)
-    else:
-        for gatherer, part in zip(gatherers, built.parts, strict=True):
-            gatherer.add(part)
+    return built, True
 
 
-def _retire_removed(plan: _Plan, report: BuildReport, current: set[str]) -> None:
+def retire_removed(outputs: Path, manifest: Manifest, options: BuildOptions, report: BuildReport,
+                   current: set[str]) -> None:
     """A removed programme whose folder outputs/ lacks — a fresh CI checkout publishing over the site that had it —
     gets a folder of its feeds, emptied: its subscribers' calendars drop the events (`engine.building.published`).
     A folder a previous build left is kept as it is (nothing of a previous build goes missing); one of emptied
     feeds is written again only when they change."""
-    manifest, outputs = plan.manifest, plan.outputs
-    for folder in removed_programmes(plan.options.published_feeds, manifest.programmes, current):
+    for folder in removed_programmes(options.published_feeds, manifest.programmes, current):
         earlier = manifest.programmes.get(folder)
         if (outputs / folder).exists() and (earlier is None or earlier.digest != _RETIRED_FEEDS):
             continue
-        files = retired_programme(folder, dict(plan.options.published_feeds), earlier.files if earlier else (),
-                                  plan.options)
+        files = retired_programme(folder, dict(options.published_feeds), earlier.files if earlier else (), options)
         record = Record.of(_RETIRED_FEEDS, files)
         if earlier is not None and earlier.files == record.files and earlier.intact(outputs / folder):
             continue
         try:
             swap_in(outputs, folder, stage_folder(outputs, folder, files))
         except OSError as exc:
-            report.diagnostics.append(_write_failed(Span.whole_file(outputs / folder), outputs, exc))
+            report.diagnostics.append(write_failed(Span.whole_file(outputs / folder), outputs, exc))
             continue
         manifest.programmes[folder] = record
         report.shared_files.extend(f"{folder}/{name}" for name in sorted(files))
 
 
-def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_parts: list[Path]) -> None:
-    """Files that span programmes, rewritten when any programme's inputs changed (or with `force`).
-
-    Besides the programmes, their inputs are the bundled templates folder as a whole (the site's page
-    templates are there, and no programme records them). Programmes that were not rendered give their
-    parts now, only if the files are written again.
-    """
-    manifest, outputs = plan.manifest, plan.outputs
-    digest = inputs_digest({
-        "programmes": {item.result.directory.name: manifest.programmes[item.result.directory.name].digest
-                       for item in report.programmes},
-        "templates": {path.relative_to(TEMPLATES).as_posix(): file_digest(path)
-                      for path in sorted(TEMPLATES.rglob("*")) if path.is_file()},
-        "published_feeds": _unwritten_feeds(plan.options, "calendars/", manifest.shared.files if manifest.shared else {}),
-        "site_url": plan.options.site_url})
-    if not plan.force and manifest.shared is not None and manifest.shared.digest == digest and manifest.shared.intact(outputs):
-        return
+def _late_parts(plan: _Plan, report: BuildReport, gatherers: list, without_parts: list[Path]) -> bool:
+    """The parts of the programmes that were not rendered, given now that the files are written again; False when
+    one cannot give it (then the files keep what they were)."""
     outcomes = map_ordered(lambda directory: _build_programme(plan, directory, render=False), without_parts,
                            pdf=plan.options.pdf)
     for directory, outcome in zip(without_parts, outcomes, strict=True):     # the gatherers order the parts themselves
@@ -515,11 +577,31 @@ def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_pa
             parts = outcome.result().parts
         except WorkerFailed as exc:
             report.diagnostics.append(_internal_error(Span.whole_file(directory), exc))
-            return
+            return False
         if parts is None:     # changed since it was checked: the next build writes these files
-            return
-        for gatherer, part in zip(gatherers, parts, strict=True):
-            gatherer.add(part)
+            return False
+        add_parts(gatherers, parts)
+    return True
+
+
+def publish_shared(outputs: Path, manifest: Manifest, options: BuildOptions, force: bool, report: BuildReport,
+                   gatherers: list, complete_parts: Callable[[], bool]) -> None:
+    """Files that span programmes, rewritten when any programme's inputs changed (or with `force`).
+
+    Besides the programmes, their inputs are the bundled templates folder as a whole (the site's page
+    templates are there, and no programme records them). `complete_parts` adds the parts the gatherers
+    lack (of programmes not rendered), only if the files are written again; False: they cannot be.
+    """
+    digest = inputs_digest({
+        "programmes": {item.result.directory.name: manifest.programmes[item.result.directory.name].digest
+                       for item in report.programmes},
+        "templates": bundled_templates_files(),
+        "published_feeds": _unwritten_feeds(options, "calendars/", manifest.shared.files if manifest.shared else {}),
+        "site_url": options.site_url})
+    if not force and manifest.shared is not None and manifest.shared.digest == digest and manifest.shared.intact(outputs):
+        return
+    if not complete_parts():
+        return
     written: dict[str, str] = {}     # path → digest of its bytes
 
     def publish(relative: str, chunks: Iterator[bytes]) -> None:
@@ -530,7 +612,7 @@ def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_pa
     complete = True
     for gatherer in gatherers:
         try:
-            for relative, chunks in gatherer.files(plan.options):
+            for relative, chunks in gatherer.files(options):
                 publish(relative, chunks)
         except RenderError as exc:
             report.diagnostics.extend(exc.diagnostics)
@@ -539,7 +621,7 @@ def _render_shared(plan: _Plan, report: BuildReport, gatherers: list, without_pa
         return
     for relative in sorted(set(manifest.shared.files if manifest.shared else ()) - set(written)):
         for gatherer in gatherers:    # written before, not now: its renderer says what it becomes
-            chunks = gatherer.retired(relative, plan.options)
+            chunks = gatherer.retired(relative, options)
             if chunks is not None:
                 publish(relative, chunks)
                 break

@@ -56,6 +56,15 @@ def _existing_dir(value: str) -> Path:
     return path
 
 
+def _shard(value: str):
+    from engine.building.shards import Shard
+
+    try:
+        return Shard.parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _port(value: str) -> int:
     if value.isascii() and value.isdigit() and int(value) <= 65535:
         return int(value)
@@ -104,23 +113,46 @@ def _progress_line():
 
 def cmd_build(args) -> int:
     from engine.building.build import build
+    from engine.building.shards import SHARD_FILE
 
     with _progress_line() as progress:
         outcome = build(args.specs, args.output, pdf=args.pdf, force=args.force, progress=progress,
-                        site_url=args.site_url)
+                        site_url=args.site_url, shard=args.shard)
+    _show_build(outcome, args.output, args.format)
+    if args.shard is not None and args.format == "human":
+        sys.stdout.write(f"часть {args.shard}: программ {len(outcome.check.programmes)}; для объединения — "
+                         f"{report.display_path(args.output / SHARD_FILE)}\n")
+    return EXIT_PROBLEMS if outcome.failed else EXIT_OK
+
+
+def _show_build(outcome, output: Path, format: str) -> None:
+    """The problems of a build (or a merge), then, for a person, what became of each programme."""
     diagnostics = outcome.all_diagnostics
     if diagnostics:
-        sys.stdout.write(report.render(diagnostics, args.format, outcome.check.texts))
-    if args.format == "human":
+        sys.stdout.write(report.render(diagnostics, format, outcome.check.texts))
+    if format == "human":
         for item in outcome.programmes:
             name = report.display_path(Path(item.result.directory.name))
-            folder = report.display_path(args.output / item.result.directory.name)
+            folder = report.display_path(output / item.result.directory.name)
             if item.rendered:
                 sys.stdout.write(f"{name}: {len(item.files)} файлов → {folder}/\n")
             elif item.unchanged:
                 sys.stdout.write(f"{name}: без изменений ({len(item.files)} файлов в {folder}/)\n")
             else:
                 sys.stdout.write(f"{name}: не собрана из-за ошибок; прежние документы не тронуты\n")
+
+
+def cmd_merge(args) -> int:
+    from engine.building.merge import MergeRefused, merge
+
+    try:
+        with _progress_line() as progress:
+            outcome = merge(args.shards, args.output, progress=progress)
+    except MergeRefused as exc:
+        sys.stdout.write(report.render(exc.diagnostics, args.format, {}))
+        _complain(f"prikaz merge: части не объединены, в {args.output} ничего не записано")
+        return EXIT_USAGE
+    _show_build(outcome, args.output, args.format)
     return EXIT_PROBLEMS if outcome.failed else EXIT_OK
 
 
@@ -302,7 +334,17 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--site-url", metavar="АДРЕС",
                        help="адрес, по которому публикуется сайт (https://…/): полные ссылки в календарях и на страницах; "
                             "реестр календарей feeds.json читается оттуда, чтобы ни один опубликованный календарь не пропал")
+    build.add_argument("--shard", type=_shard, metavar="K/N",
+                       help="собрать только часть K из N (задания CI параллельно): её программы и файл части для "
+                            "prikaz merge; -o — своя папка у каждой части")
     build.set_defaults(run=cmd_build)
+
+    merge = commands.add_parser("merge", parents=[verbose],
+                                help="объединить части сборки (prikaz build --shard K/N) в одну папку документов")
+    merge.add_argument("shards", type=_existing_dir, nargs="+", metavar="ЧАСТЬ", help="папки всех N частей сборки")
+    _outputs_argument(merge)
+    merge.add_argument("--format", choices=report.FORMATS, default="human", help="формат сообщений о проблемах")
+    merge.set_defaults(run=cmd_merge)
 
     export = commands.add_parser("export", parents=[verbose], help="выгрузить разрешённую модель программы (JSON)")
     export.add_argument("programme", type=_existing_dir, metavar="ПРОГРАММА", help="папка программы, например specs/lipetsk-2022")

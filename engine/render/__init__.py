@@ -56,6 +56,11 @@ class RepositoryRenderer(Protocol):
     `part` runs where the programme is rendered (a worker process) and returns what the files need
     of it — picklable and small; the build `add`s the parts in the programmes' order and, when all
     are in, writes `files`: (path under outputs/, its bytes piece by piece), one file at a time.
+
+    A sharded build (`prikaz build --shard`) writes each part as JSON and `prikaz merge` reads it back
+    through pydantic by the return annotation of `part` (engine.building.shards): annotate it to the leaf
+    (dataclasses, TypedDicts, tuples, bytes), so that what is read back equals what was written — the
+    shard checks that it does, and a part that does not is the engine's failure (E901), never other bytes.
     """
 
     @staticmethod

@@ -46,6 +46,16 @@ def gitlab_ci() -> dict:
     return load_yaml(gitlab_ci_text())
 
 
+def ci_doc_block(marker: str) -> str:
+    """The one YAML block of docs/ci.md that holds `marker`."""
+    blocks = re.findall(r"```yaml\n(.*?)```", CI_DOC.read_text(encoding="utf-8"), re.DOTALL)
+    [block] = [block for block in blocks if marker in block]
+    return block
+
+
+SHARDED_GITHUB, SHARDED_GITLAB = "\nname: prikaz-sharded\n", "\n  parallel: "   # docs/ci.md, «Сборка частями»
+
+
 def steps(job: dict) -> list[dict]:
     return job["steps"]
 
@@ -116,7 +126,9 @@ def test_every_prikaz_invocation_names_a_subcommand_and_options_that_exist(where
 @pytest.mark.parametrize("schema, read", [
     ("vendor.github-workflows", lambda: WORKFLOW.read_text(encoding="utf-8")),
     ("vendor.gitlab-ci", gitlab_ci_text),
-], ids=["github-workflow", "gitlab-ci"])
+    ("vendor.github-workflows", lambda: ci_doc_block(SHARDED_GITHUB)),
+    ("vendor.gitlab-ci", lambda: ci_doc_block(SHARDED_GITLAB)),
+], ids=["github-workflow", "gitlab-ci", "github-sharded-matrix", "gitlab-sharded-parallel"])
 def test_the_ci_files_are_valid_for_their_service(schema, read, tmp_path):
     """Valid by the schemas GitHub's and GitLab's own editors use (vendored by check-jsonschema: no network)."""
     file = tmp_path / "ci.yml"

@@ -33,7 +33,15 @@ from engine.diagnostics import Diagnostic, Severity, Span
 from engine.export import export_programme
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
-from engine.render.site.pages import budget_chart, documents, feeds, organisation_feeds, period_text, shared_feeds
+from engine.render.site.pages import (
+    IndexEntry,
+    budget_chart,
+    documents,
+    feeds,
+    organisation_feeds,
+    period_text,
+    shared_feeds,
+)
 from engine.render.site.timeline import timeline
 from engine.schema import file_schema
 
@@ -75,9 +83,9 @@ def _template_error(folder: Path, exc: TemplateError) -> RenderError:
                                    _TEMPLATE_HINT, "site-template")])
 
 
-def _index(entries: list[dict], folder: Path) -> dict[str, bytes]:
+def _index(entries: list[IndexEntry], folder: Path) -> dict[str, bytes]:
     environment = _environment(folder)
-    ordered = sorted(entries, key=lambda entry: entry["id"])
+    ordered = sorted(entries, key=lambda entry: entry.id)
     files = {INDEX: environment.get_template("index.html").render(
         root="", schema=SCHEMA_FILE, feeds=organisation_feeds(ordered), programmes=ordered).encode("utf-8")}
     for name in STATIC_FILES:
@@ -110,10 +118,10 @@ class SiteIndex:
     """
 
     def __init__(self) -> None:
-        self._entries: list[dict] = []
+        self._entries: list[IndexEntry] = []
 
     @staticmethod
-    def part(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> dict:
+    def part(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> IndexEntry:
         data = export_programme(model)
         decree = ({key: data["decree"][key] for key in ("kind", "number", "date", "date_unknown", "year", "title")}
                   if data["decree"] else None)
@@ -121,10 +129,9 @@ class SiteIndex:
         shown = {"programme": data["programme"], "decree": decree, "organisations": data["organisations"],
                  "programme_document": {key: document[key] for key in ("title", "subtitle", "name", "approval")}
                  if document else None}
-        return {"id": model.id, "data": shown, "period": period_text(data), "documents": documents(data, files),
-                "shared_feeds": shared_feeds(model)}
+        return IndexEntry(model.id, shown, period_text(data), tuple(documents(data, files)), shared_feeds(model))
 
-    def add(self, part: dict) -> None:
+    def add(self, part: IndexEntry) -> None:
         self._entries.append(part)
 
     def files(self, options: BuildOptions) -> Iterator[tuple[str, Iterator[bytes]]]:

@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
+from typing import Any
 
 from engine.formats import money
 from engine.model.identity import organisation_identity, shared_feed
@@ -40,6 +41,18 @@ class Feed:
     programme_feed: str
     all_programmes_feed: str | None
     programmes: tuple[str, ...] = ()   # on the index: the programmes the organisation takes part in
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the index shows of one programme (SiteIndex's part): typed to the leaf, so that a sharded build writes
+    it as JSON and reads back the same value (engine.building.shards)."""
+
+    id: str
+    data: dict[str, Any]            # of the exported model: the programme, decree, programme document, organisations
+    period: str
+    documents: tuple[Document, ...]
+    shared_feeds: dict[str, str]    # organisation id → its feed across programmes
 
 
 @dataclass(frozen=True)
@@ -105,16 +118,16 @@ def shared_feeds(model) -> dict[str, str]:
             for org_id, org in model.programme.organisations.items()}
 
 
-def organisation_feeds(entries: list[dict]) -> list[Feed]:
+def organisation_feeds(entries: list[IndexEntry]) -> list[Feed]:
     """The feeds across programmes for the index: one per organisation identity met in any programme, by name."""
     names: dict[str, dict] = {}
     members: dict[str, list[str]] = {}
     for entry in entries:
-        data = entry["data"]
+        data = entry.data
         for org_id, org in data["organisations"].items():
-            path = entry["shared_feeds"][org_id]
+            path = entry.shared_feeds[org_id]
             names.setdefault(path, org)
-            members.setdefault(path, []).append(f"{data['programme']['region']}, {entry['period']}")
+            members.setdefault(path, []).append(f"{data['programme']['region']}, {entry.period}")
     return [Feed(names[path]["short"], names[path]["full"], path, None, tuple(members[path]))
             for path in sorted(names, key=lambda path: (names[path]["short"].casefold(), path))]
 
