@@ -257,7 +257,7 @@ def test_a_line_that_escapes_its_folder_is_an_error_of_its_programme(three, tmp_
 def test_a_changed_file_in_a_shard_folder_is_not_published(three, tmp_path, tree, in_git_time):
     first, second, third = _copies(three, tmp_path)
     outputs = Path(shutil.copytree(tree.single_v1, tmp_path / "outputs"))
-    [line] = [line for _, line in ShardFile.open(first).programmes(engine.building.shards.part_codec())]
+    line = next(line for _, line in ShardFile.open(first).programmes(engine.building.shards.part_codec()))
     victim = first / line.programme / "calendar.ics"
     victim.write_bytes(victim.read_bytes().replace(b"SUMMARY:", b"SUMMARY:!", 1))
     (outputs / line.programme / "calendar.ics").write_bytes(b"edited by hand")     # so it must be copied again
