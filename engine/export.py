@@ -56,6 +56,12 @@ def _party(programme: Programme, ref: str) -> dict:
     return {"id": ref, "type": "person", "name": person_name(person), "position": person.position}
 
 
+def party_label(party: dict) -> str:
+    """How a table cell names an exported owner: an organisation by its short name, a person by initials and
+    surname («Е.А. Петрова») — a school's plan names its deputies, not its departments."""
+    return party["short"] if party["type"] == "organisation" else party["name"]
+
+
 def _person(ref: str | None, programme: Programme) -> dict | None:
     if ref is None:
         return None

@@ -32,12 +32,12 @@ a dash is any of «-», «–», «—»):
     following   = [ "месяца" ] [ "," ] "следующего" "за" ( "отчетным" | "отчетный" ) [ UNIT_INSTRUMENTAL ] ;
     UNIT_INSTRUMENTAL = "месяцем" | "кварталом" | "полугодием" | "годом" | "периодом" ;
     whole_year  = "в" "течение" ( "года" [ every_year ] | year )
-                | year ;
+                | year [ dash year ] ;                                      (* «2024–2025 годы» *)
     dates       = window { [ ";" | "," ] window } ;
     window      = day [ dash day ] ;
     day         = DD.MM.YYYY | YYYY-MM-DD | NUMBER MONTH year ;
     months      = spans [ every_year ] ;
-    spans       = span { "," span } ;
+    spans       = span { ( "," | ";" ) span } ;
     span        = MONTH [ year ] [ dash MONTH [ year ] ] ;
     year        = [ "," | dash ] YYYY [ "год" | "года" | "годы" | "г" [ "." ] | "гг" [ "." ] ] ;
     every_year  = "(" "ежегодно" ")" ;
@@ -62,7 +62,8 @@ Meaning:
   A relative list («Ноябрь, январь, март, июнь») is each listed month in every year of the
   period.
 * «ежегодно» and «в течение года» are every year of the period (cut to it, if it starts or ends
-  within a year); «2021 год» is the whole of 2021.
+  within a year); «2021 год» is the whole of 2021, «2024–2025 годы» one window over both years.
+* Months are listed with «,» or «;»: «сентябрь – ноябрь 2024 года; сентябрь – ноябрь 2025 года».
   «ежегодно, июнь – июль» and «июнь – июль (ежегодно)» only spell out what «июнь – июль»
   already means; with a year they are contradictory and an error.
 * Recurring units — «еженедельно» (weeks from Monday to Sunday), «ежемесячно», «ежеквартально»,
@@ -114,7 +115,7 @@ FORMS_HINT = (
     "допустимые сроки: «16.03.2021», «05.03.2021 – 09.03.2021», «март 2022 года», «февраль – март», "
     "«май, июнь 2020 года», «до 10 февраля 2020 года», «ежемесячно», «ежеквартально», «раз в полугодие», "
     "«еженедельно», «по пятницам», «ежеквартально до 5 числа месяца, следующего за отчётным кварталом», "
-    "«ежегодно», «в течение года», «2021 год», «по отдельному графику», «в соответствии с графиком …»"
+    "«ежегодно», «в течение года», «2021 год», «2024–2025 годы», «по отдельному графику», «в соответствии с графиком …»"
 )
 PERIOD_HINT = "период программы пишется так: «2022», «2021–2024», «01.02.2020 – 31.12.2020»"
 
@@ -777,7 +778,20 @@ class _Parser:
         year = self.year(separated=False)
         if year is None:
             self.fail("после «в течение» ожидается «года» или год: «в течение 2021 года»")
+        if self.peek().kind == "dash" and self.peek(1).is_year:
+            return self.years_range(year)
         return TimeExpr(self.text, "whole_year", year=year)
+
+    def years_range(self, first: int) -> TimeExpr:
+        """«2024–2025», «2024–2025 годы»: the whole of both years and those between, one window."""
+        self.advance()
+        last_token = self.peek()
+        last = self.year(separated=False)
+        assert last is not None  # the caller saw a year after the dash
+        if last < first:
+            self.fail(f"окончание периода {last} раньше начала {first}", last_token, code=END_BEFORE_START,
+                      hint="годы пишутся по порядку: «2024–2025 годы»")
+        return TimeExpr(self.text, "months", months=(MonthSpan(1, 12, first, last),))
 
     def dates(self) -> TimeExpr:
         windows = [self.window()]
@@ -864,7 +878,7 @@ class _Parser:
             self.pos += 3
 
     def spans(self) -> tuple[MonthSpan, ...]:
-        """spans = span { "," span }; the years are resolved once the whole list is read."""
+        """spans = span { ( "," | ";" ) span }; the years are resolved once the whole list is read."""
         written: list[tuple[_Bound, _Bound]] = []
         while True:
             start = self.bound()
@@ -873,7 +887,7 @@ class _Parser:
                 self.advance()
                 end = self.bound()
             written.append((start, end))
-            if not (self.at_punct(",") and self.peek(1).month):
+            if not ((self.at_punct(",") or self.at_punct(";")) and self.peek(1).month):
                 break
             self.advance()
         self.resolve_years([bound for pair in written for bound in pair])

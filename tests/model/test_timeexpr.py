@@ -97,7 +97,21 @@ SOURCE_FORMS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "period", "kind", "windows"), SOURCE_FORMS, ids=[form[0] for form in SOURCE_FORMS])
+# Forms of school and regional plans held out of the repository (the new-user trial of issue 11): years as a range,
+# month ranges of several years listed with «;».
+SCHOOL_PLAN = parse_period("2024–2028")
+PLAN_FORMS = [
+    ("2024–2025", SCHOOL_PLAN, "months", [Window(dt.date(2024, 1, 1), dt.date(2025, 12, 31))]),
+    ("2024-2026 годы", SCHOOL_PLAN, "months", [Window(dt.date(2024, 1, 1), dt.date(2026, 12, 31))]),
+    ("2025 – 2026 гг.", SCHOOL_PLAN, "months", [Window(dt.date(2025, 1, 1), dt.date(2026, 12, 31))]),
+    ("сентябрь – ноябрь 2024 года; сентябрь – ноябрь 2025 года", SCHOOL_PLAN, "month_list",
+     [months(2024, 9, 11), months(2025, 9, 11)]),
+    ("ежегодно, до 1 сентября", SCHOOL_PLAN, "yearly", [w(f"{year}-09-01") for year in range(2024, 2029)]),
+]
+
+
+@pytest.mark.parametrize(("text", "period", "kind", "windows"), SOURCE_FORMS + PLAN_FORMS,
+                         ids=[form[0] for form in SOURCE_FORMS + PLAN_FORMS])
 def test_source_form(text, period, kind, windows):
     expr = parse_time(text)
     assert expr.kind == kind
@@ -270,6 +284,8 @@ def test_yaml_scalars_are_read_as_text():
     ("31 апреля 2020 года", "P101", "31 апреля 2020 года", "31 апреля 2020 года не существует"),
     ("15.03.2021 – 09.03.2021", "P102", "09.03.2021", "окончание периода 09.03.2021 раньше начала 15.03.2021"),
     ("ноябрь – январь 2022", "P102", "январь", "окончание периода"),
+    ("2025–2024", "P102", "2024", "окончание периода 2024 раньше начала 2025"),
+    ("2024–", "P101", "–", "лишний текст"),
     ("послезавтра", "P101", "послезавтра", "не распознан срок «послезавтра»"),
     ("13-й месяц", "P101", "13", "не распознан срок"),
     ("март 2020 послезавтра", "P101", "послезавтра", "лишний текст"),

@@ -164,3 +164,20 @@ def test_an_undefined_executor_is_reported_once_at_its_key(tmp_path):
     roadmap.write_text(roadmap.read_text(encoding="utf-8").replace("executor: iro", "executor: ipk"), encoding="utf-8")
     found = [(d.code, d.span.file.name, d.span.line) for d in check_tree(specs).diagnostics]
     assert [item for item in found if item[0] in ("O301", "O304")] == [("O301", "roadmap.yaml", 5)]
+
+
+def test_a_person_in_the_owners_column_is_named_by_initials_and_surname(tmp_path):
+    """A school's plan names its deputies as owners («Ответственный: Петров В.Г.»); the owners column printed only
+    organisations and the build failed with E901 (KeyError) on the first person."""
+    specs = _programme(tmp_path)
+    roadmap = specs / BASE.name / "roadmap.yaml"
+    text = roadmap.read_text(encoding="utf-8")
+    text = text.replace("    - field: result\n      heading: Результат\n",
+                        "    - field: owners\n      heading: Ответственный\n")
+    text = text.replace("      owners: [uo]\n", "      owners: [petrov, uo]\n")
+    roadmap.write_text(text, encoding="utf-8")
+    report = build_with_epoch(specs, tmp_path / "out")
+    assert not report.failed, [(d.code, d.message) for d in report.all_diagnostics]
+    rows = table_rows(open_docx(next((tmp_path / "out" / BASE.name).glob("prilozhenie-1-*.docx"))).tables[0])
+    assert rows[3][0] == "2." and rows[3][-1] == "В.Г. Петров, УО"
+    assert rows[2][-1] == "ЦМОКО"

@@ -64,6 +64,18 @@ def test_new_programme_passes_check_with_no_diagnostics(kind, period, tmp_path, 
     assert cli_main("check", specs).code == 0
 
 
+def test_the_new_unsigned_decree_is_a_draft_with_no_placeholder_number(tmp_path, cli_main):
+    """Not registered yet: no number, so the decree is «…-proekt.docx» with room for the number, not «prikaz-.docx»
+    built from a «____» typed into `number`."""
+    specs = tmp_path / "specs"
+    assert _new(cli_main, specs, kind="приказ").code == 0
+    decree = (specs / "lenobl-2025" / "decree.yaml").read_text(encoding="utf-8")
+    assert "\n  number:\n  date:\n" in decree
+    out = tmp_path / "out"
+    assert cli_main("build", specs, "-o", out).code == 0
+    assert sorted(path.name for path in (out / "lenobl-2025").glob("prikaz*.docx")) == ["prikaz-proekt.docx"]
+
+
 def test_new_programme_files_are_commented_canonical_and_exportable(tmp_path, cli_main):
     specs = tmp_path / "specs"
     assert _new(cli_main, specs).code == 0

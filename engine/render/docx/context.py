@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from engine import formats
-from engine.export import export_programme
+from engine.export import export_programme, party_label
 from engine.model.appendices import appendices, decree_date, decree_number
 from engine.model.spec import Clause, Decree, IndicatorColumn, Indicators, Programme, ProgrammeDocument, Roadmap
 from engine.model.text import person_name
@@ -328,8 +328,8 @@ def _programme_document(document: ProgrammeDocument, exported: dict, body: _Body
 def _owner_rows(activity: dict, result: list[str]) -> list[dict]:
     """Table rows of one activity: an owner with a result of its own gets a row beside that result
     (lipetsk rows 1 and 6); the other owners share one row with the activity's common result."""
-    rows = [{"owners": owner["short"], "result": owner["result"]} for owner in activity["owners"] if owner["result"]]
-    shared = [owner["short"] for owner in activity["owners"] if not owner["result"]]
+    rows = [{"owners": party_label(owner), "result": owner["result"]} for owner in activity["owners"] if owner["result"]]
+    shared = [party_label(owner) for owner in activity["owners"] if not owner["result"]]
     if shared or result or not rows:
         rows.append({"owners": ", ".join(shared), "result": result})
     return rows

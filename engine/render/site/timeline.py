@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from babel.dates import get_month_names
 
+from engine.export import party_label
 from engine.model.grammar import inflect_phrase
 
 LABEL_WIDTH = 340          # px of the label column «1.1 Title…» (a longer label is clipped there)
@@ -139,7 +140,7 @@ class _Item:
 
 
 def _owners(parties: list[dict]) -> str:
-    return ", ".join(party["short"] if party["type"] == "organisation" else party["name"] for party in parties)
+    return ", ".join(party_label(party) for party in parties)
 
 
 def _groups(data: dict) -> list[tuple[str, list[_Item]]]:
