@@ -95,7 +95,8 @@ def check_programme(directory: Path, specs_root: Path, decree_of: OtherDecrees,
     if model is not None:   # with errors too: every check whose inputs validated runs (engine/model/validate.py)
         decree_of.remember(model)
         result.diagnostics.extend(run_checks(model, decree_of))
-        if lint_templates and model.programme.programme.templates and not has_errors(result.diagnostics):
+        # errors first: a programme recovered without its `programme` section has no templates to ask about
+        if lint_templates and not has_errors(result.diagnostics) and model.programme.programme.templates:
             # docxtpl and python-docx are loaded only for a programme that brings templates of its own
             from engine.render.docx import lint_own_templates
 

@@ -142,6 +142,16 @@ def test_a_table_that_did_not_validate_is_not_an_unknown_table(tmp_path):
     assert diagnostics == [("M003", "tables.yaml", line(directory, "tables.yaml", "широкий"))]
 
 
+def test_a_folder_of_unknown_sections_is_told_so_by_prikaz_check(tmp_path):
+    """No `programme`, no `decree`: `prikaz check` (which also lints own templates) says what is missing —
+    it used to ask the missing `programme` section for its templates and fail with E901."""
+    directory = tmp_path / "notes-2021"
+    directory.mkdir()
+    (directory / "notes.yaml").write_text("tasks:\n  - собрать данные\n", encoding="utf-8")
+    diagnostics = check_tree(tmp_path, lint_templates=True).diagnostics
+    assert sorted({d.code for d in diagnostics}) == ["M001", "M002"], diagnostics
+
+
 def test_links_to_an_activity_that_did_not_validate_are_not_broken(tmp_path):
     """monitoring has a bad time: meeting depends on it and the indicator schools-share names it — no I405,
     and I401 (it reads every link from the roadmap) does not call the indicator unlinked."""
