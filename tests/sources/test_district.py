@@ -135,30 +135,6 @@ def test_every_table_cell_of_the_source_is_in_the_documents(outputs):
     assert [cell for cell in cells if f" {cell} " not in rendered] == []
 
 
-def quoted_names(text: str) -> set[str]:
-    """Every «…» of more than one word that its line closes, nested ones too."""
-    names = set()
-    for line in re.split(r"[\n\t]", text):
-        opened: list[int] = []
-        for index, char in enumerate(line):
-            if char == "«":
-                opened.append(index)
-            elif char == "»" and opened:
-                names.add(line[opened.pop():index + 1])
-    return {name for name in names if " " in name}
-
-
-def test_quoted_names_are_printed_as_published(outputs):
-    """«… в школах с низким результатами обучения … и распространение их результатов»: a name in quotes is printed
-    verbatim even where it looks wrong (README, «Оставлено, как в источнике»)."""
-    def normalised(text: str) -> str:
-        return " " + " ".join(re.findall(r"[^\W_]+", text.lower().replace("ё", "е"))) + " "
-    rendered = normalised(" ".join(paragraphs(outputs / PROGRAMME_FILE)))
-    names = quoted_names(source_text())
-    assert len(names) == 8
-    assert [name for name in sorted(names) if normalised(name) not in rendered] == []
-
-
 def test_every_table_of_the_source_is_a_table(programme):
     """Passport, 4 exam tables, «Проблемы школ …», indicators, the plan (appendix 1): 8 tables."""
     firsts = [table_rows(table)[0][0] for table in programme.tables]
