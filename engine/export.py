@@ -10,8 +10,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from engine import formats
+from engine.model.amending import amending_text
 from engine.model.appendices import appendices, decree_issuer, programme_document_approval
 from engine.model.documents import group_heading, list_markers, selected_indicators, selected_tasks
+from engine.model.edition import amendment_editions
 from engine.model.spec import (
     Activity,
     Block,
@@ -216,6 +218,24 @@ class _Exporter:
             "appendices": list(dict.fromkeys(document.appendices)),
         }
 
+    def amendments(self) -> list[dict]:
+        """The amending decrees in the order of the spec, each with the text it says (docs/amendments.md)."""
+        p, decree = self.programme, self.programme.decree
+        exported: list[dict] = []
+        if decree is None:
+            return exported           # an amendment amends a decree (A601 says so)
+        for editions in amendment_editions(self.model):
+            amendment = p.amendments[editions.amendment]
+            text = amending_text(p, decree, amendment, editions.before, editions.after)
+            exported.append({
+                "id": editions.amendment, "number": amendment.number,
+                "date": amendment.date.isoformat() if amendment.date else None,
+                "signed": bool(amendment.number and amendment.date), "title": text.title,
+                "documents": list(dict.fromkeys(change.document for change in amendment.changes)),
+                "attachments": text.attachments, "text": text.lines(),
+            })
+        return exported
+
     def export(self) -> dict:
         p = self.programme
         info = p.programme
@@ -240,6 +260,7 @@ class _Exporter:
                            for a in appendices(p)],
             "tables": {table_id: self.table(table) for table_id, table in p.tables.items()},
         }
+        result["amendments"] = self.amendments()
         if p.roadmap:
             roadmap = p.roadmap
             result["roadmap"] = {

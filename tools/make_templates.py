@@ -293,6 +293,8 @@ def _corner(document, name: str) -> None:
 def _corner_and_title(document) -> None:
     """Appendix mark and approval stamp top right (position computed at rendering), then the title."""
     _corner(document, "appendix")
+    # «(в ред. приказа … от … № …)» once the appendix is amended
+    _repeated(document, "if appendix.edition", [("{{ appendix.edition }}", S.CORNER)], S.CORNER)
     _p(document, "{{ appendix.title }}", "Заголовок приложения")
     _repeated(document, "if appendix.subtitle", [("{{ appendix.subtitle }}", "Подзаголовок приложения")],
               "Подзаголовок приложения")
@@ -308,12 +310,17 @@ def decree_template():
     date_line.paragraph_format.tab_stops.add_tab_stop(PORTRAIT_TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     _repeated(document, "if decree.place", [("{{ decree.place }}", "Место издания")], "Место издания")
     _p(document, "{{ decree.title }}", "Заголовок к тексту")
+    # «(в ред. приказа … от … № …)» once the decree is amended: centred under the title, as the place of issue
+    _repeated(document, "if decree.edition", [("{{ decree.edition }}", "Место издания")], "Место издания")
     _p(document, "{{ decree.preamble }}", "Преамбула")
     _repeated(document, "if decree.order_word", [("{{ decree.order_word }}", "Распорядительное слово")],
               "Распорядительное слово")
-    clause = "{{ clause.number }} {{ clause.text }}"
+    # a clause, or in an amending decree an item, a quoted paragraph (no number) or quoted rows of a table; the last
+    # paragraph kept with the signature
+    clause = "{% if clause.number %}{{ clause.number }} {% endif %}{{ clause.text }}"
     _repeated(document, "for clause in decree.clauses", [
-        ("{%p if loop.last %}", "Пункт"), (clause, "Последний пункт"), ("{%p else %}", "Пункт"), (clause, "Пункт"),
+        ("{%p if clause.table %}", "Пункт"), ("{{p clause.table }}", "Пункт"),
+        ("{%p elif loop.last %}", "Пункт"), (clause, "Последний пункт"), ("{%p else %}", "Пункт"), (clause, "Пункт"),
         ("{%p endif %}", "Пункт")], "Пункт")
     _p(document, "{%p if decree.signature %}", "Подпись: должность")       # a draft names no signatory
     signature = document.add_table(rows=1, cols=2)

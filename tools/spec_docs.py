@@ -62,6 +62,9 @@ SECTIONS: list[tuple[str, str, type[spec.SpecModel]]] = [
     ("Столбец таблицы данных", "tables.<id>.columns: [ … ]", spec.TableColumn),
     ("Строка таблицы данных", "tables.<id>.rows: [ … ]", spec.TableRow),
     ("Итоговая строка", "tables.<id>.totals: [ … ]", spec.TotalRow),
+    ("Приказ о внесении изменений", "amendments: {id: …}", spec.Amendment),
+    ("Изменение", "amendments.<id>.changes: [ … ]", spec.AmendmentChange),
+    ("Пороги выбора формы изменения", "amendments.<id>.forms:", spec.AmendmentForms),
 ]
 
 # named value types of engine/model/spec.py → how the reference calls them
@@ -82,6 +85,9 @@ NAMED = [
     (spec.TaskSelection, "`all` или список id"),
     (spec.HeadingGroup, "заголовок или список заголовков"),
     (spec.CellValue, "значение ячейки: текст, список абзацев или пусто"),
+    (spec.Percent, "доля в процентах"),
+    (spec.Cells, "{графа: текст}"),
+    (spec.Renumbering, "{старый номер: новый}"),
 ]
 
 # the deadline forms of the three sources: (as written, programme period, source)

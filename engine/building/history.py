@@ -37,6 +37,7 @@ from engine.building.atomic import write_text_atomic
 from engine.building.manifest import engine_digest
 from engine.diagnostics import Diagnostic, Severity, has_errors
 from engine.loading import load_programme
+from engine.model.edition import PastVersion
 from engine.model.validate import ProgrammeModel, build_model
 from engine.render import RenderError
 from engine.render.calendar_history import CalendarHistory, Fingerprints, Revision
@@ -153,6 +154,17 @@ class _Repository:
         """The events of one version of the folder; None when this engine cannot load it."""
         if tree is None:
             return {}
+        model = self.model(tree)
+        if model is None:
+            return None
+        try:
+            return _fingerprints(model)
+        except RenderError:
+            return None
+
+    def model(self, tree: str) -> ProgrammeModel | None:
+        """One version of the folder (a git tree id) loaded through the normal loader and model; None when this
+        engine cannot load it. Its files are read from a temporary copy, gone once the model is returned."""
         archive = _git(self.root, "archive", "--format=tar", tree)
         if archive is None:
             return None
@@ -167,12 +179,33 @@ class _Repository:
             if has_errors(loaded.diagnostics):
                 return None
             model, _ = build_model(loaded)
-            if model is None:
-                return None
-            try:
-                return _fingerprints(model)
-            except RenderError:
-                return None
+            return model
+
+    def tree_at(self, revision: str) -> tuple[str | None, str | None]:
+        """(the folder's tree id at a revision — a commit, a tag, a branch —, or why there is none)."""
+        commit = None if revision.startswith("-") else _git(
+            self.root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+        if commit is None:
+            return None, f"в репозитории нет ревизии «{revision}» (коммита, тега или ветки)"
+        found = _git(self.root, "rev-parse", "--verify", "--quiet", f"{commit.decode().strip()}:{self.prefix}")
+        if found is None:
+            return None, f"в ревизии «{revision}» нет папки {self.prefix or '.'}"
+        return found.decode().strip(), None
+
+
+def version_at(directory: Path, revision: str) -> PastVersion:
+    """The programme folder `directory` as it was at `revision`, loaded through the normal loader and model."""
+    repository = _Repository.containing(directory)
+    if repository is None:
+        return PastVersion(None, f"папка {directory} не в репозитории git: ревизию «{revision}» не найти")
+    tree, problem = repository.tree_at(revision)
+    if tree is None:
+        return PastVersion(None, problem)
+    model = repository.model(tree)
+    if model is None:
+        return PastVersion(None, f"версия программы в ревизии «{revision}» не читается: в ней ошибки спецификации "
+                                 f"(проверьте её: git checkout {revision} и prikaz check)")
+    return PastVersion(model)
 
 
 def forget_repositories() -> None:

@@ -16,6 +16,7 @@ from engine.building.parallel import map_ordered
 from engine.checks import NOT_BUILT, NotBuilt, run_checks
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import find_programmes, load_programme
+from engine.model.edition import PastVersion
 from engine.model.spec import Decree
 from engine.model.validate import ProgrammeModel, validate_programme
 
@@ -94,7 +95,7 @@ def check_programme(directory: Path, specs_root: Path, decree_of: OtherDecrees,
     result = ProgrammeResult(directory, model, loaded.diagnostics + problems)
     if model is not None:   # with errors too: every check whose inputs validated runs (engine/model/validate.py)
         decree_of.remember(model)
-        result.diagnostics.extend(run_checks(model, decree_of))
+        result.diagnostics.extend(run_checks(model, decree_of, lambda revision: _version_at(directory, revision)))
         # errors first: a programme recovered without its `programme` section has no templates to ask about
         if lint_templates and not has_errors(result.diagnostics) and model.programme.programme.templates:
             # docxtpl and python-docx are loaded only for a programme that brings templates of its own
@@ -102,6 +103,14 @@ def check_programme(directory: Path, specs_root: Path, decree_of: OtherDecrees,
 
             result.diagnostics.extend(lint_own_templates(model))
     return result, loaded.sources.texts
+
+
+def _version_at(directory: Path, revision: str) -> PastVersion:
+    """The programme at a git revision, for the checks that compare with the signed version; git and the
+    history's imports only when a programme names one (decree.revision)."""
+    from engine.building.history import version_at
+
+    return version_at(directory, revision)
 
 
 def programme_folders(specs: Path) -> tuple[list[Path], Path, list[Diagnostic]]:

@@ -11,10 +11,11 @@ import re
 import traceback
 from collections.abc import Callable
 
-from engine.checks import indicators, ownership, structure, sums, tables, timing  # noqa: F401  (registration)
+from engine.checks import amendments, indicators, ownership, structure, sums, tables, timing  # noqa: F401  (registration)
 from engine.checks.registry import NOT_BUILT, REGISTRY, Check, CheckContext, Finding, NotBuilt, resolve_check
 from engine.collector import collector_paused
 from engine.diagnostics import Diagnostic, Related, Severity
+from engine.model.edition import PastVersion
 from engine.model.spec import Decree, SpecModel
 from engine.model.validate import ProgrammeModel, refine
 
@@ -119,11 +120,12 @@ def _related(model: ProgrammeModel, finding: Finding):
 
 
 @collector_paused()
-def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | NotBuilt | None] | None = None) -> list[Diagnostic]:
+def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | NotBuilt | None] | None = None,
+               version_at: Callable[[str], PastVersion] | None = None) -> list[Diagnostic]:
     """Every registered check of one programme whose inputs validated; `decree_of` finds the decrees of the
-    others it refers to."""
+    others it refers to, `version_at` the programme as a git revision holds it."""
     ctx = CheckContext(model, decree_of or (lambda programme_id: model.programme.decree if programme_id == model.id
-                                            else None))
+                                            else None), version_at)
     if model.unbuilt.stops(SETTINGS, whole=False):
         return []   # which checks are off is not known: any finding might be one the user turned off
     # (a setting of one check that did not validate leaves only that check unknown)

@@ -34,7 +34,11 @@ def references(ctx: CheckContext) -> Iterator[Reference]:
     for clause in all_clauses(decree_clauses(programme)):
         for index, ref in enumerate(clause.responsible):
             yield clause, ("responsible", index), ref, (PEOPLE, ORGS)
+    for amendment in programme.amendments.values():
+        if amendment.signatory:
+            yield amendment, ("signatory",), amendment.signatory, (PEOPLE,)
     acts = list(decree.legal_basis.values()) if decree else []
+    acts += [act for amendment in programme.amendments.values() for act in amendment.legal_basis.values()]
     acts += [document.approved_by for document in (programme.programme_document, programme.roadmap, programme.budget,
                                                    programme.indicators, programme.specification)
              if document is not None and document.approved_by is not None]

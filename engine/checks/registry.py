@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from engine.diagnostics import Severity
+from engine.model.edition import AmendmentEditions, PastVersion, amendment_editions
 from engine.model.spec import Decree, Programme, SpecModel
 from engine.model.validate import Path_, ProgrammeModel
 from engine.model.walk import TextSite, spec_texts
@@ -64,6 +65,8 @@ class CheckContext:
     # exists but its decree did not validate); programmes are looked up only when a check asks, so no
     # check holds the whole tree
     decree_of: Callable[[str], Decree | NotBuilt | None]
+    # the programme as a git revision holds it (None: the history is not at hand, as for a lone model)
+    version_at: Callable[[str], PastVersion] | None = None
 
     @property
     def programme(self) -> Programme:
@@ -77,6 +80,20 @@ class CheckContext:
     def texts(self) -> list[TextSite]:
         """Every text of the programme (`spec_texts`), listed once for all the checks that read them."""
         return list(spec_texts(self.model.programme))
+
+    @functools.cached_property
+    def amendment_editions(self) -> list[AmendmentEditions]:
+        """The amendments undone one by one from the current spec (engine.model.edition), for every check of them."""
+        return amendment_editions(self.model) if self.programme.amendments else []
+
+    @functools.cached_property
+    def approved_version(self) -> PastVersion | None:
+        """The signed version (decree.revision) from git; None when none is named or the history is not at hand."""
+        decree = self.programme.decree
+        revision = decree.revision if decree is not None else None
+        if revision is None or self.version_at is None:
+            return None
+        return self.version_at(revision)
 
 
 EVERYTHING: tuple[Path_, ...] = ((),)

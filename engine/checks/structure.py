@@ -14,6 +14,7 @@ from engine.model.grammar import nominative_only
 from engine.model.spec import (
     Activity,
     ActRef,
+    Amendment,
     AppendixDocument,
     Block,
     Budget,
@@ -289,6 +290,7 @@ def unknown_placeholder(ctx: CheckContext):
                 programme, numbers,
                 deadline=target.deadline if isinstance(target, Clause) else None,
                 quantities=target.quantities if isinstance(target, SpecItem) else [],
+                acts=target.legal_basis if isinstance(target, Amendment) else None,
             )
             try:
                 render_text(text, context)

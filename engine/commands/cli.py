@@ -287,6 +287,23 @@ def cmd_fmt(args) -> int:
     return EXIT_PROBLEMS if diagnostics or (args.check and changed) else EXIT_OK
 
 
+def cmd_amend(args) -> int:
+    from engine.commands.amend import amend
+
+    outcome = amend(args.programme, args.since)
+    if outcome.diagnostics:
+        sys.stderr.write(report.render(outcome.diagnostics, "human", outcome.texts))
+        return EXIT_USAGE if outcome.usage else EXIT_PROBLEMS
+    if outcome.written is None:
+        sys.stdout.write(f"Изменять нечего: программа {args.programme.name} совпадает с ревизией «{args.since}» "
+                         "с учётом уже оформленных изменений.\n")
+        return EXIT_OK
+    sys.stdout.write(f"Изменений: {outcome.changes} — записаны в {report.display_path(outcome.written)} как "
+                     f"{outcome.amendment}. Заполните номер, дату и преамбулу, проверьте формулировки "
+                     f"(prikaz check) и соберите приказ о внесении изменений (prikaz build).\n")
+    return EXIT_OK
+
+
 def cmd_serve(args) -> int:
     from engine.commands.serve import ServeError, serve
 
@@ -384,6 +401,14 @@ def build_parser() -> argparse.ArgumentParser:
     fmt.add_argument("--check", action="store_true",
                      help="ничего не менять, а перечислить файлы, которые изменились бы (код 1) — для CI")
     fmt.set_defaults(run=cmd_fmt)
+
+    amend = commands.add_parser(
+        "amend", parents=[verbose],
+        help="оформить изменения после подписанной ревизии как приказ о внесении изменений")
+    amend.add_argument("programme", type=_existing_dir, help="папка программы, например specs/lipetsk-2022")
+    amend.add_argument("--since", required=True, metavar="РЕВИЗИЯ",
+                       help="ревизия git с подписанным текстом: тег, коммит или ветка")
+    amend.set_defaults(run=cmd_amend)
 
     serve = commands.add_parser("serve", parents=[verbose],
                                 help="показать сайт локально и пересобирать его при сохранении файлов")

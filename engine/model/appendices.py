@@ -18,7 +18,7 @@ import functools
 from dataclasses import dataclass
 
 from engine import formats
-from engine.model.grammar import _WORD, _morph, inflect_phrase
+from engine.model.grammar import _WORD, _morph, inflect_noun, inflect_phrase
 from engine.model.spec import ActRef, AppendixDocument, Decree, Programme
 from engine.model.text import act_issuer, lower_first, org_full
 from engine.model.walk import all_clauses
@@ -103,10 +103,16 @@ def decree_issuer(programme: Programme, decree: Decree) -> str:
 
 def decree_reference(programme: Programme, decree: Decree, case: str) -> str:
     """«приказу управления образования и науки Липецкой области от 03.02.2020 № 266» in `case`."""
+    return issued_reference(programme, decree, [(decree_date(decree), decree_number(decree))], case)
+
+
+def issued_reference(programme: Programme, decree: Decree, issued: list[tuple[str, str]], case: str) -> str:
+    """Documents of the decree's kind its issuer issued, by (date, number): «приказа управления … от
+    10.03.2022 № 300», or for several «приказов управления … от 10.03.2022 № 300, от 01.06.2022 № 410»."""
     issuer = decree_issuer(programme, decree)
     issuer = f" {issuer}" if issuer else ""
-    return (f"{inflect_phrase(decree.kind, case)}{issuer} от {decree_date(decree)} "
-            f"№{formats.NBSP}{decree_number(decree)}")
+    kind = inflect_phrase(decree.kind, case) if len(issued) == 1 else inflect_noun(decree.kind, case, plural=True)
+    return f"{kind}{issuer} " + ", ".join(f"от {date} №{formats.NBSP}{number}" for date, number in issued)
 
 
 def act_stamp_reference(programme: Programme, act: ActRef) -> str:

@@ -127,3 +127,23 @@ def _head_agreement(rest: str, case: str) -> set[str]:
                 tags.add("anim" if "anim" in parse.tag else "inan")
             return {t for t in tags if t}
     return set()
+
+
+def inflect_noun(noun: str, case: str, plural: bool = False) -> str:
+    """One noun in `case`, singular or plural: «пункт» → loc «пункте», plural ins «пунктами»."""
+    return _inflect_noun(noun, case, plural) if _FORMS[-1] else noun
+
+
+@functools.lru_cache(maxsize=256)
+def _inflect_noun(noun: str, case: str, plural: bool) -> str:
+    parse = _nominative_parse(noun)
+    wanted = {_PYMORPHY_CASE[case]} | ({"plur"} if plural else set())
+    inflected = parse.inflect(wanted) if parse is not None else None
+    return _match_case(noun, inflected.word) if inflected is not None else noun
+
+
+def gender_of(noun: str) -> str:
+    """«masc», «femn» or «neut» of a noun in the nominative (masculine when unknown): for the participle
+    that agrees with it — «пункт изменён», «строка изменена», «наименование изменено»."""
+    parse = _nominative_parse(noun)
+    return (parse.tag.gender if parse is not None else None) or "masc"

@@ -322,7 +322,8 @@ class Person(Silenceable):
 # --- programme ---------------------------------------------------------------
 
 
-TemplateKind = Literal["decree", "programme_document", "roadmap", "budget", "indicators", "specification"]
+TemplateKind = Literal["decree", "programme_document", "roadmap", "budget", "indicators", "specification",
+                       "amendment"]
 DEFAULT_REMINDERS = ("P7D", "P1D")
 
 
@@ -458,6 +459,9 @@ class Decree(SpecModel):
     clauses: list[Clause] = Field(description="Пункты распорядительной части")
     signatory: Id | None = Field(None, description="Кто подписывает (id из people); пусто — проект без подписи")
     control: Id | None = Field(None, description="Кому поручен контроль (id из people); в тексте пункта — {{ control.acc }}")
+    revision: Line | None = Field(
+        None, description="Ревизия git (тег или коммит), в которой текст документа и приложений — ровно как подписан: "
+                          "изменения после неё оформляются приказом о внесении изменений (docs/amendments.md)")
 
 
 # --- appendices ----------------------------------------------------------------
@@ -1143,6 +1147,89 @@ class ProgrammeDocument(AppendixDocument):
                     "«Приложение 1 к муниципальной программе»")
 
 
+# --- amendments -----------------------------------------------------------------
+
+AmendedDocument = Literal["decree", "roadmap", "budget", "indicators", "specification"]
+Cells = dict[str, Paragraphs]
+Renumbering = Annotated[dict[str, str], WithJsonSchema(
+    {"type": "object", "additionalProperties": {"type": "string"}, "description": "{старый номер: новый номер}"})]
+
+
+def _percent(value: Any) -> int:
+    text = str(value).strip().rstrip("%").strip()
+    if not text.isdigit() or int(text) > 100:
+        raise DiagnosticError("P903", f"«{value}» — ожидается доля в процентах от 0 до 100",
+                              "пишите целое число процентов, например 30")
+    return int(text)
+
+
+Percent = Annotated[int, _via(_percent), WithJsonSchema(
+    {"type": "string", "description": "Доля в процентах: целое число от 0 до 100, например 30"})]
+
+
+class AmendmentForms(SpecModel):
+    """Пороги выбора юридической формы изменения (docs/amendments.md, «Как выбирается форма»)."""
+
+    words: Percent = Field(
+        30, description="Доля изменённых слов пункта или графы (в процентах), до которой изменение оформляется заменой "
+                        "слов («слова … заменить словами …»); больше — пункт или строка излагается в новой редакции "
+                        "(замена не больше трёх слов — всегда заменой слов)")
+    appendix: Percent = Field(
+        50, description="Доля изменённых строк приложения (в процентах), начиная с которой приложение излагается "
+                        "в новой редакции целиком и прилагается к приказу о внесении изменений")
+
+
+class AmendmentChange(Silenceable):
+    """Одно изменение: что было и что стало, как напечатано в документе. Записывается командой prikaz amend."""
+
+    document: AmendedDocument = Field(
+        "decree", description="Где изменение: decree (сам приказ), roadmap, budget, indicators, specification")
+    item: Line | None = Field(
+        None, description="Что изменено: номер пункта или строки в изменяемой редакции («3», «5.1», «1.3»), id строки "
+                          "сметы, или часть документа: title, subtitle, preamble, total, funding_source, codes, "
+                          "event_name, service_period")
+    field: Line | None = Field(
+        None, description="Графа строки: time, activity, owners, result (дорожная карта), title, amount (смета), "
+                          "name, unit, target (показатели), text, time, deliverables (ТЗ); text — текст пункта")
+    old: Paragraphs | None = Field(None, description="Текст до изменения, как он напечатан в подписанной редакции")
+    new: Paragraphs | None = Field(None, description="Текст после изменения")
+    added: Cells | None = Field(None, description="Добавленный пункт или строка: {графа: текст}")
+    removed: Cells | None = Field(None, description="Исключённый пункт или строка: {графа: текст, как был напечатан}")
+    after: Line | None = Field(
+        None, description="Для добавленного или исключённого пункта (строки): за каким он стоит; пусто — первым")
+    renumber: Renumbering | None = Field(
+        None, description="Перенумерация пунктов или строк после добавления или исключения: {старый номер: новый}")
+    form: Literal["words", "edition", "appendix"] | None = Field(
+        None, description="Форма вместо выбранной по порогам: words — замена слов, edition — новая редакция пункта "
+                          "или строки, appendix — новая редакция всего приложения")
+    wording: Line | None = Field(
+        None, description="Свой текст этого изменения вместо сформулированного prikaz (без номера «1)» и точки с запятой)")
+
+
+class Amendment(Silenceable):
+    """Приказ (распоряжение) о внесении изменений в документ программы: реквизиты и список изменений.
+
+    Вид документа, издающий орган и шапка — те же, что у изменяемого документа (decree).
+    """
+
+    number: Line | None = Field(None, description="Регистрационный номер; пусто, пока приказ не зарегистрирован")
+    date: Date | None = Field(None, description="Дата подписания; пусто, пока приказ не подписан")
+    place: Line | None = Field(None, description="Место издания, если отличается от места издания изменяемого документа")
+    title: Line | None = Field(
+        None, description="Заголовок, если не подходит вычисленный «О внесении изменений в приказ … от … № …»")
+    legal_basis: dict[Id, ActRef] = Field(
+        default_factory=dict, description="Акты, на которые ссылается преамбула: {id: акт}; в тексте — {{ basis.<id>.ins }}")
+    preamble: str | None = Field(None, description="Преамбула: почему вносятся изменения")
+    signatory: Id | None = Field(None, description="Кто подписывает (id из people)")
+    forms: AmendmentForms = Field(
+        default_factory=lambda: AmendmentForms.model_validate({}),
+        description="Пороги выбора формы изменения: {words: 30, appendix: 50}")
+    numbering: Literal["list", "decimal"] = Field(
+        "list", description="Нумерация изменений: list — «1)», «а)» (как в изменениях законов и постановлений); "
+                            "decimal — «1. Внести …: 1.1. …; 1.2. …», подпункты «1.2.1.» (как пункты приказа)")
+    changes: list[AmendmentChange] = Field(description="Изменения по порядку документа (их пишет prikaz amend)")
+
+
 class Programme(SpecModel):
     """Программа: всё, что лежит в её папке, собранное из всех файлов."""
 
@@ -1160,6 +1247,9 @@ class Programme(SpecModel):
     specification: Specification | None = Field(None, description="Техническое задание")
     tables: dict[Id, DataTable] = Field(
         default_factory=dict, description="Таблицы данных: {id: …}; печатаются там, где их называет блок table: <id>")
+    amendments: dict[Id, Amendment] = Field(
+        default_factory=dict, description="Приказы о внесении изменений в подписанный документ, по порядку: {id: …} "
+                                          "(docs/amendments.md)")
 
 
 # models that name one defined after them (a clause its sub-clauses, an appendix its blocks of text)

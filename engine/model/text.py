@@ -56,6 +56,7 @@ class TextContext:
     appendix_numbers: dict[str, int]
     deadline: TimeExpr | None = None
     quantities: list = field(default_factory=list)
+    acts: dict[str, ActRef] | None = None    # what `basis.<id>` names, when not the decree's legal basis (an amendment's)
 
 
 def placeholders(text: str) -> list[tuple[str, int, int]]:
@@ -167,8 +168,9 @@ def _resolve(parts: list[str], ctx: TextContext) -> str:
             return org_full(org, _case(rest[2:]))
         if len(rest) == 1:
             return org.short
-    if head == "basis" and p.decree is not None:
-        return act_reference(p, p.decree.legal_basis[rest[0]], _case(rest[1:]))
+    if head == "basis":
+        acts = ctx.acts if ctx.acts is not None else p.decree.legal_basis if p.decree is not None else {}
+        return act_reference(p, acts[rest[0]], _case(rest[1:]))
     if head == "quantity" and ctx.quantities and not rest:
         return ctx.quantities[0].render()
     if head == "quantities" and rest:

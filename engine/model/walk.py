@@ -42,7 +42,7 @@ TEXT_PARTS = ("decree.title", "decree.preamble", "decree.clauses",
               "budget.title", "budget.subtitle", "budget.lines", "budget.funding_source",
               "indicators.title", "indicators.subtitle", "indicators.groups", "indicators.items",
               "specification.title", "specification.subtitle", "specification.event_name",
-              "specification.funding_source", "specification.items", *AROUND_TABLES, "tables")
+              "specification.funding_source", "specification.items", *AROUND_TABLES, "tables", "amendments")
 
 
 def walk_clauses(clauses: list[Clause], enclosing: tuple[Clause, ...] = ()) -> Iterator[tuple[Clause, tuple[Clause, ...]]]:
@@ -209,6 +209,11 @@ def spec_texts(programme: Programme) -> Iterator[TextSite]:
             yield indicator, ("name",), indicator.name
             if indicator.indicator is not None:
                 yield indicator, ("indicator",), indicator.indicator
+    for amendment in programme.amendments.values():
+        if amendment.title:
+            yield amendment, ("title",), amendment.title
+        if amendment.preamble:
+            yield amendment, ("preamble",), amendment.preamble
     if programme.specification:
         specification = programme.specification
         yield specification, ("event_name",), specification.event_name

@@ -9,6 +9,7 @@ A registered check without a case file fails here, by name.
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from pathlib import Path
@@ -378,6 +379,7 @@ def test_a_silence_of_a_check_turned_off_for_the_programme_is_r511(tmp_path):
 
 def test_every_target_a_check_declares_is_what_its_findings_are_about(tmp_path):
     """The declared `targets` (what a silence may stand on) cover every finding of every bad case."""
+    from engine.building.history import version_at
     from engine.checks import CheckContext
     from engine.loading import load_programme
     from engine.model.validate import validate_programme
@@ -388,6 +390,7 @@ def test_every_target_a_check_declares_is_what_its_findings_are_about(tmp_path):
         case = load_case(code)
         base = BASES / case.get("base", BASE.name)
         model, _ = validate_programme(load_programme(make_programme(tmp_path / code, case["bad"], base)))
-        findings = list(registered.function(CheckContext(model, lambda programme_id: None)))
+        past = functools.partial(version_at, model.directory)
+        findings = list(registered.function(CheckContext(model, lambda programme_id: None, past)))
         assert findings, code
         assert all(isinstance(f.target, registered.targets) for f in findings), (code, [type(f.target) for f in findings])

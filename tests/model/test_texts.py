@@ -29,7 +29,8 @@ BASE = Path(__file__).parents[1] / "checks" / "base" / "base-2022"
 PROSE = {("Clause", "text"), ("Decree", "preamble"), ("Activity", "details"), ("Activity", "result"),
          ("Owner", "result"), ("SpecItem", "text"), ("SpecItem", "deliverables"), ("ListItem", "text"), ("Task", "text"),
          ("Block", "text"), ("DocumentSection", "blocks"),   # a block written as its bare text is a paragraph
-         ("TableRow", "cells"), ("TotalRow", "values")}      # a text cell is a paragraph, or a list of them
+         ("TableRow", "cells"), ("TotalRow", "values"),      # a text cell is a paragraph, or a list of them
+         ("Amendment", "preamble")}
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,7 @@ def test_a_missing_value_names_the_template_and_the_cell(tmp_path, copy_programm
     assert report.failed
     messages = sorted(d.message for d in _errors(report, "D101"))
     assert messages == [
-        "шаблон my-budget.docx, абзац 57: нет значения «grand_total» в «{{ budget.grand_total }}»",
+        "шаблон my-budget.docx, абзац 60: нет значения «grand_total» в «{{ budget.grand_total }}»",
         "шаблон my-budget.docx, таблица 1, строка 3, столбец 2: нет значения «price» в «{{ line.price }}»",
     ]
     assert all(d.span.file == folder / "my-budget.docx" and d.hint for d in _errors(report, "D101"))
@@ -81,7 +81,7 @@ def test_sandbox_refuses_python_internals(tmp_path, copy_programme):
     use_template(folder, "decree", "decree.docx")
     report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
     [error] = _errors(report, "D102")
-    assert "абзац 26: «{{ decree.title.__class__.__mro__ }}»" in error.message
+    assert "абзац 31: «{{ decree.title.__class__.__mro__ }}»" in error.message
     assert "обращение к внутренностям Python запрещено" in error.message
 
 

@@ -40,7 +40,8 @@ def test_script_check_mode():
 
 @pytest.mark.parametrize("name, tags", [
     ("decree-prikaz.docx", ["{%p for line in decree.header %}", "{{ decree.kind }}", "{%p if decree.order_word %}",
-                            "{%p for clause in decree.clauses %}", "{%p if loop.last %}", "{{ decree.signature.name }}"]),
+                            "{%p for clause in decree.clauses %}", "{%p if clause.table %}", "{{p clause.table }}",
+                            "{%p elif loop.last %}", "{%p if decree.edition %}", "{{ decree.signature.name }}"]),
     ("decree-rasporyazhenie.docx", ["{{ decree.date }}", "{{ decree.number }}", "{{ decree.preamble }}"]),
     ("roadmap.docx", ["{%p if appendix.mark %}", "{{ appendix.mark_text }}", "{%p if appendix.stamp %}",
                       "{{ appendix.stamp_word }}", "{%p for entry in roadmap.glossary %}",

@@ -35,17 +35,20 @@ from lxml import etree
 
 from engine import fast_paths
 from engine.diagnostics import Diagnostic, Severity, Span
-from engine.model.appendices import DECREE, PROGRAMME_DOCUMENT
+from engine.model.amending import amending_text
+from engine.model.appendices import DECREE, PROGRAMME_DOCUMENT, appendices
+from engine.model.edition import amendment_editions
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
 from engine.render.docx import package, package_cache
+from engine.render.docx.amendment import amending_decree, attachment, quoted_rows
 from engine.render.docx.bounded import LimitReached, Report, run_bounded
 from engine.render.docx.compose import compose_with_appendices
 from engine.render.docx.context import document_context
 from engine.render.docx.environment import template_environment
 from engine.render.docx.form import apply_form
 from engine.render.docx.lint import broken_by_tags, lint_template, missing_at_render, without_page_setup
-from engine.render.docx.names import appendix_file, decree_file, programme_document_file
+from engine.render.docx.names import amendment_file, appendix_file, decree_file, programme_document_file
 from engine.render.docx.package import save_reproducibly
 from engine.render.docx.package_cache import open_document
 from engine.render.docx.roadmap_table import roadmap_table
@@ -128,10 +131,14 @@ def _load(model: ProgrammeModel, kind: str, path: Path) -> DocxTemplate:
     return template
 
 
-def _render(model: ProgrammeModel, kind: str, path: Path, context: dict) -> Document:
-    """One document from its template: lint, render in the sandbox, set the form."""
+def _render(model: ProgrammeModel, kind: str, path: Path, context: dict,
+            amended: Callable[[DocxTemplate, Path], dict] | None = None) -> Document:
+    """One document from its template: lint, render in the sandbox, set the form. `amended`: the amending decree's
+    context, built once the template is open (its quoted rows are tables in the template's styles)."""
     template = _load(model, kind, path)
     context = _with_tables(template, path, kind, context)
+    if amended is not None:
+        context = dict(context, decree=amended(template, path))
     problems = lint_template(template.docx, path, context)
     if problems:
         raise RenderError(problems)
@@ -245,6 +252,42 @@ def _documents(model: ProgrammeModel, options: BuildOptions, report: Report) -> 
         number = model.programme.decree.number if model.programme.decree else None
         files[decree_file(decree["kind"].lower(), number)] = save_reproducibly(
             with_appendices, options.build_time, f"{decree['kind'].capitalize()} № {decree['number']}")
+        files.update(_amending_decrees(model, options, context, report))
+    return files
+
+
+def _amending_decrees(model: ProgrammeModel, options: BuildOptions, context: dict, report: Report) -> dict[str, bytes]:
+    """Each amending decree of the programme, with the appendices it attaches in a new edition."""
+    programme, amended = model.programme, model.programme.decree
+    if not programme.amendments or amended is None:
+        return {}
+    files: dict[str, bytes] = {}
+    problems: list[Diagnostic] = []
+    numbered = {appendix.kind: appendix for appendix in appendices(programme)}
+    for editions in amendment_editions(model):
+        amendment = programme.amendments[editions.amendment]
+        text = amending_text(programme, amended, amendment, editions.before, editions.after)
+
+        def decree(template: DocxTemplate, path: Path, text=text, amendment=amendment) -> dict:
+            return amending_decree(context["decree"], programme, amended, amendment, text,
+                                   lambda rows: quoted_rows(template, programme, context, rows, path))
+
+        try:
+            report("amendment")
+            document = _render(model, "amendment", template_path(model, options, "amendment"), context, decree)
+            attached = []
+            for index, kind in enumerate(text.attachments, start=1):
+                report(kind)
+                attached.append(_render(model, kind, template_path(model, options, kind), attachment(
+                    programme, amended, amendment, numbered[kind], index, len(text.attachments), editions.after, context)))
+        except RenderError as exc:
+            problems.extend(exc.diagnostics)
+            continue
+        title = text.title if amendment.number else f"Проект: {text.title}"
+        files[amendment_file(context["decree"]["kind"].lower(), amendment.number, editions.amendment)] = \
+            save_reproducibly(compose_with_appendices(document, attached), options.build_time, title)
+    if problems:
+        raise RenderError(problems)
     return files
 
 

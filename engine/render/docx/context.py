@@ -14,7 +14,9 @@ from decimal import Decimal
 
 from engine import formats
 from engine.export import export_programme, party_label
+from engine.model.amending import edition_notes
 from engine.model.appendices import appendices, decree_date, decree_number
+from engine.model.printing import budget_amount, deliverable, dotted, owner_rows, upper_first
 from engine.model.spec import Clause, Decree, IndicatorColumn, Indicators, Programme, ProgrammeDocument, Roadmap
 from engine.model.text import person_name
 from engine.model.validate import ProgrammeModel
@@ -22,11 +24,6 @@ from engine.render.docx import styles as S
 
 # ГОСТ Р 7.0.97-2016 п. 5.19: a приказ has its order word; a распоряжение goes straight to its clauses.
 DEFAULT_ORDER_WORDS = {"приказ": "ПРИКАЗЫВАЮ:", "распоряжение": ""}
-_DASHES = ("–", "—", "-")
-
-
-def upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _typeset(value):
@@ -44,16 +41,6 @@ def _money(amount: str) -> str:
     return formats.money(Decimal(amount))
 
 
-def _plain_number(value: str) -> str:
-    """«21» for a count, «2,5» for a fraction — Russian decimal comma."""
-    number = Decimal(value).normalize()
-    return f"{number:f}".replace(".", ",")
-
-
-def _dotted(number: str, dotted: bool = True) -> str:
-    return f"{number}." if dotted else number
-
-
 def _flatten_clauses(clauses: list[Clause], exported: list[dict], after_colon: bool = False) -> list[dict]:
     """Clauses of every level in reading order: «1.», «5.1.», … with the text as the spec writes it — but a clause
     that begins with a substituted value («{{ orgs.x.full.dat }} обеспечить …») begins a sentence, so with a capital,
@@ -63,23 +50,27 @@ def _flatten_clauses(clauses: list[Clause], exported: list[dict], after_colon: b
         text = data["text"]
         if clause.text.startswith("{{") and not after_colon:
             text = upper_first(text)
-        flat.append({"number": _dotted(data["number"]), "text": text, "level": data["number"].count(".") + 1})
+        flat.append({"number": dotted(data["number"]), "text": text, "level": data["number"].count(".") + 1,
+                     "table": ""})
         flat.extend(_flatten_clauses(clause.clauses, data["clauses"], after_colon=clause.text.endswith(":")))
     return flat
 
 
-def _decree(programme: Programme, decree: Decree, exported: dict) -> dict:
+def order_word_of(decree: Decree) -> str:
+    return decree.order_word if decree.order_word is not None else DEFAULT_ORDER_WORDS[decree.kind]
+
+
+def _decree(programme: Programme, decree: Decree, exported: dict, editions: dict[str, str]) -> dict:
     if decree.header:
         header = list(decree.header)
     elif decree.issuer_line:
         header = []      # the issuer line under the kind names the issuer (lysva: «НАЧАЛЬНИКА УПРАВЛЕНИЯ …»)
     else:
         header = [programme.organisations[decree.authority].full.upper()]
-    order_word = decree.order_word if decree.order_word is not None else DEFAULT_ORDER_WORDS[decree.kind]
+    order_word = order_word_of(decree)
     preamble = exported["preamble"]
     if decree.order_word_inline and order_word:
         preamble, order_word = f"{preamble} {order_word}", ""
-    signatory = programme.people[decree.signatory] if decree.signatory else None
     return {
         "kind": decree.kind.upper(),
         "header": header,
@@ -88,13 +79,20 @@ def _decree(programme: Programme, decree: Decree, exported: dict) -> dict:
         "number": decree_number(decree),
         "place": decree.place or "",
         "title": exported["title"],
+        "edition": editions.get("decree", ""),
         "preamble": preamble,
         "order_word": order_word,
         "clauses": _flatten_clauses(decree.clauses, exported["clauses"]),
-        # a draft that names no signatory prints no signature
-        "signature": {"position": signatory.signature_position or upper_first(signatory.position),
-                      "name": person_name(signatory)} if signatory else None,
+        "signature": signature_of(programme, decree.signatory),
     }
+
+
+def signature_of(programme: Programme, signatory: str | None) -> dict | None:
+    """The signature's position and name; a draft that names no signatory prints no signature."""
+    person = programme.people.get(signatory) if signatory else None
+    if person is None:
+        return None
+    return {"position": person.signature_position or upper_first(person.position), "name": person_name(person)}
 
 
 def _corner(label: str, mark: str, stamp_word: str, stamp: str, corner: str = "both") -> dict:
@@ -107,7 +105,7 @@ def _corner(label: str, mark: str, stamp_word: str, stamp: str, corner: str = "b
             "stamp": stamp, "stamp_word": stamp_word, "stamp_text": stamp[len(stamp_word):].strip()}
 
 
-def _appendices(programme: Programme, exported: list[dict], body: _Body) -> list[dict]:
+def _appendices(programme: Programme, exported: list[dict], body: _Body, editions: dict[str, str]) -> list[dict]:
     resolved = {entry["kind"]: entry for entry in exported}
     result = []
     for appendix in appendices(programme):
@@ -122,6 +120,7 @@ def _appendices(programme: Programme, exported: list[dict], body: _Body) -> list
         result.append({
             "kind": appendix.kind, "owner": appendix.owner, "number": appendix.number,
             **_corner(appendix.label, appendix.mark, appendix.stamp_word, appendix.stamp, appendix.corner),
+            "edition": editions.get(appendix.kind, ""),
             "title": texts["title"], "subtitle": texts["subtitle"] or "", "before": before, "after": after,
         })
     return result
@@ -246,7 +245,7 @@ def _indicator_cell(column: IndicatorColumn, item: dict, number: int, notes_apar
 def indicator_table(indicators: Indicators, groups: list[dict], items: dict[str, dict]) -> dict:
     """The indicators of `groups` (a group's heading across the table, then its indicators, numbered on through the
     groups) in the columns the spec gives."""
-    dotted = indicators.numbering == "dotted"
+    with_dots = indicators.numbering == "dotted"
     notes_apart = any(column.field == "note" for column in indicators.columns)
     columns = [_grid_column([*column.group, column.heading],
                             float(column.width) if column.width is not None else None,
@@ -261,7 +260,7 @@ def indicator_table(indicators: Indicators, groups: list[dict], items: dict[str,
             rows.append({"cells": [], "group": group["heading"], "total": False})
         for item_id in group["items"]:
             number += 1
-            rows.append({"cells": [[_dotted(cell, dotted) if column.field == "number" else cell
+            rows.append({"cells": [[dotted(cell, with_dots) if column.field == "number" else cell
                                     for cell in _indicator_cell(column, items[item_id], number, notes_apart)]
                                    for column in indicators.columns], "group": None, "total": False})
     return _grid(columns, rows)
@@ -325,26 +324,16 @@ def _programme_document(document: ProgrammeDocument, exported: dict, body: _Body
     }
 
 
-def _owner_rows(activity: dict, result: list[str]) -> list[dict]:
-    """Table rows of one activity: an owner with a result of its own gets a row beside that result
-    (lipetsk rows 1 and 6); the other owners share one row with the activity's common result."""
-    rows = [{"owners": party_label(owner), "result": owner["result"]} for owner in activity["owners"] if owner["result"]]
-    shared = [party_label(owner) for owner in activity["owners"] if not owner["result"]]
-    if shared or result or not rows:
-        rows.append({"owners": ", ".join(shared), "result": result})
-    return rows
-
-
-def _activity(activity: dict, dotted: bool) -> dict:
+def _activity(activity: dict, with_dots: bool) -> dict:
     """The cells of an activity by column field: `activity` holds the name and its list of actions in one cell,
     `title` and `details` hold them apart (a two-level «Мероприятие» / «Наименование», «Описание» header)."""
     return {
-        "number": _dotted(activity["number"], dotted),
+        "number": dotted(activity["number"], with_dots),
         "time": activity["time"]["rendered"],
         "activity": [activity["title"], *activity["details"]],
         "title": [activity["title"]],
         "details": activity["details"],
-        "rows": _owner_rows(activity, activity["result"]),
+        "rows": owner_rows([(party_label(owner), owner["result"]) for owner in activity["owners"]], activity["result"]),
     }
 
 
@@ -357,13 +346,13 @@ def _executor_line(roadmap: Roadmap, executor: dict | None) -> str:
 
 
 def _roadmap(roadmap: Roadmap, exported: dict) -> dict:
-    dotted = roadmap.numbering == "dotted"
+    with_dots = roadmap.numbering == "dotted"
     sections_dotted = (roadmap.section_numbering or roadmap.numbering) == "dotted"
-    groups = [{"title": f"{_dotted(section['number'], sections_dotted)} {section['title']}",
-               "activities": [_activity(a, dotted) for a in section["activities"]]}
+    groups = [{"title": f"{dotted(section['number'], sections_dotted)} {section['title']}",
+               "activities": [_activity(a, with_dots) for a in section["activities"]]}
               for section in exported["sections"]]
     if exported["activities"]:
-        groups.append({"title": "", "activities": [_activity(a, dotted) for a in exported["activities"]]})
+        groups.append({"title": "", "activities": [_activity(a, with_dots) for a in exported["activities"]]})
     return {
         "glossary": [{"short": entry["short"], "full": entry["full"]} for entry in exported["glossary"]],
         "columns": [{"field": column.field, "heading": column.heading, "group": column.group or "",
@@ -374,12 +363,10 @@ def _roadmap(roadmap: Roadmap, exported: dict) -> dict:
 
 
 def _budget_amount(line: dict) -> str:
-    """«840 000,00 (21 × 40 000,00)» where the line is a quantity times a price, as the source prints it."""
-    amount = _money(line["amount"])
-    if line["quantity"] is not None and line["unit_price"] is not None:
-        nbsp = formats.NBSP     # the product stays on one line
-        amount += f" ({_plain_number(line['quantity'])}{nbsp}×{nbsp}{_money(line['unit_price'])})"
-    return amount
+    def decimal(value: str | None) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+    return budget_amount(Decimal(line["amount"]), decimal(line["quantity"]), decimal(line["unit_price"]))
 
 
 def _budget(exported: dict) -> dict:
@@ -408,23 +395,18 @@ def _indicators(indicators: Indicators, exported: dict) -> dict:
     grouped = {item_id for group in groups for item_id in group["items"]}
     groups.append({"heading": "", "items": [item["id"] for item in exported["indicators"] if item["id"] not in grouped]})
     # `columns` and `rows` as the indicators template printed them before the table was built in code (own templates)
-    rows = [{"number": _dotted(item["number"]), "name": item["name"], "unit": item["unit"], "target": item["target"],
+    rows = [{"number": dotted(item["number"]), "name": item["name"], "unit": item["unit"], "target": item["target"],
              "target_note": item["target_note"] or ""} for item in exported["indicators"]]
     return dict(indicator_table(indicators, groups, items), columns=[column.heading for column in indicators.columns],
                 rows=rows)
 
 
-def _deliverable(text: str) -> str:
-    """Work items of the technical specification print as «– …» items; the spec may omit the dash."""
-    return text if text.startswith(_DASHES) else f"– {text}"
-
-
 def _specification(exported: dict, budget: dict | None) -> dict:
     return {
         "event_name": exported["event_name"],
-        "requirements": [{"number": _dotted(item["number"]), "text": item["text"],
+        "requirements": [{"number": dotted(item["number"]), "text": item["text"],
                           "time": item["time"]["rendered"] if item["time"] else "",
-                          "deliverables": [_deliverable(d) for d in item["deliverables"]]}
+                          "deliverables": [deliverable(d) for d in item["deliverables"]]}
                          for item in exported["items"]],
         "service_period": exported["service_period"]["rendered"],
         "funding_source": exported["funding_source"],
@@ -440,12 +422,13 @@ def document_context(model: ProgrammeModel) -> dict:
     exported = export_programme(model)
     info = exported["programme"]
     body = _Body(programme, exported)
+    editions = edition_notes(programme)
     context: dict = {
         "programme": {"id": info["id"], "title": info["title"], "region": info["region"]},
-        "decree": _decree(programme, programme.decree, exported["decree"]) if programme.decree else None,
+        "decree": _decree(programme, programme.decree, exported["decree"], editions) if programme.decree else None,
         "document": (_programme_document(programme.programme_document, exported["programme_document"], body)
                      if programme.programme_document else None),
-        "appendices": _appendices(programme, exported["appendices"], body),
+        "appendices": _appendices(programme, exported["appendices"], body, editions),
         "roadmap": _roadmap(programme.roadmap, exported["roadmap"]) if programme.roadmap else None,
         "budget": _budget(exported["budget"]) if programme.budget else None,
         "indicators": _indicators(programme.indicators, exported) if programme.indicators else None,

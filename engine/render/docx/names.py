@@ -41,3 +41,10 @@ def programme_document_file(title: str) -> str:
 def appendix_file(number: int, title: str) -> str:
     """«prilozhenie-1-plan-grafik.docx» — numbered even when the document prints a bare «Приложение»."""
     return f"prilozhenie-{number}-{slug(title)}.docx"
+
+
+def amendment_file(kind: str, number: str | None, amendment_id: str) -> str:
+    """«prikaz-300-o-vnesenii-izmeneniy.docx»; a draft without a number yet: «proekt-izmeneniy-amendment-1.docx»."""
+    if number:
+        return f"{slug(kind)}-{slug(number)}-o-vnesenii-izmeneniy.docx"
+    return f"proekt-izmeneniy-{slug(amendment_id)}.docx"

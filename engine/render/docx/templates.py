@@ -32,6 +32,8 @@ from engine.render import BuildOptions, RenderError
 
 BUNDLED: dict[str, str | dict[str, str]] = {
     "decree": {"приказ": "decree-prikaz.docx", "распоряжение": "decree-rasporyazhenie.docx"},
+    # an amending decree is a decree: its template, unless the programme names one of its own for amendments
+    "amendment": {"приказ": "decree-prikaz.docx", "распоряжение": "decree-rasporyazhenie.docx"},
     "roadmap": "roadmap.docx",
     "budget": "budget.docx",
     "indicators": "indicators.docx",
@@ -192,4 +194,6 @@ def templates_used(model: ProgrammeModel, options: BuildOptions) -> tuple[str, .
                                                         if appendix.kind != "programme_document"]
     if programme.programme_document:
         kinds.insert(1 if programme.decree else 0, "programme_document")
+    if programme.decree and programme.amendments:
+        kinds.append("amendment")
     return tuple(str(template_path(model, options, kind)) for kind in kinds)

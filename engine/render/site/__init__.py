@@ -35,6 +35,8 @@ from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions, RenderError
 from engine.render.site.pages import (
     IndexEntry,
+    amendment_docx,
+    amendment_title,
     budget_chart,
     documents,
     feeds,
@@ -96,8 +98,11 @@ def _index(entries: list[IndexEntry], folder: Path) -> dict[str, bytes]:
 
 def _programme_page(model: ProgrammeModel, files: tuple[str, ...], folder: Path) -> dict[str, bytes]:
     data = export_programme(model)
+    history = [{"title": amendment_title(data, amendment), "heading": amendment["title"], "signed": amendment["signed"],
+                "docx": amendment_docx(data, amendment) if amendment_docx(data, amendment) in files else None}
+               for amendment in data["amendments"]]
     page = _environment(folder).get_template("programme.html").render(
-        root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data),
+        root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data), amendments=history,
         timeline=timeline(data), documents=documents(data, files), feeds=feeds(data, files, shared_feeds(model)),
         budget_chart=budget_chart(data["budget"]) if "budget" in data else None)
     return {INDEX: page.encode("utf-8")}

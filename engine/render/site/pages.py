@@ -6,15 +6,16 @@ amounts as decimal strings); nothing here re-derives what the export already say
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
-from engine.formats import money
+from engine.formats import date_numeric, money
 from engine.model.identity import organisation_identity, shared_feed
-from engine.render.docx.names import appendix_file, decree_file, programme_document_file
+from engine.render.docx.names import amendment_file, appendix_file, decree_file, programme_document_file
 from engine.render.ics import FEED
 
 ORGANISATION_FEEDS = "calendars"   # outputs/<programme>/calendars/<org>.ics
@@ -72,9 +73,22 @@ class BudgetChart:
     bar_height: int
 
 
+def amendment_title(data: dict, amendment: dict) -> str:
+    """«Приказ от 15.03.2022 № 300 о внесении изменений», or for a draft «Проект приказа о внесении изменений»."""
+    kind = data["decree"]["kind"]
+    if not amendment["signed"]:
+        return f"Проект {'приказа' if kind == 'приказ' else 'распоряжения'} о внесении изменений ({amendment['id']})"
+    return f"{kind.capitalize()} от {date_numeric(dt.date.fromisoformat(amendment['date']))} №\u00a0{amendment['number']} " \
+           "о внесении изменений"
+
+
+def amendment_docx(data: dict, amendment: dict) -> str:
+    return amendment_file(data["decree"]["kind"], amendment["number"], amendment["id"])
+
+
 def documents(data: dict, files: tuple[str, ...]) -> list[Document]:
-    """Every DOCX of the programme, the decree first, then the programme document, each with its PDF when there
-    is one."""
+    """Every DOCX of the programme, the decree first, then the programme document, the appendices and the amending
+    decrees, each with its PDF when there is one."""
     decree, document = data["decree"], data["programme_document"]
     titles = {}
     if decree:
@@ -86,6 +100,7 @@ def documents(data: dict, files: tuple[str, ...]) -> list[Document]:
         titles[programme_document_file(document["title"])] = document["title"] + (" с приложениями" if own else "")
     titles.update({appendix_file(a["number"], a["title"]): f"{a['label']}. {a['title']}" for a in data["appendices"]
                    if a["kind"] != "programme_document"})
+    titles.update({amendment_docx(data, a): amendment_title(data, a) for a in data["amendments"]})
     present = set(files)
     ordered = [name for name in titles if name in present] + sorted(
         name for name in present if name.endswith(".docx") and name not in titles)
