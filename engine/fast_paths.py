@@ -13,15 +13,18 @@ Each fast path does what a library's public path does, in less time, by reaching
   `Composer` reads indexed styles (its `add_styles`, `restart_first_numbering` and
   `_create_style_id_mapping` overridden); `docxcompose.composer.xpath` is swapped for compiled queries.
   Public path: each document saved and opened again, `docxcompose.composer.Composer` as it is.
+- render/ics.py: a VEVENT's lines are written directly, TEXT escaped and dates formatted as icalendar 7 does
+  (ORGANIZER and TRIGGER lines are still icalendar's, once per distinct value). Public path: icalendar's
+  `Event` and `Alarm` built and serialized.
 - render/docx/package.py: the members come from python-docx's `PackageWriter` internals; the zip is
   written around members deflated once per process (`ZipInfo.FileHeader`, the central directory
   packed by hand). Public path: `Document.save`, then `zipfile.ZipFile` writing the members.
 
 `PRIKAZ_FAST_PATHS=0` in the environment selects the public paths for the whole process (and the
 workers it forks); `switched(False)` does it for a block, for the tests. Both paths give the same
-bytes: tests/render/test_fast_paths.py compares them for the bundled and for synthetic programmes,
-so a library upgrade that breaks a fast path fails there (the libraries are pinned: pyproject.toml,
-constraints.txt).
+bytes: tests/render/test_fast_paths.py (DOCX) and tests/render/test_ics_fast_path.py (calendars) compare
+them for the bundled and for synthetic programmes, so a library upgrade that breaks a fast path fails there
+(the libraries are pinned: pyproject.toml, constraints.txt).
 """
 
 from __future__ import annotations
