@@ -6,15 +6,13 @@ import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.dates import format_date as _babel_date
-from babel.numbers import format_decimal
-from num2words import num2words
-
 NBSP = "\u00a0"
 
 
 def money(amount: Decimal) -> str:
     """1900000 → «1 900 000,00» with non-breaking spaces between digit groups."""
+    from babel.numbers import format_decimal  # babel, num2words: imported on first use, not by every command
+
     return format_decimal(amount, format="#,##0.00", locale="ru").replace("\u202f", NBSP)
 
 
@@ -33,7 +31,9 @@ def date_numeric(day: dt.date) -> str:
 
 def date_long(day: dt.date, suffix: str = "года") -> str:
     """«3 февраля 2020 года» — verbal-numeric form used in text."""
-    return f"{_babel_date(day, 'd MMMM y', locale='ru')} {suffix}".strip()
+    from babel.dates import format_date
+
+    return f"{format_date(day, 'd MMMM y', locale='ru')} {suffix}".strip()
 
 
 def plural(number: int, forms: tuple[str, str, str]) -> str:
@@ -53,6 +53,8 @@ def amount_in_words(amount: Decimal) -> str:
     """
     rubles = int(amount)
     kopecks = int((amount - rubles) * 100)
+    from num2words import num2words
+
     words = num2words(rubles, lang="ru")
     text = (f"{words} {plural(rubles, ('рубль', 'рубля', 'рублей'))} "
             f"{kopecks:02d} {plural(kopecks, ('копейка', 'копейки', 'копеек'))}")

@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import sys
 import time
 from pathlib import Path
@@ -146,6 +145,8 @@ class OutputsLock:
                     f"сборки (или остановите её) и запустите команду снова")
             time.sleep(0.1)
         self.descriptor = descriptor
+        import socket  # here: `prikaz check` never takes the lock, and does not import it
+
         holder = {"pid": os.getpid(), "host": socket.gethostname(), "command": " ".join(["prikaz", *sys.argv[1:]]),
                   "since": dt.datetime.now().astimezone().isoformat(timespec="seconds")}
         os.ftruncate(descriptor, 0)

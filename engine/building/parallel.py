@@ -19,20 +19,17 @@ Otherwise the jobs run in the calling process, one by one.
 
 from __future__ import annotations
 
+import functools
 import gc
-import multiprocessing
 import os
 import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Generic, TypeVar, cast
 
 MIN_PROGRAMMES = 8
-_FORK = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 Job = TypeVar("Job")
 Result = TypeVar("Result")
 
@@ -100,8 +97,17 @@ def workers(count: int, pdf: bool = False) -> int:
     if wanted.isdigit() and int(wanted) > 0:
         cores = min(cores, int(wanted))
     usable = (cores >= 2 and count >= MIN_PROGRAMMES and not pdf and threading.active_count() == 1
-              and _FORK is not None)
+              and _fork() is not None)
     return min(cores, count) if usable else 0
+
+
+@functools.cache
+def _fork():
+    """The `fork` start method, if the system has one. Imported only for a pool: multiprocessing and
+    concurrent.futures are a tenth of the start-up of a `prikaz check` that works alone."""
+    import multiprocessing
+
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
 def map_ordered(task: Callable[[Job], Result], jobs: list[Job], pdf: bool = False,
@@ -116,6 +122,9 @@ def map_ordered(task: Callable[[Job], Result], jobs: list[Job], pdf: bool = Fals
         for job in jobs:
             yield _outcome(task, job)
         return
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     # chunks small enough to keep every core busy to the end, large enough to cost little to hand out
     size = max(1, min(largest_chunk, len(jobs) // (pool_size * 6)))
     chunks = [range(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
@@ -126,7 +135,7 @@ def map_ordered(task: Callable[[Job], Result], jobs: list[Job], pdf: bool = Fals
     done = 0
     try:
         try:
-            with ProcessPoolExecutor(pool_size, mp_context=_FORK) as pool:
+            with ProcessPoolExecutor(pool_size, mp_context=_fork()) as pool:
                 pending: deque = deque()
                 queued = iter(chunks)
                 for chunk in queued:      # a bounded window: finished results wait in memory only briefly
@@ -153,8 +162,11 @@ def map_ordered(task: Callable[[Job], Result], jobs: list[Job], pdf: bool = Fals
 
 def _isolated(index: int) -> Outcome:
     """One job in a process of its own."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
-        with ProcessPoolExecutor(1, mp_context=_FORK) as pool:
+        with ProcessPoolExecutor(1, mp_context=_fork()) as pool:
             return pool.submit(_run_chunk, range(index, index + 1)).result()[0]
     except BrokenProcessPool:
         return Outcome(error=("BrokenProcessPool", "процесс, обрабатывавший программу, завершился аварийно "

@@ -8,7 +8,6 @@ import io
 import json
 import logging
 import os
-import platform
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +36,7 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=default, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None):
+        import platform
         from importlib.metadata import PackageNotFoundError, version
 
         from engine.building.manifest import engine_digest
