@@ -3,7 +3,7 @@
 For each document of one synthetic programme (the decree and its four appendices), in the same
 process and in alternation, so all sides see the same machine:
 
-    engine   engine.render.docx._render(model, options, kind, context) and save_reproducibly(): everything
+    engine   engine.render.docx._render(model, kind, path, context) and save_reproducibly(): everything
              the engine does for one document — find and open the template, build the roadmap table
              (roadmap only), lint the template against the context, render in the Jinja sandbox with
              autoescape, set the form (corner requisites, font), save reproducibly (fixed dates and zip
@@ -51,10 +51,16 @@ from bench.generate import write_programme  # noqa: E402
 
 
 def measure(runs: int = 15) -> list[dict]:
+    import inspect
+
     from docxtpl import DocxTemplate
 
-    from engine.building.build import TEMPLATES
-    from engine.building.pipeline import check_tree
+    try:
+        from engine.building.build import TEMPLATES
+        from engine.building.pipeline import check_tree
+    except ImportError:     # an engine from before the package layout of issue 15 (bench/run.py --baseline)
+        from engine.build import TEMPLATES  # type: ignore[no-redef]
+        from engine.pipeline import check_tree  # type: ignore[no-redef]
     from engine.render import BuildOptions
     from engine.render.docx import _render, clear_caches
     from engine.render.docx.context import document_context
@@ -68,15 +74,19 @@ def measure(runs: int = 15) -> list[dict]:
         checked = check_tree(specs)
         model = checked.programmes[0].model
         assert checked.programmes[0].ok and not checked.diagnostics, checked.diagnostics
-        options = BuildOptions(build_time=dt.datetime(2025, 1, 20, tzinfo=dt.UTC), templates=TEMPLATES)
+        # an engine from before issue 15 also wanted the outputs folder (unused here)
+        extra = {"outputs": Path(temporary) / "outputs"} if "outputs" in inspect.signature(BuildOptions).parameters else {}
+        options = BuildOptions(build_time=dt.datetime(2025, 1, 20, tzinfo=dt.UTC), templates=TEMPLATES, **extra)
         context = document_context(model)
         parts = [("decree", context)] + [(a["kind"], dict(context, appendix=a)) for a in context["appendices"]]
         rows = []
+        by_path = "path" in inspect.signature(_render).parameters     # the engine's _render(model, kind, path, context)
         for kind, part in parts:
             path = template_path(model, options, kind)
 
-            def engine(kind=kind, part=part) -> bytes:
-                return save_reproducibly(_render(model, options, kind, part), options.build_time, "title")
+            def engine(kind=kind, part=part, path=path) -> bytes:
+                document = (_render(model, kind, path, part) if by_path else _render(model, options, kind, part))
+                return save_reproducibly(document, options.build_time, "title")
 
             def bare(kind=kind, part=part, path=path) -> bytes:
                 template = DocxTemplate(str(path))

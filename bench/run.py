@@ -6,12 +6,16 @@
                                                            # measure another checkout of the engine
     .venv/bin/python bench/run.py --results bench/results/after-9ca9421.json --before bench/results/before-bdc29a5.json
                                                            # the table of saved results, nothing measured
+    .venv/bin/python bench/run.py --baseline /work/old     # this engine and another checkout in the same run,
+                                                           # step by step in turn, and the targets of issue 15
 
 For each size N, bench/generate.py writes N programmes of realistic size into a temporary specs
 folder (outside any git repository), then the real command line runs as a subprocess,
 `python -m engine.commands.cli check SPECS --format json` (asserted: exit 0 and no diagnostic at all) and
 `python -m engine.commands.cli build SPECS -o OUT` into an empty folder (asserted: exit 0, every programme's
-folder written). Each is measured from outside:
+folder written), then the same build again — the no-op rebuild, nothing changed (asserted: exit 0). An engine
+checkout from before the package layout of issue 15 is run as `python -m engine.cli`. Each is measured from
+outside:
 
     wall        time.perf_counter around the process
     CPU         user + system time of the process and every child it waited for (os.wait4)
@@ -130,11 +134,13 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> Measurement:
 
 
 def _cli(engine: Path) -> tuple[list[str], dict]:
-    """`python -m engine.commands.cli` of the engine checkout `engine` (its folder first on the path)."""
+    """`python -m engine.commands.cli` of the engine checkout `engine` (its folder first on the path; `engine.cli`
+    in a checkout from before the package layout)."""
     env = dict(os.environ, PYTHONPATH=str(engine), PYTHONIOENCODING="utf-8")
     env.pop("SOURCE_DATE_EPOCH", None)
     env.pop("CI", None)
-    return [sys.executable, "-m", "engine.commands.cli"], env
+    module = "engine.commands.cli" if (engine / "engine" / "commands" / "cli.py").is_file() else "engine.cli"
+    return [sys.executable, "-m", module], env
 
 
 def machine() -> dict:
@@ -196,8 +202,11 @@ def scale(engine: Path, size: int, keep: Path | None) -> dict:
             folder = outputs / programme_id(index)
             assert len(list(folder.glob("*.docx"))) == 5 and (folder / "calendar.ics").is_file(), folder
         files = [p for p in outputs.rglob("*") if p.is_file()]
+        noop = run(command + ["build", str(specs), "-o", str(outputs)], engine, env)
+        assert noop.code == 0, f"no-op rebuild of {size}: exit {noop.code}\n{noop.stdout[-3000:]}{noop.stderr[-3000:]}"
         return {"size": size, "generate_s": generated, "check": check.summary(), "build": build.summary(),
-                "output_files": len(files), "output_mb": sum(p.stat().st_size for p in files) / 1e6}
+                "noop": noop.summary(), "output_files": len(files),
+                "output_mb": sum(p.stat().st_size for p in files) / 1e6}
     finally:
         if keep is None:
             shutil.rmtree(root, ignore_errors=True)
@@ -229,14 +238,16 @@ def markdown(results: dict, before: dict | None = None) -> str:
         f"Command: `{results['command']}`",
         "",
         "| programmes | check: wall | CPU | max RSS | build: wall | CPU | max RSS | peak Σ (PSS) | "
-        "build wall per programme | output |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "build wall per programme | build CPU per programme | no-op rebuild: wall | CPU | output |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in results["sizes"]:
         c, b = row["check"], row["build"]
+        noop = row.get("noop")    # results saved before the no-op rebuild was measured have none
         lines.append(
             f"| {row['size']:,} | {_ms(c['wall'])} | {_ms(c['cpu'])} | {_mb(c['max_rss'])} | {_ms(b['wall'])} | "
             f"{_ms(b['cpu'])} | {_mb(b['max_rss'])} | {_mb(b['peak_rss_sum'])} | {_ms(b['wall'] / row['size'])} | "
+            f"{_ms(b['cpu'] / row['size'])} | {_ms(noop['wall']) if noop else '–'} | {_ms(noop['cpu']) if noop else '–'} | "
             f"{row['output_files']:,} files, {row['output_mb']:.0f} MB |")
     bundled = results["bundled_check"]
     lines += ["", f"`check` of the bundled specs (3 programmes), a new process each run, interpreter start "
@@ -261,8 +272,13 @@ def markdown(results: dict, before: dict | None = None) -> str:
             for label, key, fmt in (("check wall", ("check", "wall"), _ms), ("check CPU", ("check", "cpu"), _ms),
                                     ("check max RSS", ("check", "max_rss"), _mb),
                                     ("build wall", ("build", "wall"), _ms), ("build CPU", ("build", "cpu"), _ms),
-                                    ("build peak Σ (PSS)", ("build", "peak_rss_sum"), _mb)):
-                lines.append(f"| {label} | {row['size']:,} | {fmt(prev[key[0]][key[1]])} | {fmt(row[key[0]][key[1]])} |")
+                                    ("build peak Σ (PSS)", ("build", "peak_rss_sum"), _mb),
+                                    ("no-op rebuild CPU", ("noop", "cpu"), _ms)):
+                if key[0] in prev and key[0] in row:
+                    lines.append(f"| {label} | {row['size']:,} | {fmt(prev[key[0]][key[1]])} | "
+                                 f"{fmt(row[key[0]][key[1]])} |")
+            lines.append(f"| build CPU per programme | {row['size']:,} | {_ms(prev['build']['cpu'] / row['size'])} | "
+                         f"{_ms(row['build']['cpu'] / row['size'])} |")
         lines.append(f"| bundled check, median wall | 3 | {_ms(before['bundled_check']['wall_median'])} | "
                      f"{_ms(bundled['wall_median'])} |")
         # an engine measured before the per-process caches has one figure, warm and cold alike
@@ -272,7 +288,40 @@ def markdown(results: dict, before: dict | None = None) -> str:
                 warm, cold = ratios[r["document"]]
                 lines.append(f"| render ratio warm / cold, {r['document']} | 1 | {warm:.2f} / {cold:.2f} | "
                              f"{r['ratio']:.2f} / {r['cold_ratio']:.2f} |")
+        lines += ["", *targets(results, before)]
     return "\n".join(lines)
+
+
+def targets(results: dict, before: dict) -> list[str]:
+    """The targets of issue 15, item 5, against `before` measured in the same run: met or not, with the numbers."""
+    def met(ok: bool) -> str:
+        return "yes" if ok else "**no**"
+
+    lines = [f"Targets of issue 15 (before: engine {before['commit']}):", "",
+             "| target | before | now | met? |", "|---|---|---|---|"]
+    old = {row["size"]: row for row in before["sizes"]}
+    shared = [row for row in results["sizes"] if row["size"] in old]
+    if shared:
+        row = max(shared, key=lambda row: row["size"])
+        size, now, then = row["size"], row["build"]["cpu"] / row["size"], old[row["size"]]["build"]["cpu"] / row["size"]
+        lines.append(f"| build CPU per programme of {size:,} programmes ≤ half of before's | {_ms(then)} | {_ms(now)} "
+                     f"({now / then:.2f} of before) | {met(now <= then / 2)} |")
+    for row in results["sizes"]:
+        if "noop" in row:
+            noop, check = row["noop"]["cpu"], row["check"]["cpu"]
+            previous = old.get(row["size"], {}).get("noop")
+            lines.append(f"| no-op rebuild of {row['size']:,} no slower than a `check` of them (CPU) | "
+                         f"{_ms(previous['cpu']) + ' / ' + _ms(old[row['size']]['check']['cpu']) if previous else '–'} | "
+                         f"{_ms(noop)} / {_ms(check)} ({noop / check:.2f}) | {met(noop <= check)} |")
+    worst = max(results["render_ratio"], key=lambda r: r["cold_ratio"])
+    worst_before = max((r.get("cold_ratio", r["ratio"]) for r in before["render_ratio"]), default=0)
+    lines.append(f"| cold per-document render ≤ 1.1× bare docxtpl (the worst document) | {worst_before:.2f} | "
+                 f"{worst['cold_ratio']:.2f} ({worst['document']}) | {met(worst['cold_ratio'] <= 1.1)} |")
+    bundled, bundled_before = results["bundled_check"], before["bundled_check"]
+    lines.append(f"| `check` of the bundled specs in a new process under 150 ms (median wall; CPU) | "
+                 f"{_ms(bundled_before['wall_median'])}; {_ms(bundled_before['cpu_median'])} | "
+                 f"{_ms(bundled['wall_median'])}; {_ms(bundled['cpu_median'])} | {met(bundled['wall_median'] < 0.15)} |")
+    return lines
 
 
 def write_section(path: Path, text: str) -> None:
@@ -298,10 +347,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="only print the table")
     parser.add_argument("--results", type=Path, help="write the table of results saved with --json; measure nothing")
     parser.add_argument("--keep", type=Path, help="keep the generated specs and outputs under this folder")
+    parser.add_argument("--baseline", type=Path,
+                        help="another checkout of prikaz measured in the same run, shown as «before» with the targets")
     args = parser.parse_args(argv)
-    results = (json.loads(args.results.read_text(encoding="utf-8")) if args.results
-               else measure(args.engine.resolve(), args))
     before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
+    if args.results:
+        results = json.loads(args.results.read_text(encoding="utf-8"))
+    else:
+        engines = [args.engine.resolve()] + ([args.baseline.resolve()] if args.baseline else [])
+        results, *baseline = measure(engines, args)
+        before = baseline[0] if baseline else before
     table = markdown(results, before)
     if not args.no_write:
         write_section(args.write, table)   # before printing: a closed pipe on stdout must not cost the file
@@ -309,25 +364,37 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def measure(engine: Path, args: argparse.Namespace) -> dict:
-    """Every measurement of the table, saved to --json after each size (a long run keeps what it has)."""
+def measure(engines: list[Path], args: argparse.Namespace) -> list[dict]:
+    """Every measurement of the table for each engine, step by step in turn (so that every engine meets the same
+    load of a shared machine); each engine's results saved to --json after each size (a long run keeps what it
+    has): the first engine's to the file named, the others' beside it with their commit in the name."""
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     command = "python bench/run.py" + (f" --sizes {args.sizes}" if args.sizes != "1,10,100,1000" else "")
-    results = {"date": dt.date.today().isoformat(), "commit": _commit(engine), "machine": machine(),
-               "command": command, "sizes": []}
-    results["bundled_check"] = bundled_check(engine, args.runs)
-    print(f"bundled check: median {results['bundled_check']['wall_median'] * 1000:.0f} ms", file=sys.stderr)
-    results["render_ratio"] = render_ratio(engine, args.ratio_runs)
-    print("render ratio: " + ", ".join(f"{r['document']} {r['ratio']}" for r in results["render_ratio"]), file=sys.stderr)
+    if len(engines) > 1:
+        command += f" --baseline {engines[1]}"
+    everything = [{"date": dt.date.today().isoformat(), "commit": _commit(engine), "machine": machine(),
+                   "command": command, "sizes": []} for engine in engines]
+    for engine, results in zip(engines, everything, strict=True):
+        results["bundled_check"] = bundled_check(engine, args.runs)
+        print(f"{results['commit']}: bundled check median {results['bundled_check']['wall_median'] * 1000:.0f} ms",
+              file=sys.stderr)
+    for engine, results in zip(engines, everything, strict=True):
+        results["render_ratio"] = render_ratio(engine, args.ratio_runs)
+        print(f"{results['commit']}: render ratio " + ", ".join(f"{r['document']} {r['ratio']}/{r['cold_ratio']}"
+                                                                for r in results["render_ratio"]), file=sys.stderr)
     for size in sizes:
-        row = scale(engine, size, args.keep)
-        results["sizes"].append(row)
-        print(f"{size}: check {row['check']['wall']:.2f} s, build {row['build']['wall']:.2f} s "
-              f"(CPU {row['build']['cpu']:.1f} s, peak Σ {row['build']['peak_rss_sum'] / 1024:.0f} MB)", file=sys.stderr)
+        for engine, results in zip(engines, everything, strict=True):
+            row = scale(engine, size, args.keep)
+            results["sizes"].append(row)
+            print(f"{results['commit']}, {size}: check {row['check']['cpu']:.2f} s CPU, build {row['build']['wall']:.2f} s "
+                  f"(CPU {row['build']['cpu']:.1f} s, peak Σ {row['build']['peak_rss_sum'] / 1024:.0f} MB), "
+                  f"no-op {row['noop']['cpu']:.2f} s CPU", file=sys.stderr)
         if args.json:
             args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
-    return results
+            for index, results in enumerate(everything):
+                path = args.json if index == 0 else args.json.with_name(f"{args.json.stem}-{results['commit']}.json")
+                path.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return everything
 
 
 if __name__ == "__main__":
