@@ -133,14 +133,20 @@ def run(command: list[str], cwd: Path, env: dict | None = None) -> Measurement:
                            err.read().decode("utf-8", "replace"))
 
 
+def _python(engine: Path) -> str:
+    """The checkout's own interpreter (its .venv, with the libraries it was installed with), else this one."""
+    own = engine / ".venv" / "bin" / "python"
+    return str(own) if own.is_file() else sys.executable
+
+
 def _cli(engine: Path) -> tuple[list[str], dict]:
     """`python -m engine.commands.cli` of the engine checkout `engine` (its folder first on the path; `engine.cli`
-    in a checkout from before the package layout)."""
+    in a checkout from before the package layout), run by the checkout's own interpreter."""
     env = dict(os.environ, PYTHONPATH=str(engine), PYTHONIOENCODING="utf-8")
     env.pop("SOURCE_DATE_EPOCH", None)
     env.pop("CI", None)
     module = "engine.commands.cli" if (engine / "engine" / "commands" / "cli.py").is_file() else "engine.cli"
-    return [sys.executable, "-m", module], env
+    return [_python(engine), "-m", module], env
 
 
 def machine() -> dict:
@@ -214,7 +220,7 @@ def scale(engine: Path, size: int, keep: Path | None) -> dict:
 
 def render_ratio(engine: Path, runs: int) -> list[dict]:
     env = dict(os.environ, PYTHONPATH=f"{engine}{os.pathsep}{REPO}")
-    out = subprocess.run([sys.executable, str(HERE / "render_ratio.py"), "--runs", str(runs), "--json"], cwd=engine,
+    out = subprocess.run([_python(engine), str(HERE / "render_ratio.py"), "--runs", str(runs), "--json"], cwd=engine,
                          env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
