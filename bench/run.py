@@ -145,6 +145,7 @@ def _cli(engine: Path) -> tuple[list[str], dict]:
     env = dict(os.environ, PYTHONPATH=str(engine), PYTHONIOENCODING="utf-8")
     env.pop("SOURCE_DATE_EPOCH", None)
     env.pop("CI", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)    # an installed prikaz starts from its bytecode, as after a first run
     module = "engine.commands.cli" if (engine / "engine" / "commands" / "cli.py").is_file() else "engine.cli"
     return [_python(engine), "-m", module], env
 
@@ -220,6 +221,7 @@ def scale(engine: Path, size: int, keep: Path | None) -> dict:
 
 def render_ratio(engine: Path, runs: int) -> list[dict]:
     env = dict(os.environ, PYTHONPATH=f"{engine}{os.pathsep}{REPO}")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run([_python(engine), str(HERE / "render_ratio.py"), "--runs", str(runs), "--json"], cwd=engine,
                          env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
