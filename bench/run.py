@@ -258,7 +258,7 @@ def markdown(results: dict, before: dict | None = None) -> str:
             f"{_ms(b['cpu'] / row['size'])} | {_ms(noop['wall']) if noop else '–'} | {_ms(noop['cpu']) if noop else '–'} | "
             f"{row['output_files']:,} files, {row['output_mb']:.0f} MB |")
     bundled = results["bundled_check"]
-    lines += ["", f"`check` of the bundled specs (3 programmes), a new process each run, interpreter start "
+    lines += ["", f"`check` of the bundled specs (the checkout's own `specs/`), a new process each run, interpreter start "
                   f"included: median **{_ms(bundled['wall_median'])}** wall (min {_ms(bundled['wall_min'])}, "
                   f"CPU {_ms(bundled['cpu_median'])}, {bundled['runs']} runs, max RSS {_mb(bundled['max_rss'])})."]
     lines += ["", "Per-document render, engine against bare docxtpl (bench/render_ratio.py), CPU ms, median; «warm»: "
@@ -269,8 +269,8 @@ def markdown(results: dict, before: dict | None = None) -> str:
     lines += [f"| {r['document']} | {r['template']} | {r['engine_ms']} | {r['cold_ms']} | {r['bare_ms']} | "
               f"**{r['ratio']:.2f}** | **{r['cold_ratio']:.2f}** |" for r in results["render_ratio"]]
     if before:
-        lines += ["", f"Before and after (before: engine {before['commit']}, measured {before['date']} by the same "
-                      f"command with `--engine`):", "",
+        how = "in the same run" if before.get("command") == results["command"] else "by the same command with `--engine`"
+        lines += ["", f"Before and after (before: engine {before['commit']}, measured {before['date']} {how}):", "",
                   "| | programmes | before | after |", "|---|---|---|---|"]
         old = {row["size"]: row for row in before["sizes"]}
         for row in results["sizes"]:
