@@ -9,10 +9,10 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bundled import REPO, SPECS, CliResult
 
 # Suites of minutes: processes killed mid-build, LibreOffice, Chromium, a live server, hypothesis programmes,
 # every document rendered on both fast-path switches, the OOXML validator (single slow tests are marked where
@@ -36,9 +36,6 @@ def pytest_collection_modifyitems(config, items):
         if item.nodeid.startswith(SLOW_SUITES):
             item.add_marker(pytest.mark.slow)
 
-REPO = Path(__file__).resolve().parents[1]
-SPECS = REPO / "specs"
-PROGRAMMES = tuple(sorted(folder.name for folder in SPECS.iterdir()))      # every bundled programme
 
 
 def _copy_programme(tmp_path: Path, name: str) -> Path:
@@ -68,17 +65,6 @@ def copy_programme():
 def replace_in():
     """`replace_in(path, old, new, count=1)` → edit a copied spec file; returns the 1-based line of the edit."""
     return _replace_in
-
-
-@dataclass
-class CliResult:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
 
 
 def _run_subprocess(*args: str, cwd: Path | None = None, timeout: float = 120) -> CliResult:

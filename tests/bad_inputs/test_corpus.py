@@ -26,7 +26,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMMES, CliResult
+from bundled import PROGRAMMES, CliResult
 from corpus_cases import CASES, PROGRAMME, Case, all_cases
 from corpus_generated import MARKER
 

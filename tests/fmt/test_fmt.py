@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import PROGRAMMES, SPECS
+from bundled import PROGRAMMES, SPECS
 
 from engine.commands.fmt import comment_texts, format_paths, format_text
 from engine.diagnostics import has_errors

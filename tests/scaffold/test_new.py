@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from bundled import REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
