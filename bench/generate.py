@@ -45,17 +45,17 @@ PEOPLE = [("Загеева", "Л.А.", "female"), ("Кирина", "С.Н.", "fe
           ("Петров", "Н.Е.", "male"), ("Сидорова", "А.М.", "female"), ("Кузнецов", "Д.Ю.", "male")]
 
 # Time expressions of every kind (docs/spec-language.md, «Сроки»), all inside 2025–2026, none
-# ending before the decree date, in the order the roadmap's sections use them.
+# ending before the decree date, every written day a working day (T207), in the order the roadmap's sections use them.
 TIMES = [
     "Февраль-март 2025",                                      # month range with a year
     "Март 2025",                                              # a month with a year
-    "16.03.2025",                                             # a day
+    "17.03.2025",                                             # a day
     "05.04.2025 – 09.04.2025",                                # a window
-    "01.06.2025 – 27.06.2025; 15.11.2025 – 30.11.2025",       # several windows
+    "01.06.2025 – 27.06.2025; 15.11.2025 – 28.11.2025",       # several windows
     "Март-декабрь 2025",                                      # a long range
     "май, июнь 2025 года",                                    # a list of months with a year
     "до 10 февраля 2025 года",                                # a deadline
-    "не позднее 01.03.2025",                                  # a deadline, numeric
+    "не позднее 03.03.2025",                                  # a deadline, numeric
     "ежемесячно",                                             # monthly, the whole period
     "ежемесячно, февраль - декабрь 2025 года",                # monthly within months
     "ежеквартально",                                          # quarterly
@@ -222,7 +222,7 @@ def _decree_yaml(index: int) -> str:
           responsible: [iro]
         - id: report
           text: в срок {{{{ deadline }}}} – отчёт о реализации программы.
-          deadline: до 20 декабря 2026 года
+          deadline: до 18 декабря 2026 года
           responsible: [iro]
     - id: monitoring
       text: >-
@@ -263,7 +263,7 @@ def _activity_lines(section: int, number: int, index: int) -> list[str]:
         lines.append(f"          owners: [{', '.join(owners)}]")
         lines.append(f"          result: {_q(f'Наличие отчёта о выполнении этапа {number + 1} программы № {index}')}")
     # a dependency: the 2nd activity of a section («Март 2025», «май, июнь 2025 года», …) follows nothing
-    # dated earlier; a day (16.03.2025) after «Февраль-март 2025» would overlap, so depend only where in order
+    # dated earlier; a day (17.03.2025) after «Февраль-март 2025» would overlap, so depend only where in order
     if TIMES[number % len(TIMES)] == "05.04.2025 – 09.04.2025":
         lines.append(f"          depends_on: [s{section + 1}-a{(number - 1) % ACTIVITIES_PER_SECTION + 1}]")
     return lines

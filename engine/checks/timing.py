@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from bisect import bisect_right
 
 from engine import formats
@@ -13,12 +14,15 @@ from engine.model.spec import (
     Activity,
     ActRef,
     Clause,
+    Decree,
     ProgrammeInfo,
     Specification,
     SpecItem,
     SpecModel,
 )
+from engine.model.timeexpr import TimeExpr
 from engine.model.walk import TIMED_PARTS, clause_deadlines, timed_items
+from engine.model.workdays import day_with_weekday, nearest_working_days, why_not_working
 
 TIMED = (Clause, Activity, SpecItem, Specification)
 
@@ -275,3 +279,76 @@ def too_many_events(ctx: CheckContext):
                       f"проверьте период и повторяющиеся сроки («ежемесячно»){raise_it}", field=field,
                       related=tuple((other, other_field, f"ещё {other_count}")
                                     for other_count, other, other_field in largest[1:4]))
+
+
+# deadlines whose days the document writes out; a month («Март-декабрь») ends where the month does, not on a
+# day anyone chose, and a recurring deadline is a rule, not a date
+_WRITTEN_DAYS = ("day", "windows", "deadline")
+
+
+@check("T207", "non-working-day", Severity.WARNING, reads=(
+    "decree.date", "decree.legal_basis", "programme_document.approved_by",
+    "roadmap.approved_by", "budget.approved_by", "indicators.approved_by", "specification.approved_by", *TIMED_PARTS),
+    targets=(Decree, ActRef, *TIMED))
+def non_working_day(ctx: CheckContext):
+    """Сроки и даты документов приходятся на рабочие дни.
+
+    Срок, назначенный на воскресенье или праздник, — чаще всего ошибка в
+    дате: сдать отчёт в этот день некому, а по ст. 193 ГК РФ срок тогда
+    истекает в следующий рабочий день. Дата приказа в нерабочий день —
+    повод проверить, не опечатка ли это. Проверяются дни, записанные в
+    сроке («16.03.2021», «до 10 февраля 2020 года», окончание каждого
+    окна «01.06.2022 – 27.06.2022»), дата документа и даты актов, на
+    которые он ссылается, — по производственному календарю России
+    (праздники и переносы выходных дней, библиотека holidays). Если день
+    в самом деле такой, как в документе, отключите проверку на этом
+    элементе с причиной.
+
+    Плохо:
+        deadline: до 20 декабря 2020 года   # воскресенье
+    Хорошо:
+        deadline: до 18 декабря 2020 года
+    """
+    programme = ctx.programme
+    decree = programme.decree
+    if decree is not None and decree.date is not None:
+        yield from _on_day_off(decree, "date", decree.date, f"дата документа {formats.date_numeric(decree.date)}",
+                               "проверьте дату документа")
+    for act in ctx.model.objects:
+        # an act of another programme of the tree is that programme's decree: its date is checked there (R503 keeps
+        # the two equal)
+        if isinstance(act, ActRef) and act.programme is None:
+            yield from _on_day_off(act, "date", act.date, f"акт № {act.number} датирован {formats.date_numeric(act.date)}",
+                                   "проверьте дату акта")
+    for target, field, expr in timed_items(programme):
+        if expr.kind not in _WRITTEN_DAYS:
+            continue
+        for window in expr.days:
+            when = "приходится на" if window.start == window.end else "заканчивается"
+            yield from _on_day_off(target, field, window.end,
+                                   f"{_label(target)}: срок «{expr.text}» {when} {formats.date_numeric(window.end)}",
+                                   "перенесите срок на рабочий день", due=True, written=_written_at(expr, window.end))
+
+
+def _on_day_off(target: SpecModel, field: str, day: dt.date, what: str, fix: str, due: bool = False,
+                written: tuple[int, int] = (0, 0)):
+    reason = why_not_working(day)
+    if reason is None:
+        return
+    before, after = nearest_working_days(day)
+    nearest = " и ".join(day_with_weekday(found) for found in (before, after) if found is not None)
+    if due and after is not None:   # the Civil Code moves such a deadline, so the document may mean that day
+        fix += f"; по ст. 193 ГК РФ срок тогда истекает {formats.date_numeric(after)}"
+    yield Finding(target, f"{what} — нерабочий день ({reason}); ближайшие рабочие дни: {nearest}",
+                  f"{fix}; если так в документе, добавьте silence: {{T207: причина}}",
+                  field=field, offset=written[0], length=written[1])
+
+
+def _written_at(expr: TimeExpr, day: dt.date) -> tuple[int, int]:
+    """Where the text writes `day` (the last place: a window's end follows its start), as (offset, length);
+    (0, 0) — the whole value, for a day written in words («до 20 декабря 2020 года»)."""
+    for written in (formats.date_numeric(day), day.isoformat()):
+        found = expr.text.rfind(written)
+        if found >= 0:
+            return found, len(written)
+    return 0, 0

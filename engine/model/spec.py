@@ -425,7 +425,7 @@ class Clause(Silenceable):
         return self._number
 
 
-class Decree(SpecModel):
+class Decree(Silenceable):
     """Приказ или распоряжение: реквизиты, преамбула, пункты, подпись."""
 
     kind: Literal["приказ", "распоряжение"] = Field(description="Вид документа")

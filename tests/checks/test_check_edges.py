@@ -76,16 +76,73 @@ def test_dependency_cycle(tmp_path):
 
 
 def test_undated_dependency_is_not_ordered(tmp_path):
-    found = check(tmp_path, ("roadmap.yaml", "      time: 01.03.2022 – 31.03.2022; 01.10.2022 – 15.10.2022",
+    found = check(tmp_path, ("roadmap.yaml", "      time: 01.03.2022 – 31.03.2022; 01.10.2022 – 14.10.2022",
                              "      time: по отдельному графику"))
     assert found == []
 
 
 def test_second_window_out_of_order(tmp_path):
-    """Window by window: the second meeting (12.10) precedes the end of the second monitoring (15.10)."""
+    """Window by window: the second meeting (12.10) precedes the end of the second monitoring (14.10)."""
     found = check(tmp_path, ("roadmap.yaml", "20.10.2022 – 25.10.2022", "12.10.2022 – 25.10.2022"))
     assert [(code, line) for code, _, line, _ in found] == [("T204", line_of(tmp_path, "roadmap.yaml", "12.10.2022"))]
     assert "12.10.2022" in found[0][3]
+
+
+def test_decree_dated_on_a_sunday(tmp_path):
+    found = check(tmp_path, ("decree.yaml", "  date: 14.01.2022", "  date: 16.01.2022"))
+    assert [(code, line) for code, _, line, _ in found] == [("T207", line_of(tmp_path, "decree.yaml", "date: 16.01.2022"))]
+    assert "дата документа 16.01.2022 — нерабочий день (воскресенье)" in found[0][3]
+    assert "14.01.2022 (пятница) и 17.01.2022 (понедельник)" in found[0][3]
+
+
+def test_act_dated_on_a_holiday_next_to_a_transferred_day_off(tmp_path):
+    """04.11.2021 is a holiday, 05.11.2021 a day off moved from 02.01.2021 by the government: the next working day is the 8th."""
+    found = check(tmp_path, ("decree.yaml", "      date: 20.12.2021", "      date: 04.11.2021"))
+    assert [(code, line) for code, _, line, _ in found] == [("T207", line_of(tmp_path, "decree.yaml", "date: 04.11.2021"))]
+    assert "праздник «День народного единства»" in found[0][3]
+    assert "03.11.2021 (среда) и 08.11.2021 (понедельник)" in found[0][3]
+
+
+def test_transferred_days_both_ways(tmp_path):
+    """05.03.2022 was a working Saturday and 07.03.2022 a Monday off (the production calendar of 2022)."""
+    assert check(tmp_path / "saturday", ("decree.yaml", "до 1 июля 2022 года", "до 5 марта 2022 года")) == []
+    found = check(tmp_path / "monday", ("decree.yaml", "до 1 июля 2022 года", "до 7 марта 2022 года"))
+    assert codes(found) == ["T207"]
+    assert "приходится на 07.03.2022 — нерабочий день (выходной (перенесено с 05.03.2022))" in found[0][3]
+    assert "05.03.2022 (суббота) и 09.03.2022 (среда)" in found[0][3]
+
+
+def test_the_end_of_a_window_is_pointed_at(tmp_path):
+    """Of «01.10.2022 – 16.10.2022» only the end is a deadline, and the caret is on it; its start (a Saturday) is not."""
+    edited = ("roadmap.yaml", "01.10.2022 – 14.10.2022", "01.10.2022 – 16.10.2022")
+    check(tmp_path, edited)
+    found = [d for d in check_tree(tmp_path / BASE.name).diagnostics if d.code == "T207"]
+    assert len(found) == 1 and "заканчивается 16.10.2022 — нерабочий день (воскресенье)" in found[0].message
+    line = (tmp_path / BASE.name / "roadmap.yaml").read_text(encoding="utf-8").split("\n")[found[0].span.line - 1]
+    assert line[found[0].span.column - 1:found[0].span.end_column - 1] == "16.10.2022"
+    assert "по ст. 193 ГК РФ срок тогда истекает 17.10.2022" in found[0].hint
+
+
+def test_months_end_where_the_month_does(tmp_path):
+    """«Февраль-декабрь 2022» ends on Saturday 31.12.2022, a day nobody wrote: no warning (the base programme has it)."""
+    assert "time: Февраль-декабрь 2022" in (BASE / "roadmap.yaml").read_text(encoding="utf-8")
+    assert check(tmp_path, ("roadmap.yaml", "time: Февраль-декабрь 2022", "time: Декабрь 2022")) == []
+
+
+def test_silence_on_the_decree_date(tmp_path):
+    """A decree really signed on a Sunday: silenced on the decree itself, its deadlines still checked."""
+    silenced = ("decree.yaml", "  date: 14.01.2022", '  date: 16.01.2022\n  silence: {T207: "так в документе"}')
+    assert check(tmp_path / "silenced", silenced) == []
+    found = check(tmp_path / "deadline", silenced, ("decree.yaml", "до 1 июля 2022 года", "до 2 июля 2022 года"))
+    assert [(code, line) for code, _, line, _ in found] == [
+        ("T207", line_of(tmp_path / "deadline", "decree.yaml", "до 2 июля 2022 года"))]
+
+
+def test_silence_on_a_deadline_in_a_non_working_day(tmp_path):
+    found = check(tmp_path, ("decree.yaml", "          deadline: до 1 июля 2022 года\n",
+                             "          deadline: до 3 июля 2022 года\n"
+                             "          silence: {T207: \"так в документе: срок истекает в понедельник\"}\n"))
+    assert found == []
 
 
 # --- sums ------------------------------------------------------------------------------------------

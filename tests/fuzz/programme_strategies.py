@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from io import StringIO
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from engine import formats
+from engine.model.workdays import is_working_day
 
 PROGRAMME = "fuzz-programme"
 
@@ -79,6 +81,14 @@ def _date(day: dt.date) -> str:
     return day.strftime("%d.%m.%Y")
 
 
+@functools.cache
+def working_days(year: int) -> list[dt.date]:
+    """The working days of `year` by the Russian production calendar: a written day is one (T207 warns otherwise)."""
+    first = dt.date(year, 1, 1)
+    return [day for day in (first + dt.timedelta(days=n) for n in range(366))
+            if day.year == year and is_working_day(day)]
+
+
 # --- text ----------------------------------------------------------------------------------------
 
 
@@ -98,7 +108,8 @@ def phrase(draw, words: tuple[int, int] = (2, 7), specials: bool = True) -> str:
 
 @st.composite
 def time_expression(draw, years: list[int], frame: Window | None = None) -> tuple[str, list[Window]]:
-    """A deadline in one of the time language's forms, inside the period, and its windows in date order.
+    """A deadline in one of the time language's forms, inside the period, every day it writes a working day (T207),
+    and its windows in date order.
 
     With a `frame` (an item of a technical specification inside its service period) the recurring forms fall in
     the frame: every month, quarter or year of it, cut to it; months without a year in each of its years."""
@@ -110,9 +121,10 @@ def time_expression(draw, years: list[int], frame: Window | None = None) -> tupl
     year = draw(st.sampled_from(years))
     if kind in ("day", "window", "windows", "deadline"):
         count = {"windows": draw(st.integers(2, 3))}.get(kind, 1)
-        ordinals = sorted(draw(st.lists(st.integers(0, 364), min_size=count * 2, max_size=count * 2, unique=True)))
-        days = [dt.date(year, 1, 1) + dt.timedelta(days=o) for o in ordinals]
-        days = [d if d.year == year else dt.date(year, 12, 31) for d in days]
+        workdays = working_days(year)
+        ordinals = sorted(draw(st.lists(st.integers(0, len(workdays) - 1), min_size=count * 2, max_size=count * 2,
+                                        unique=True)))
+        days = [workdays[o] for o in ordinals]
         if kind == "day":
             return _date(days[0]), [(days[0], days[0])]
         if kind == "deadline":
@@ -324,7 +336,9 @@ def programmes(draw) -> Generated:
     if control:
         clauses.append({"id": "control", "text": "Контроль за исполнением возложить на {{ control.acc }}."})
     decree = {"kind": decree_kind, "authority": org_ids[0], "number": str(draw(st.integers(1, 999))),
-              "date": f"01.01.{first}", "title": "Об утверждении документов программы " + draw(phrase()).lower(),
+              # the last working day before the period: no deadline precedes it, none is cut at it
+              "date": _date(working_days(first - 1)[-1]),
+              "title": "Об утверждении документов программы " + draw(phrase()).lower(),
               "preamble": "В целях " + draw(phrase(specials=False)).lower() + ",",
               "clauses": clauses, "signatory": signatory}
     if control:
