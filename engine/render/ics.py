@@ -123,6 +123,14 @@ def _serialized_events(model: ProgrammeModel, options: BuildOptions) -> tuple[Pr
     return calendar, serialized
 
 
+def programme_events(model: ProgrammeModel) -> ProgrammeCalendar:
+    """The programme's events: those its feeds were just written from (the pages that describe the feeds are
+    rendered after them), else made anew."""
+    if _LAST_SERIALIZED and _LAST_SERIALIZED[0][0] is model:
+        return _LAST_SERIALIZED[0][3]
+    return programme_calendar(model)
+
+
 def _restamped(lines: bytes, before: bytes, after: bytes, modified_at_build: bool) -> bytes:
     """A VEVENT's lines with DTSTAMP (and LAST-MODIFIED and CREATED, when they are the build time) moved from the
     time `before` to `after` (both as iCalendar writes them).

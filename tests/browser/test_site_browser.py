@@ -48,6 +48,7 @@ if _chromium() is None:
     pytest.skip("chromium is not installed: apt-get install --no-install-recommends chromium",
                 allow_module_level=True)
 
+import zxingcpp  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402 — only once chromium is known to be there
 
 
@@ -58,14 +59,16 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    """The bundled programmes built and served on 127.0.0.1, as a published site is."""
+    """The bundled programmes built and served on 127.0.0.1, as a published site is: built with the address it is
+    served at (`--site-url`, as CI builds), so its pages carry the QR codes of the feeds."""
     outputs = tmp_path_factory.mktemp("site")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-        assert not build(REPO / "specs", outputs).failed
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(outputs)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
+    address = f"http://127.0.0.1:{server.server_port}/"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        assert not build(REPO / "specs", outputs, site_url=address).failed
+    yield address
     server.shutdown()
     server.server_close()
 
@@ -150,6 +153,40 @@ def test_subscribe_links_become_absolute_webcal_and_https(browser, base_url):
     assert webcal[0] == f"webcal://{host}/lipetsk-2022/calendar.ics"
     assert f"webcal://{host}/calendars/lipetskaya-oblast/iro.ics" in webcal
     assert https == [f"http://{address[len('webcal://'):]}" for address in webcal]
+    context.close()
+
+
+# Each QR code of the page as chromium draws it, in grey levels: the SVG alone, on a canvas 4 pixels a module.
+QR_PIXELS = """async () => Promise.all([...document.querySelectorAll("svg.qr")].map(async svg => {
+  const image = new Image();
+  image.src = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(new XMLSerializer().serializeToString(svg));
+  await image.decode();
+  const modules = svg.viewBox.baseVal.width, canvas = document.createElement("canvas");
+  canvas.width = canvas.height = modules * 4;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data, grey = [];
+  for (let i = 0; i < rgba.length; i += 4) grey.push(rgba[i]);
+  return {size: canvas.width, grey: grey};
+}))"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_qr_code_reads_back_as_the_webcal_address_beside_it(browser, base_url, name):
+    """Another library (zxing-cpp) reads each QR code chromium draws: it is the webcal:// address of the
+    «Подписаться» link of the same subscription, as the page's script makes it from where the site is."""
+    context = browser.new_context()
+    page = _Watched(context).open(base_url + PAGES[name])
+    beside = page.eval_on_selector_all(
+        ".subscription", "items => items.map(item => item.querySelector('a[data-feed=webcal]').href)")
+    read = []
+    for drawn in page.evaluate(QR_PIXELS):
+        image = memoryview(bytes(drawn["grey"])).cast("B", (drawn["size"], drawn["size"]))
+        [code] = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+        read.append(code.text)
+    assert read == beside and len(read) == {"index": 12, "leningrad-2020": 9, "lipetsk-2022": 11,
+                                           "lysva-2021": 7}[name]
+    assert all(address.startswith(f"webcal://{urlsplit(base_url).netloc}/") for address in read)
     context.close()
 
 

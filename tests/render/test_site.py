@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
+import posixpath
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -11,11 +13,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import icalendar
 import pytest
+import segno
 from docx_reading import DOCX_BUILD_TIME, REPO, build_with_epoch
 
 from engine.building.build import TEMPLATES
 from engine.building.pipeline import check_tree
+from engine.formats import plural
 from engine.render import BuildOptions, RenderError
 from engine.render.site import SiteIndex, render_programme_page
 from engine.schema import file_schema
@@ -36,10 +41,10 @@ class Row:
 class Page(HTMLParser):
     """One built page, read as a browser would: the links it makes, its ids, the Gantt rows and the text."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, text: str | None = None):
         super().__init__(convert_charrefs=True)
         self.path = path
-        self.html = path.read_text(encoding="utf-8")
+        self.html = path.read_text(encoding="utf-8") if text is None else text
         self.links: list[tuple[str, str]] = []     # (tag, address)
         self.ids: set[str] = set()
         self.elements: list[tuple[str, dict]] = []
@@ -48,6 +53,11 @@ class Page(HTMLParser):
         self._row_depth: int | None = None
         self._g_depth = 0
         self.feed(self.html)
+
+    @classmethod
+    def of(cls, text: str) -> Page:
+        """A page rendered in the test, not written."""
+        return cls(Path("index.html"), text)
 
     @property
     def text(self) -> str:
@@ -265,6 +275,107 @@ def test_subscribe_links_are_webcal_and_https_twins_with_a_relative_fallback(sit
     for attrs in subscribe:
         assert (site / "lipetsk-2022" / attrs["href"]).resolve().is_file()
         assert (site / "lipetsk-2022" / attrs["href"]).read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def _held(feed: Path) -> str:
+    """What a published feed holds, as the site says it: «3 срока и 3 периода выполнения с … по …», read from the
+    feed itself (icalendar): its events by their first category, from the first day to the last."""
+    events = [c for c in icalendar.Calendar.from_ical(feed.read_bytes()).walk("VEVENT")]
+    if not events:
+        return ""
+    kinds = [str(event["CATEGORIES"].cats[0]) for event in events]
+    due, periods = kinds.count("Срок"), kinds.count("Период выполнения")
+    assert due + periods == len(events)
+    first = min(event.decoded("DTSTART") for event in events)
+    last = max(event.decoded("DTEND") for event in events) - dt.timedelta(days=1)
+    counted = [f"{count} {plural(count, forms)}" for count, forms in (
+        (due, ("срок", "срока", "сроков")), (periods, ("период выполнения", "периода выполнения",
+                                                         "периодов выполнения"))) if count]
+    return f"{' и '.join(counted)} с {first:%d.%m.%Y} по {last:%d.%m.%Y}"
+
+
+def _feeds_on(built: Page) -> list[tuple[str, str, bool, list[str]]]:
+    """(title, the two sentences, labelled empty, the feeds it links) of each feed of a page, in order."""
+    found, current = [], None
+    for tag, attrs in built.elements:
+        if tag == "li" and "feed" in attrs.get("class", "").split():
+            current = [attrs, []]
+            found.append(current)
+        elif tag == "a" and attrs.get("data-feed") == "webcal" and current is not None:
+            current[1].append(attrs["href"])
+    sections = re.findall(r'<li class="feed( empty)?">\n<h3 class="feed-title"[^>]*>(.*?)(?: <span class="empty-label">'
+                          r'пока пуст</span>)?</h3>\n<p class="feed-about">(.*?)</p>', built.html)
+    assert len(sections) == len(found)
+    return [(html.unescape(title), html.unescape(about), bool(empty), links)
+            for (empty, title, about), (_, links) in zip(sections, found, strict=True)]
+
+
+def test_each_feed_of_a_programme_says_what_it_holds_and_an_empty_one_is_labelled(site):
+    """Two sentences per feed: what it holds — counted from the published feed itself — and whom it suits."""
+    empty_seen = 0
+    for programme in PROGRAMMES:
+        described = _feeds_on(page(site, programme))
+        assert described[0][0] == "Все сроки программы" and described[0][3] == ["calendar.ics"]
+        for title, about, empty, links in described:
+            held = _held(site / programme / links[0])
+            assert empty == (held == ""), (programme, title)
+            if empty:
+                empty_seen += 1
+                assert about.startswith("Сейчас в нём нет ни одного срока с датой: ")
+                assert "адрес календаря действует" in about
+            elif links == ["calendar.ics"]:
+                assert about.startswith(f"{held}: все сроки программы, у каждого — кто отвечает")
+            else:
+                assert about.startswith(f"Сроки, за которые {title} отвечает в этой программе: {held}. ")
+            assert about.count(". ") == 1 and about.endswith(".")      # two sentences
+    # Leningrad's committee and two departments are responsible for no dated item: their feeds are empty
+    assert empty_seen == 3
+    lipetsk = _feeds_on(page(site, "lipetsk-2022"))
+    assert lipetsk[1][:2] == ("УОиН", "Сроки, за которые УОиН отвечает в этой программе: 3 срока и 3 периода "
+                              "выполнения с 01.02.2022 по 03.12.2022. Календарь «во всех программах» — её сроки из "
+                              "всех программ этого сайта.")
+
+
+def test_each_feed_across_programmes_on_the_index_says_what_it_holds(site):
+    described = _feeds_on(page(site))
+    assert len(described) == len(list((site / "calendars").glob("*/*.ics")))
+    for _, about, empty, [link] in described:
+        held = _held(site / link)
+        assert empty == (held == "")
+        if not empty:
+            assert "отвечает во всех программах (" in about and f"): {held}. " in about
+    lysva = "calendars/permsky-kray-lysvensky-gorodskoy-okrug/oo.ics"
+    lysva_schools = next(about for _, about, _, [link] in described if link == lysva)
+    assert lysva_schools.startswith("Сроки, за которые ОО отвечает во всех программах (Пермский край, Лысьвенский "
+                                    "городской округ, 2021–2024): 26 сроков и 26 периодов выполнения")
+
+
+def test_without_the_sites_address_no_qr_code_and_the_page_says_how_to_get_one(site):
+    for path in html_pages(site):
+        built = Page(path)
+        assert not any(tag == "svg" and "qr" in attrs.get("class", "") for tag, attrs in built.elements)
+        if "calendars" in built.ids:
+            assert "QR-коды для телефона появляются, когда сайт собран с адресом" in " ".join(built.text.split())
+
+
+def test_with_the_sites_address_every_subscription_has_the_qr_code_of_its_webcal_address(site):
+    model = check_tree(REPO / "specs" / "lipetsk-2022").programmes[0].model
+    files = tuple(p.relative_to(site / "lipetsk-2022").as_posix() for p in (site / "lipetsk-2022").rglob("*")
+                  if p.is_file())
+    options = BuildOptions(build_time=DOCX_BUILD_TIME, templates=TEMPLATES, site_url="https://example.org/prikaz/")
+    built = Page.of(render_programme_page(model, options, files)["index.html"].decode("utf-8"))
+    hrefs = [attrs["href"] for tag, attrs in built.elements if tag == "a" and attrs.get("data-feed") == "webcal"]
+    codes = re.findall(r'<details class="qr-code"><summary>QR-код для телефона</summary>(<svg viewBox="0 0 (\d+) \d+" '
+                       r'class="qr"><title>QR-код адреса подписки (\S+)</title>.*?</svg>)</details>', built.html)
+    addresses = ["webcal://example.org/prikaz/" + posixpath.normpath(f"lipetsk-2022/{href}") for href in hrefs]
+    assert [address for _, _, address in codes] == addresses
+    for svg, size, address in codes:
+        # the symbol of the address: segno's, version by the length, with the quiet zone of 4 modules
+        assert svg == segno.make(address, error="m").svg_inline(
+            scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None, light="#fff",
+            title=f"QR-код адреса подписки {address}")
+        assert int(size) == segno.make(address, error="m").symbol_size(border=4)[0]
+    assert "С телефона наведите камеру на QR-код календаря" in " ".join(built.text.split())
 
 
 def test_every_relative_link_of_every_page_resolves_and_nothing_is_external(site):

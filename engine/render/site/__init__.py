@@ -40,6 +40,7 @@ from engine.render.site.pages import (
     budget_chart,
     documents,
     feeds,
+    holdings,
     organisation_feeds,
     period_text,
     shared_feeds,
@@ -85,25 +86,28 @@ def _template_error(folder: Path, exc: TemplateError) -> RenderError:
                                    _TEMPLATE_HINT, "site-template")])
 
 
-def _index(entries: list[IndexEntry], folder: Path) -> dict[str, bytes]:
+def _index(entries: list[IndexEntry], options: BuildOptions, folder: Path) -> dict[str, bytes]:
     environment = _environment(folder)
     ordered = sorted(entries, key=lambda entry: entry.id)
     files = {INDEX: environment.get_template("index.html").render(
-        root="", schema=SCHEMA_FILE, feeds=organisation_feeds(ordered), programmes=ordered).encode("utf-8")}
+        root="", schema=SCHEMA_FILE, feeds=organisation_feeds(ordered, options), programmes=ordered,
+        site_url=options.site_url).encode("utf-8")}
     for name in STATIC_FILES:
         files[name] = (folder / name).read_bytes()
     files[SCHEMA_FILE] = (json.dumps(file_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     return files
 
 
-def _programme_page(model: ProgrammeModel, files: tuple[str, ...], folder: Path) -> dict[str, bytes]:
+def _programme_page(model: ProgrammeModel, files: tuple[str, ...], options: BuildOptions,
+                    folder: Path) -> dict[str, bytes]:
     data = export_programme(model)
     history = [{"title": amendment_title(data, amendment), "heading": amendment["title"], "signed": amendment["signed"],
                 "docx": amendment_docx(data, amendment) if amendment_docx(data, amendment) in files else None}
                for amendment in data["amendments"]]
     page = _environment(folder).get_template("programme.html").render(
         root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data), amendments=history,
-        timeline=timeline(data), documents=documents(data, files), feeds=feeds(data, files, shared_feeds(model)),
+        timeline=timeline(data), documents=documents(data, files), feeds=feeds(model, data, files, options),
+        site_url=options.site_url,
         budget_chart=budget_chart(data["budget"]) if "budget" in data else None)
     return {INDEX: page.encode("utf-8")}
 
@@ -111,7 +115,7 @@ def _programme_page(model: ProgrammeModel, files: tuple[str, ...], folder: Path)
 def render_programme_page(model: ProgrammeModel, options: BuildOptions, files: tuple[str, ...]) -> dict[str, bytes]:
     """outputs/<programme>/index.html: rendered last in the programme's folder, so it is swapped in
     with the documents it links to and never outlives or precedes them."""
-    return _guarded(options, lambda folder: _programme_page(model, files, folder))
+    return _guarded(options, lambda folder: _programme_page(model, files, options, folder))
 
 
 class SiteIndex:
@@ -134,14 +138,15 @@ class SiteIndex:
         shown = {"programme": data["programme"], "decree": decree, "organisations": data["organisations"],
                  "programme_document": {key: document[key] for key in ("title", "subtitle", "name", "approval")}
                  if document else None}
-        return IndexEntry(model.id, shown, period_text(data), tuple(documents(data, files)), shared_feeds(model))
+        return IndexEntry(model.id, shown, period_text(data), tuple(documents(data, files)), shared_feeds(model),
+                          holdings(model)[1])
 
     def add(self, part: IndexEntry) -> None:
         self._entries.append(part)
 
     def files(self, options: BuildOptions) -> Iterator[tuple[str, Iterator[bytes]]]:
         """(path under outputs/, its bytes as one piece), once every programme is added."""
-        for relative, data in _guarded(options, lambda folder: _index(self._entries, folder)).items():
+        for relative, data in _guarded(options, lambda folder: _index(self._entries, options, folder)).items():
             yield relative, iter((data,))
 
     def retired(self, relative: str, options: BuildOptions) -> None:

@@ -8,15 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Any
 
-from engine.formats import date_numeric, money
+import segno
+from markupsafe import Markup
+
+from engine.formats import date_numeric, money, plural
 from engine.model.identity import organisation_identity, shared_feed
+from engine.model.validate import ProgrammeModel
+from engine.render import BuildOptions
 from engine.render.docx.names import amendment_file, appendix_file, decree_file, programme_document_file
-from engine.render.ics import FEED
+from engine.render.ics import FEED, programme_events, site_address
+from engine.render.ics_events import CalendarEvent
 
 ORGANISATION_FEEDS = "calendars"   # outputs/<programme>/calendars/<org>.ics
 
@@ -34,13 +41,64 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Holding:
+    """What a feed holds: its due dates and work periods (engine.render.ics_events), from the first day to the last."""
+
+    due: int = 0
+    periods: int = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+    @classmethod
+    def of(cls, events: Iterable[CalendarEvent]) -> Holding:
+        listed = list(events)
+        due = sum(event.due for event in listed)
+        return cls(due, len(listed) - due, min((event.start for event in listed), default=None),
+                   max((event.end - dt.timedelta(days=1) for event in listed), default=None))
+
+    def __add__(self, other: Holding) -> Holding:
+        firsts = [day for day in (self.first, other.first) if day is not None]
+        lasts = [day for day in (self.last, other.last) if day is not None]
+        return Holding(self.due + other.due, self.periods + other.periods, min(firsts, default=None),
+                       max(lasts, default=None))
+
+    @property
+    def empty(self) -> bool:
+        return not self.due and not self.periods
+
+    def text(self) -> str:
+        """«12 сроков и 5 периодов выполнения с 01.02.2022 по 31.12.2022» (the events of a non-empty feed)."""
+        counted = [f"{count} {plural(count, forms)}" for count, forms in (
+            (self.due, ("срок", "срока", "сроков")),
+            (self.periods, ("период выполнения", "периода выполнения", "периодов выполнения"))) if count]
+        if self.first is None or self.last is None:
+            return "нет событий"
+        days = (f"на {date_numeric(self.first)}" if self.first == self.last
+                else f"с {date_numeric(self.first)} по {date_numeric(self.last)}")
+        return f"{' и '.join(counted)} {days}"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One address of a feed: the link relative to the page (rewritten to webcal:// and https:// in the browser) and,
+    when the site's address is known (`prikaz build --site-url`), its absolute address and the QR code of its
+    webcal:// address for a phone's camera."""
+
+    href: str
+    address: str | None = None
+    qr: Markup | None = None
+
+
+@dataclass(frozen=True)
 class Feed:
     """A calendar to subscribe to: this programme's feed and, for an organisation, its feed across programmes."""
 
     title: str
     full_title: str
-    programme_feed: str
-    all_programmes_feed: str | None
+    about: str                                 # two sentences: what it holds, and whom it suits
+    empty: bool                                # no event now: labelled so (its address stays: subscribers keep it)
+    programme_feed: Subscription
+    all_programmes_feed: Subscription | None
     programmes: tuple[str, ...] = ()   # on the index: the programmes the organisation takes part in
 
 
@@ -54,6 +112,7 @@ class IndexEntry:
     period: str
     documents: tuple[Document, ...]
     shared_feeds: dict[str, str]    # organisation id → its feed across programmes
+    holdings: dict[str, Holding]    # organisation id → what its feed of this programme holds
 
 
 @dataclass(frozen=True)
@@ -111,40 +170,86 @@ def documents(data: dict, files: tuple[str, ...]) -> list[Document]:
     return result
 
 
-def feeds(data: dict, files: tuple[str, ...], shared: dict[str, str]) -> list[Feed]:
-    """The programme's calendar, then each organisation's, as the build wrote them; `shared`: each organisation's
-    feed across programmes (`shared_feeds`)."""
+def subscription(href: str, path: str, options: BuildOptions) -> Subscription:
+    """The feed at `href` from the page, at `path` under the site's root."""
+    if not options.site_url:
+        return Subscription(href)
+    address = site_address(path, options)
+    webcal = "webcal://" + address.split("://", 1)[-1]
+    # error correction M (15 %): a code on a printed or photographed screen still reads; the quiet zone of 4 modules
+    # the standard asks for, white even on a dark page
+    code = segno.make(webcal, error="m").svg_inline(
+        scale=1, border=4, omitsize=True, svgclass="qr", lineclass=None, light="#fff",
+        title=f"QR-код адреса подписки {webcal}")
+    return Subscription(href, address, Markup(code))
+
+
+def holdings(model: ProgrammeModel) -> tuple[Holding, dict[str, Holding]]:
+    """What the programme's calendar holds, and each organisation's."""
+    events = programme_events(model).events
+    return Holding.of(events), {org_id: Holding.of(event for event in events if org_id in event.organisations)
+                                for org_id in model.programme.organisations}
+
+
+def feeds(model: ProgrammeModel, data: dict, files: tuple[str, ...], options: BuildOptions) -> list[Feed]:
+    """The programme's calendar, then each organisation's with its feed across programmes, as the build wrote them."""
     present = set(files)
+    programme = data["programme"]
+    shared = shared_feeds(model)
+    whole, by_organisation = holdings(model)
     result = []
     if FEED in present:
-        result.append(Feed("Все сроки программы", data["programme"]["title"], FEED, None))
+        about = (f"{whole.text()}: все сроки программы, у каждого — кто отвечает и ссылка на пункт "
+                 f"документа." if not whole.empty else "В документах программы пока нет ни одного срока с датой.")
+        result.append(Feed("Все сроки программы", programme["title"],
+                           f"{about} Для тех, кто ведёт программу целиком или следит за ней.", whole.empty,
+                           subscription(FEED, f"{model.id}/{FEED}", options), None))
     for org_id, org in data["organisations"].items():
         own = f"{ORGANISATION_FEEDS}/{org_id}.ics"
         if own in present:
+            holding = by_organisation[org_id]
+            about = (f"Сроки, за которые {org['short']} отвечает в этой программе: {holding.text()}."
+                     if not holding.empty else
+                     f"Сейчас в нём нет ни одного срока с датой: {org['short']} не отвечает за них в этой программе; "
+                     f"адрес календаря действует, и сроки появятся в нём, когда организацию назначат ответственной.")
             # the calendar renderer writes a feed across programmes for every organisation it meets
-            result.append(Feed(org["short"], org["full"], own, f"../{shared[org_id]}"))
+            result.append(Feed(org["short"], org["full"],
+                               f"{about} Календарь «во всех программах» — её сроки из всех программ этого сайта.",
+                               holding.empty, subscription(own, f"{model.id}/{own}", options),
+                               subscription(f"../{shared[org_id]}", shared[org_id], options)))
     return result
 
 
-def shared_feeds(model) -> dict[str, str]:
+def shared_feeds(model: ProgrammeModel) -> dict[str, str]:
     """Each organisation of the programme → the path of its feed across programmes (engine.model.identity)."""
     info = model.programme.programme
     return {org_id: shared_feed(organisation_identity(info.region, org_id, org))
             for org_id, org in model.programme.organisations.items()}
 
 
-def organisation_feeds(entries: list[IndexEntry]) -> list[Feed]:
+def organisation_feeds(entries: list[IndexEntry], options: BuildOptions) -> list[Feed]:
     """The feeds across programmes for the index: one per organisation identity met in any programme, by name."""
     names: dict[str, dict] = {}
     members: dict[str, list[str]] = {}
+    held: dict[str, Holding] = {}
     for entry in entries:
         data = entry.data
         for org_id, org in data["organisations"].items():
             path = entry.shared_feeds[org_id]
             names.setdefault(path, org)
             members.setdefault(path, []).append(f"{data['programme']['region']}, {entry.period}")
-    return [Feed(names[path]["short"], names[path]["full"], path, None, tuple(members[path]))
-            for path in sorted(names, key=lambda path: (names[path]["short"].casefold(), path))]
+            held[path] = held.get(path, Holding()) + entry.holdings[org_id]
+    result = []
+    for path in sorted(names, key=lambda path: (names[path]["short"].casefold(), path)):
+        short, programmes = names[path]["short"], "; ".join(members[path])
+        about = (f"Сроки, за которые {short} отвечает во всех программах ({programmes}): {held[path].text()}."
+                 if not held[path].empty else
+                 f"Сейчас в нём нет ни одного срока с датой: {short} не отвечает за них ни в одной программе "
+                 f"({programmes}), но адрес календаря действует.")
+        result.append(Feed(short, names[path]["full"], f"{about} Один календарь вместо календарей каждой программы: "
+                           "сроки новой программы с этой организацией появятся в нём сами.", held[path].empty,
+                           subscription(path, path, options), None, tuple(members[path])))
+    return result
 
 
 def budget_chart(budget: dict) -> BudgetChart | None:
