@@ -24,6 +24,7 @@ from engine.loading.yaml_source import forbidden_character
 from engine.model.identity import slug
 from engine.model.spec import iana_zones
 from engine.model.timeexpr import Period, parse_period
+from engine.model.workdays import is_working_day
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schema/prikaz.schema.json"
 PROGRAMME_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")
@@ -252,10 +253,13 @@ def yaml_scalar(text: str) -> str:
 
 
 def _first_month(period: Period) -> str:
-    """A time expression for the first weeks of the programme: a window of its first month."""
+    """A time expression for the first weeks of the programme: a window of its first month, ending on a working day
+    (a new programme does not start with a T207 warning)."""
     start = period.start
     next_month = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     end = min(next_month - dt.timedelta(days=1), period.end)
+    while end > start and not is_working_day(end):
+        end -= dt.timedelta(days=1)
     return f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
 
 
