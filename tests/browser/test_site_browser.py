@@ -184,8 +184,7 @@ def test_every_qr_code_reads_back_as_the_webcal_address_beside_it(browser, base_
         image = memoryview(bytes(drawn["grey"])).cast("B", (drawn["size"], drawn["size"]))
         [code] = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
         read.append(code.text)
-    assert read == beside and len(read) == {"index": 12, "leningrad-2020": 9, "lipetsk-2022": 11,
-                                           "lysva-2021": 7}[name]
+    assert read == beside and len(read) == page.locator("a[data-feed=webcal]").count() > 0   # one per subscription
     assert all(address.startswith(f"webcal://{urlsplit(base_url).netloc}/") for address in read)
     context.close()
 
