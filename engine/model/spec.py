@@ -603,9 +603,10 @@ class Roadmap(TableAppendix):
         default_factory=list, description="Сокращения, расшифровываемые перед таблицей (id организаций и терминов)")
     numbering: Literal["dotted", "plain"] = Field(
         "dotted", description="Номера строк: «1.» (dotted) или «1» (plain); в разделах — «1.1.»")
-    section_numbering: Literal["dotted", "plain"] | None = Field(
+    section_numbering: Literal["dotted", "plain", "none"] | None = Field(
         None, description="Номера разделов, если они записаны не так, как номера строк: «1.» (dotted) над строками "
-                          "«1.1» (numbering: plain); по умолчанию — как numbering")
+                          "«1.1» (numbering: plain), none — раздел без номера, когда его название само нумерует "
+                          "(«Задача 1. …» над строками «1.1»); по умолчанию — как numbering")
     sections: list[Section] = Field(default_factory=list, description="Разделы (если таблица делится на разделы)")
     activities: list[Activity] = Field(default_factory=list, description="Мероприятия (если разделов нет)")
     executor: Id | None = Field(

@@ -181,3 +181,34 @@ def test_a_person_in_the_owners_column_is_named_by_initials_and_surname(tmp_path
     rows = table_rows(open_docx(next((tmp_path / "out" / BASE.name).glob("prilozhenie-1-*.docx"))).tables[0])
     assert rows[3][0] == "2." and rows[3][-1] == "В.Г. Петров, УО"
     assert rows[2][-1] == "ЦМОКО"
+
+
+def test_a_section_whose_title_numbers_itself_is_printed_without_a_second_number(tmp_path):
+    """A development programme's plan groups its rows under the programme's tasks: «Задача 1. …» over «1.1.»,
+    «1.2.» — `section_numbering: none` prints the section's title alone, the rows keep their numbers."""
+    specs = _programme(tmp_path)
+    (specs / BASE.name / "roadmap.yaml").write_text("""\
+roadmap:
+  title: План мероприятий
+  section_numbering: none
+  columns:
+    - {field: number, heading: № п/п}
+    - {field: title, heading: Мероприятие}
+    - {field: time, heading: Срок}
+    - {field: owners, heading: Ответственный}
+  sections:
+    - id: results
+      title: Задача 1. Повышение качества образовательных результатов
+      activities:
+        - {id: monitoring, title: Мониторинг результатов ОО, time: ежеквартально, owners: [cmoko]}
+        - {id: meeting, title: Заседание рабочей группы, time: 2022 год, owners: [uo]}
+    - id: staff
+      title: Задача 2. Развитие кадрового потенциала
+      activities:
+        - {id: consultations, title: Групповые консультации для руководителей ОО, time: по пятницам, owners: [iro]}
+""", encoding="utf-8")
+    report = build_with_epoch(specs, tmp_path / "out")
+    assert not report.failed, [(d.code, d.message) for d in report.all_diagnostics]
+    rows = table_rows(open_docx(next((tmp_path / "out" / BASE.name).glob("prilozhenie-1-*.docx"))).tables[0])
+    assert [row[0] for row in rows[1:]] == ["Задача 1. Повышение качества образовательных результатов", "1.1.", "1.2.",
+                                            "Задача 2. Развитие кадрового потенциала", "2.1."]

@@ -347,8 +347,9 @@ def _executor_line(roadmap: Roadmap, executor: dict | None) -> str:
 
 def _roadmap(roadmap: Roadmap, exported: dict) -> dict:
     with_dots = roadmap.numbering == "dotted"
-    sections_dotted = (roadmap.section_numbering or roadmap.numbering) == "dotted"
-    groups = [{"title": f"{dotted(section['number'], sections_dotted)} {section['title']}",
+    section_numbering = roadmap.section_numbering or roadmap.numbering
+    groups = [{"title": section["title"] if section_numbering == "none" else
+               f"{dotted(section['number'], section_numbering == 'dotted')} {section['title']}",
                "activities": [_activity(a, with_dots) for a in section["activities"]]}
               for section in exported["sections"]]
     if exported["activities"]:
