@@ -158,3 +158,43 @@ def percent_of_count(ctx: CheckContext):
             yield Finding(row, f"{share} % из {headcount} не получается ни при каком числе: {nearest}",
                           "проверьте процент и численность в этой строке", field=field,
                           related=((row, row.cell_field(of), f"численность {headcount}"),))
+
+
+@check("S108", "row-sum", reads=("tables",), targets=(TableRow,))
+def row_sum(ctx: CheckContext):
+    """Столбец «Всего» строки равен сумме столбцов, которые он складывает.
+
+    В таблице финансирования по годам у каждой строки есть «Всего» — сумма
+    её лет; при правке одного года его забывают пересчитать, и столбцовые
+    итоги этого не видят (каждый столбец складывается сам по себе). У
+    столбца «Всего» слагаемые называет `sum_of:`; в каждой строке, где он
+    заполнен, он сверяется с суммой её ячеек с той точностью, с которой
+    записан. Пустая ячейка среди слагаемых — ноль.
+
+    Плохо:
+        columns:
+          - {id: district, heading: Район}
+          - {id: y2024, heading: 2024 год, type: money}
+          - {id: y2025, heading: 2025 год, type: money}
+          - {id: all, heading: Всего, type: money, sum_of: [y2024, y2025]}
+        rows: [[Искитимский район, "1 200 000,00", "1 350 000,00", "2 450 000,00"]]
+    Хорошо:
+        rows: [[Искитимский район, "1 200 000,00", "1 350 000,00", "2 550 000,00"]]
+    """
+    for table in ctx.programme.tables.values():
+        for column in table.columns:
+            if not column.sum_of:
+                continue
+            index = table.columns.index(column)
+            parts = [column_by_id(table, part) for part in column.sum_of]
+            for row in data_rows(table):
+                stated = cell_number(column, row.cells[index])
+                if stated is None:
+                    continue
+                numbers = [cell_number(part, row.cells[table.columns.index(part)]) for part in parts if part]
+                computed = sum((number.value for number in numbers if number is not None), Decimal(0))
+                if agrees(stated, computed):
+                    continue
+                headings = " + ".join(f"«{part.heading}»" for part in parts if part)
+                yield Finding(row, f"«{column.heading}» {stated} не равно сумме {headings}: {_shown(computed, stated)}",
+                              "исправьте итог строки или её слагаемые", field=row.cell_field(index))

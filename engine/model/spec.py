@@ -890,6 +890,10 @@ class TableColumn(SpecModel):
     weight: Id | None = Field(None, description="Столбец весов для weighted_mean: «кол-во сдающих» для среднего балла")
     of: Id | None = Field(
         None, description="У процента — столбец численности, от которой он взят: процент сверяется с ней (S107)")
+    sum_of: list[Id] = Field(
+        default_factory=list,
+        description="Столбец «Всего» строки — сумма других столбцов той же строки: [y2024, y2025, y2026]; "
+                    "сверяется в каждой строке (S108)")
     name: Literal["short", "full"] = Field(
         "short", description="У столбца организаций — какое наименование печатать: short или full")
     width: ColumnWidth | None = Field(None, description="Ширина в сантиметрах")
@@ -907,6 +911,9 @@ class TableColumn(SpecModel):
             raise _setting_error(f"of у столбца «{self.heading}» — только у процентов", "напишите type: percent")
         if self.precision is not None and not numeric:
             raise _setting_error(f"precision у нечислового столбца «{self.heading}»", "уберите precision")
+        if self.sum_of and not numeric:
+            raise _setting_error(f"sum_of у нечислового столбца «{self.heading}»",
+                                 "сумма строки — у столбцов integer, decimal, money: напишите type")
         return self
 
 
@@ -975,11 +982,16 @@ class DataTable(Silenceable):
         repeated = sorted({column_id for column_id in ids if ids.count(column_id) > 1})
         if repeated:
             raise _setting_error(f"столбец с id «{repeated[0]}» повторяется", "дайте каждому столбцу свой id")
+        types = {column.id: column.type for column in self.columns}
         for column in self.columns:
-            for name, ref in (("weight", column.weight), ("of", column.of)):
+            for name, ref in (("weight", column.weight), ("of", column.of), *(("sum_of", part) for part in column.sum_of)):
                 if ref is not None and ref not in ids:
                     raise _setting_error(f"{name}: «{ref}» у столбца «{column.heading}» — такого столбца нет",
                                          "известные столбцы: " + ", ".join(ids))
+            for part in column.sum_of:
+                if part == column.id or types[part] not in _NUMERIC_TYPES:
+                    raise _setting_error(f"sum_of: «{part}» у столбца «{column.heading}» — не другой числовой столбец",
+                                         "слагаемые — другие столбцы integer, decimal, money той же таблицы")
         for total in self.totals:
             unknown = [key for key in total.values if key not in ids]
             if unknown:

@@ -91,6 +91,14 @@ def test_a_row_of_the_wrong_length(tmp_path):
     ("        of: count\n", "        of: counts\n", "of: «counts» у столбца «доля «4» и «5», %» — такого столбца нет"),
     ("        type: organisation\n", "        type: organisation\n        total: sum\n",
      "итог «sum» у столбца «Наименование МБОУ» с нечисловым типом organisation"),
+    ("        type: organisation\n", "        type: organisation\n        sum_of: [count]\n",
+     "sum_of у нечислового столбца «Наименование МБОУ»"),
+    ("        group: Количество участников\n        type: integer\n",
+     "        group: Количество участников\n        type: integer\n        sum_of: [count, highs]\n",
+     "sum_of: «highs» у столбца «70 и более баллов» — такого столбца нет"),
+    ("        group: Количество участников\n        type: integer\n",
+     "        group: Количество участников\n        type: integer\n        sum_of: [school]\n",
+     "sum_of: «school» у столбца «70 и более баллов» — не другой числовой столбец"),
 ])
 def test_contradictory_column_settings(tmp_path, old, new, message):
     _, diagnostics, _ = _build(tmp_path, "tables.yaml", old, new)
