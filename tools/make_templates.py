@@ -87,6 +87,8 @@ PARAGRAPH_STYLES = [
     ParagraphStyle("PrikazLastClause", "Последний пункт", JUSTIFY, indent=True, keep_with_next=True),
     ParagraphStyle("PrikazSignature", "Подпись: должность", LEFT, before=42, line=1.0),
     ParagraphStyle("PrikazSignatureName", "Подпись: инициалы и фамилия", RIGHT, line=1.0),
+    # ГОСТ Р 7.0.97-2016, 5.25: the performer's name and telephone at the bottom left, in a smaller type
+    ParagraphStyle("PrikazPerformer", "Отметка об исполнителе", LEFT, size=10, line=1.0),
     ParagraphStyle("PrikazCornerRequisite", S.CORNER, LEFT, line=1.0),
     ParagraphStyle("PrikazStampWord", S.STAMP_WORD, LEFT, before=12, line=1.0),
     ParagraphStyle("PrikazAppendixTitle", "Заголовок приложения", CENTER, bold=True, before=24, line=1.0, keep_with_next=True),
@@ -340,6 +342,11 @@ def decree_template():
         signature.columns[index].width = width
     keep_row_whole(signature.rows[0])
     _p(document, "{%p endif %}", "Подпись: должность")
+    _repeated(document, "if decree.performer", [
+        ("", "Отметка об исполнителе"), ("", "Отметка об исполнителе"),   # ГОСТ: below the text, apart from it
+        ("{%p for line in decree.performer %}", "Отметка об исполнителе"),
+        ("{{ line }}", "Отметка об исполнителе"),
+        ("{%p endfor %}", "Отметка об исполнителе")], "Отметка об исполнителе")
     return document
 
 

@@ -157,3 +157,24 @@ def test_the_signature_stays_with_the_last_clause(docx_outputs, exported, progra
         "пункт")] == ["Последний пункт"]
     assert _effective(blocks[signature - 2].style, "keep_with_next") is not True     # the other clauses flow freely
     assert blocks[signature].rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_the_performer_mark_under_the_signature_in_a_smaller_type(tmp_path, copy_programme, replace_in, docx_outputs):
+    """ГОСТ Р 7.0.97-2016, 5.25: the performer's name and telephone below the signature, at the left, smaller; a decree
+    without `performer` prints none (the bundled ones)."""
+    folder = copy_programme(tmp_path, "leningrad-2020")
+    replace_in(folder / "decree.yaml", "  signatory: ogarkov", "  signatory: ogarkov\n"
+               "  performer: [Смирнова Ольга Игоревна, (383) 238-10-27]")
+    report = build_with_epoch(tmp_path / "specs", tmp_path / "out")
+    assert not report.failed, [d.message for d in report.all_diagnostics]
+    blocks = list(open_docx(tmp_path / "out" / "leningrad-2020" / DECREE_FILES["leningrad-2020"])
+                  .sections[0].iter_inner_content())
+    signature = next(index for index, block in enumerate(blocks) if not hasattr(block, "text"))
+    after = [block for block in blocks[signature + 1:] if hasattr(block, "text")]
+    performer = [block for block in after if block.style.name == "Отметка об исполнителе" and block.text]
+    assert [block.text for block in performer] == ["Смирнова Ольга Игоревна", "(383) 238-10-27"]
+    assert all(block.alignment in (None, WD_ALIGN_PARAGRAPH.LEFT) for block in performer)
+    assert _effective(performer[0].style, "size") == Pt(10)
+    for programme, decree in DECREE_FILES.items():
+        bundled = open_docx(docx_outputs / programme / decree)
+        assert not [p.text for p in bundled.paragraphs if p.style.name == "Отметка об исполнителе" and p.text], programme

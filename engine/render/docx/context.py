@@ -84,6 +84,7 @@ def _decree(programme: Programme, decree: Decree, exported: dict, editions: dict
         "order_word": order_word,
         "clauses": _flatten_clauses(decree.clauses, exported["clauses"]),
         "signature": signature_of(programme, decree.signatory),
+        "performer": list(decree.performer),
     }
 
 
