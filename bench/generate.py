@@ -119,6 +119,14 @@ def _programme_yaml(pid: str, index: int) -> str:
             f"  reminders: [P7D]\n")
 
 
+def _inn(index: int) -> str:
+    """A valid ИНН of the programme's own education authority (a district's, different in every programme): its
+    check digit by the weights the engine checks (P901)."""
+    digits = [int(digit) for digit in f"{990_000_000 + index:09d}"]
+    check = sum(weight * digit for weight, digit in zip((2, 4, 10, 3, 5, 9, 4, 6, 8), digits, strict=True)) % 11 % 10
+    return "".join(map(str, digits)) + str(check)
+
+
 def _organisations_yaml(index: int) -> str:
     people = [PEOPLE[(index + k) % len(PEOPLE)] for k in range(5)]
     roles = ["signatory", "controller", "coordinator", "rector", "analyst"]
@@ -130,6 +138,7 @@ def _organisations_yaml(index: int) -> str:
         "  uo:",
         "    short: УО",
         f"    full: {_q(f'управление образования синтетического округа № {index}')}",
+        f"    inn: \"{_inn(index)}\"     # управление своего округа: свой общий календарь",
         "  iro:",
         "    short: ГАУДПО «ИРО»",
         "    full: >-",

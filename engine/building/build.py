@@ -36,6 +36,7 @@ from engine.building.pipeline import (
     OtherDecrees,
     ProgrammeResult,
     check_programme,
+    compare_parts,
     log_engine_failures,
     programme_folders,
     without_model,
@@ -487,8 +488,13 @@ def _build_programmes(specs: Path, outputs: Path, force: bool, progress: Progres
         if progress is not None:
             progress(directory.name, done + 1, len(directories))
     if writer is None:
+        # the checks spanning programmes (O305), once every programme is checked; as an error (programme.checks),
+        # one holds back the files spanning programmes like an error of a programme does (its documents are written
+        # already). A share of a sharded build sees only its programmes: there `prikaz check` of the tree compares.
+        across = compare_parts(report.check.programmes, report.check.texts)
         # feeds that span programmes would lose a failed programme's events: then they keep the previous ones
-        if report.programmes and all(item.rendered or item.unchanged for item in report.programmes):
+        if (report.programmes and all(item.rendered or item.unchanged for item in report.programmes)
+                and not has_errors(across)):
             publish_shared(outputs, plan.manifest, options, force, report, gatherers,
                            lambda: _late_parts(plan, report, gatherers, without_parts))
         # The whole tree, and no error in it: a folder of outputs/ without its programme is gone. (A build with

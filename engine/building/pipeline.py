@@ -3,7 +3,8 @@
 A programme is checked on its own: the only thing checks need from the rest of the tree is the
 decree of a programme this one refers to (R503), which `OtherDecrees` loads when asked. So a
 tree of any size is checked programme by programme, on every core (`engine.building.parallel`), holding
-only each programme's diagnostics.
+only each programme's diagnostics — and its part of the checks spanning programmes (O305, an organisation's
+names): a few sightings per organisation, compared once every programme is checked (`compare_parts`).
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.building.parallel import map_ordered
-from engine.checks import NOT_BUILT, NotBuilt, run_checks
+from engine.checks import NOT_BUILT, NotBuilt, compare_across, run_checks
+from engine.checks.registry import Sightings
 from engine.diagnostics import Diagnostic, Severity, Span, has_errors
 from engine.loading import find_programmes, load_programme
+from engine.loading.yaml_source import decode
 from engine.model.edition import PastVersion
 from engine.model.spec import Decree
 from engine.model.validate import ProgrammeModel, validate_programme
@@ -33,6 +36,8 @@ class ProgrammeResult:
     # of what validated (ProgrammeModel.unbuilt), which only checks use
     model: ProgrammeModel | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # its part of the checks spanning programmes (engine.checks.ProgrammeChecks.across); empty when it was not checked
+    across: dict[str, Sightings] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -95,7 +100,9 @@ def check_programme(directory: Path, specs_root: Path, decree_of: OtherDecrees,
     result = ProgrammeResult(directory, model, loaded.diagnostics + problems)
     if model is not None:   # with errors too: every check whose inputs validated runs (engine/model/validate.py)
         decree_of.remember(model)
-        result.diagnostics.extend(run_checks(model, decree_of, lambda revision: _version_at(directory, revision)))
+        checked = run_checks(model, decree_of, lambda revision: _version_at(directory, revision))
+        result.diagnostics.extend(checked.diagnostics)
+        result.across = checked.across
         # errors first: a programme recovered without its `programme` section has no templates to ask about
         if lint_templates and not has_errors(result.diagnostics) and model.programme.programme.templates:
             # docxtpl and python-docx are loaded only for a programme that brings templates of its own
@@ -130,8 +137,25 @@ def without_model(result: ProgrammeResult, texts: dict[Path, str]) -> tuple[Prog
     the files they point into (what the reporter shows)."""
     files = {span.file for d in result.diagnostics for span in [d.span, *(r.span for r in d.related)]
              if span is not None}
-    return (ProgrammeResult(result.directory, None, result.diagnostics),
+    return (ProgrammeResult(result.directory, None, result.diagnostics, result.across),
             {path: text for path, text in texts.items() if path in files})
+
+
+def compare_parts(results: list[ProgrammeResult], texts: dict[Path, str]) -> list[Diagnostic]:
+    """The checks spanning programmes over the checked programmes: each one's findings added to its diagnostics,
+    the files they point into to `texts` (read again if they were let go with the model); the findings returned."""
+    found = []
+    for result, diagnostics in zip(results, compare_across([result.across for result in results]), strict=True):
+        result.diagnostics.extend(diagnostics)
+        found.extend(diagnostics)
+    for file in sorted({d.span.file for d in found if d.span is not None} - set(texts)):
+        try:
+            text, _ = decode(file, file.read_bytes())
+        except OSError:
+            continue    # gone since it was checked: the report shows the place without the line
+        if text is not None:
+            texts[file] = text
+    return found
 
 
 def check_tree(specs: Path, keep_models: bool = True, lint_templates: bool = False) -> CheckResult:
@@ -155,6 +179,7 @@ def check_tree(specs: Path, keep_models: bool = True, lint_templates: bool = Fal
     for result, sources in checked:
         results.append(result)
         texts.update(sources)
+    compare_parts(results, texts)
     return CheckResult(results, texts)
 
 

@@ -2,24 +2,38 @@
 
 Checks never write files and never raise: what they find are Diagnostics. They run on a programme
 part of which did not validate too, each only if what it reads built (registry.py; recovery in
-engine/model/validate.py), so one `prikaz check` shows every problem.
+engine/model/validate.py), so one `prikaz check` shows every problem. A check spanning programmes
+(registry.py, `across=`) is run in two steps: each programme gives it its sightings (`run_checks`), and
+`compare_across` compares those of every programme once all are checked.
 """
 
 from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from engine.checks import amendments, indicators, ownership, structure, sums, tables, timing  # noqa: F401  (registration)
-from engine.checks.registry import NOT_BUILT, REGISTRY, Check, CheckContext, Finding, NotBuilt, resolve_check
+from engine.checks.registry import (
+    NOT_BUILT,
+    REGISTRY,
+    Check,
+    CheckContext,
+    Finding,
+    NotBuilt,
+    Sighting,
+    Sightings,
+    resolve_check,
+)
 from engine.collector import collector_paused
-from engine.diagnostics import Diagnostic, Related, Severity
+from engine.diagnostics import Diagnostic, Related, Severity, Span
 from engine.model.edition import PastVersion
 from engine.model.spec import Decree, SpecModel
 from engine.model.validate import ProgrammeModel, refine
 
-__all__ = ["NOT_BUILT", "REGISTRY", "Check", "CheckContext", "Finding", "NotBuilt", "resolve_check", "run_checks"]
+__all__ = ["NOT_BUILT", "REGISTRY", "Check", "CheckContext", "Finding", "NotBuilt", "ProgrammeChecks", "compare_across",
+           "resolve_check", "run_checks"]
 
 SETTINGS = ("programme", "checks")
 
@@ -112,6 +126,12 @@ def _path(target, field) -> tuple:
     return own + (field if isinstance(field, tuple) else (field,))
 
 
+def _span(model: ProgrammeModel, finding: Finding) -> Span | None:
+    path = _path(finding.target, finding.field)
+    return model.sources.key_span(path) if finding.key else refine(
+        model.sources.span(path), model.sources, finding.offset, finding.length)
+
+
 def _related(model: ProgrammeModel, finding: Finding):
     for target, field, label in finding.related:
         span = model.sources.span(_path(target, field))
@@ -119,25 +139,34 @@ def _related(model: ProgrammeModel, finding: Finding):
             yield Related(span, label)
 
 
+@dataclass
+class ProgrammeChecks:
+    diagnostics: list[Diagnostic]
+    # what the programme gave each check spanning programmes, by code: compared once every programme is checked
+    across: dict[str, Sightings]
+
+
 @collector_paused()
 def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | NotBuilt | None] | None = None,
-               version_at: Callable[[str], PastVersion] | None = None) -> list[Diagnostic]:
+               version_at: Callable[[str], PastVersion] | None = None) -> ProgrammeChecks:
     """Every registered check of one programme whose inputs validated; `decree_of` finds the decrees of the
     others it refers to, `version_at` the programme as a git revision holds it."""
     ctx = CheckContext(model, decree_of or (lambda programme_id: model.programme.decree if programme_id == model.id
                                             else None), version_at)
     if model.unbuilt.stops(SETTINGS, whole=False):
-        return []   # which checks are off is not known: any finding might be one the user turned off
+        return ProgrammeChecks([], {})   # which checks are off is not known: any finding might be one turned off
     # (a setting of one check that did not validate leaves only that check unknown)
     overrides, diagnostics = _settings(model)
     diagnostics.extend(_silence_problems(model, overrides))
     # a check whose own setting did not validate is off, for all that is known
     unset = {resolve_check(str(item[-1])) for item in model.unbuilt.items if item[:-1] == SETTINGS}
+    across: dict[str, Sightings] = {}
     for code, registered in sorted(REGISTRY.items()):
         level = overrides.get(code)
-        if level == "off" or registered in unset or registered.stopped_by(model):
+        # a check spanning programmes turned off here still sees this programme: the others compare with it
+        if (level == "off" and registered.across is None) or registered in unset or registered.stopped_by(model):
             continue
-        severity = Severity(level) if level else registered.severity
+        severity = Severity(level) if level and level != "off" else registered.severity
         try:
             findings = list(registered.function(ctx))
         except Exception as exc:  # a bug in a check must not cost the user the other diagnostics
@@ -148,13 +177,43 @@ def run_checks(model: ProgrammeModel, decree_of: Callable[[str], Decree | NotBui
                 model.sources.span(()), "это ошибка prikaz, а не спецификации: сообщите разработчикам", "internal",
                 detail=traceback.format_exc()))
             continue
+        if registered.across is not None:
+            across[code] = Sightings(model.id, None if level == "off" else severity, tuple(
+                Sighting(_span(model, finding), finding.message, finding.facts,
+                         finding.target is not None and _silenced(finding.target, registered))
+                for finding in findings))
+            continue
         for finding in findings:
             if finding.target is not None and _silenced(finding.target, registered):
                 continue
-            path = _path(finding.target, finding.field)
-            span = model.sources.key_span(path) if finding.key else refine(
-                model.sources.span(path), model.sources, finding.offset, finding.length)
             diagnostics.append(Diagnostic(
-                code, severity, finding.message, span, finding.hint, registered.name,
+                code, severity, finding.message, _span(model, finding), finding.hint, registered.name,
                 tuple(_related(model, finding))))
-    return diagnostics
+    return ProgrammeChecks(diagnostics, across)
+
+
+def compare_across(parts: Sequence[Mapping[str, Sightings]]) -> list[list[Diagnostic]]:
+    """The checks spanning programmes over the parts of the programmes checked (`ProgrammeChecks.across`, in the
+    programmes' order): each programme's diagnostics, in the same order. The same parts in the same order give
+    the same diagnostics, however the programmes were checked."""
+    found: list[list[Diagnostic]] = [[] for _ in parts]
+    for code, registered in sorted(REGISTRY.items()):
+        compared = [(index, part[code]) for index, part in enumerate(parts) if code in part]
+        if registered.across is None or not compared:
+            continue
+        try:
+            findings = list(registered.across([sightings for _, sightings in compared]))
+        except Exception as exc:  # a bug in a check must not cost the user the other diagnostics
+            found[compared[0][0]].append(Diagnostic(
+                "E900", Severity.ERROR, f"внутренняя ошибка проверки {code}: {type(exc).__name__}: {exc}", None,
+                "это ошибка prikaz, а не спецификации: сообщите разработчикам", "internal",
+                detail=traceback.format_exc()))
+            continue
+        for finding in findings:
+            index, sightings = compared[finding.programme]
+            if sightings.severity is None or finding.at.silenced:
+                continue
+            found[index].append(Diagnostic(
+                code, sightings.severity, finding.message, finding.at.span, finding.hint, registered.name,
+                tuple(Related(other.span, label) for other, label in finding.related if other.span is not None)))
+    return found

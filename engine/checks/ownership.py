@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+from typing import NamedTuple
 
 from engine import formats
-from engine.checks.registry import CheckContext, Finding, check
+from engine.checks.registry import AcrossFinding, CheckContext, Finding, Sightings, check
 from engine.diagnostics import DiagnosticError, Severity
+from engine.model.identity import organisation_identity, shared_feed, slug
 from engine.model.spec import Activity, Organisation, Owner, PassportRow, Person, Programme, SpecModel, Term
 from engine.model.text import placeholders
 from engine.model.walk import TEXT_PARTS, all_clauses, decree_clauses, document_contents
@@ -204,3 +209,135 @@ def no_owner(ctx: CheckContext):
             yield Finding(activity, f"у мероприятия {activity.number} «{formats.shortened(activity.title)}» нет исполнителя",
                           "добавьте owners: [id организации] или roadmap.executor, если исполнитель у всех мероприятий один",
                           field="owners")
+
+
+# --- one organisation across programmes ---------------------------------------------------------------
+
+NAME_FIELDS = {"short": "краткое наименование", "full": "полное наименование"}
+_QUOTES = re.compile(r"[«»„“”‟\"'‘’‚]")
+_DASHES = re.compile(r"[‐‑‒–—―−-]")
+_SHOWN = 3      # the other programmes a message names; the rest are counted
+INN = "inn/"    # the start of an identity by ИНН (engine.model.identity)
+
+
+class Naming(NamedTuple):
+    """One name of an organisation in one programme: the facts of an O305 sighting."""
+
+    field: str          # short | full
+    name: str           # as written
+    comparable: str     # as compared: case, ё, quotes, dashes and spaces aside
+    identity: str       # engine.model.identity: «inn/<ИНН>» or «<region slug>/<id>»
+    region: str         # the programme's region, as written
+    org_id: str
+
+
+def comparable_name(name: str) -> str:
+    """«ГАУДПО ЛО «ИРО»» and «гаудпо ло "иро"» are one name; ё is е, any dash is «-», any run of spaces one."""
+    text = _DASHES.sub("-", _QUOTES.sub('"', name.casefold().replace("ё", "е")))
+    return " ".join(text.split())
+
+
+def _compare_organisations(programmes: Sequence[Sightings]) -> Iterator[AcrossFinding]:
+    """O305 over every programme: one identity, two names; one name, two identities."""
+    seen = [(index, sighting, Naming(*sighting.facts))
+            for index, part in enumerate(programmes) for sighting in part.seen]
+    by_identity: dict[tuple, list] = {}
+    by_name: dict[tuple, list] = {}
+    for entry in seen:
+        naming = entry[2]
+        by_identity.setdefault((naming.identity, naming.field), []).append(entry)
+        # names meet within one region: «ОО», «образовательная организация», «МБОУ «СОШ № 1»» name a different
+        # organisation in every region, and a region is what tells organisations without an ИНН apart
+        by_name.setdefault((naming.field, naming.comparable, slug(naming.region, "")), []).append(entry)
+    for members in by_identity.values():
+        yield from _disagreeing(programmes, members, lambda naming: naming.comparable, _named_otherwise)
+    # full names first: an organisation whose full name meets another's is not told again about its short one
+    told: set[tuple[int, str]] = set()
+    for (field, *_), members in sorted(by_name.items(), key=lambda item: item[0][0] != "full"):
+        for finding in _disagreeing(programmes, members, lambda naming: naming.identity, _same_name,
+                                    apart=lambda one, other: one.startswith(INN) and other.startswith(INN)):
+            organisation = (finding.programme, Naming(*finding.at.facts).org_id)
+            if field == "full" or organisation not in told:
+                told.add(organisation)
+                yield finding
+
+
+def _disagreeing(programmes: Sequence[Sightings], members: list, differ_by: Callable[[Naming], str],
+                 message: Callable[[Naming, str], tuple[str, str]],
+                 apart: Callable[[str, str], bool] = lambda one, other: False) -> Iterator[AcrossFinding]:
+    """For each member, the members of other programmes that differ from it by `differ_by` (unless the two values
+    are `apart`: known to differ rightly), as one finding."""
+    buckets: dict[str, list] = {}
+    for entry in members:
+        buckets.setdefault(differ_by(entry[2]), []).append(entry)
+    if len(buckets) < 2:
+        return
+    in_programme = Counter((value, index) for value, bucket in buckets.items() for index, _, _ in bucket)
+    for index, sighting, naming in members:
+        own = differ_by(naming)
+        differing = [(value, bucket) for value, bucket in buckets.items() if value != own and not apart(own, value)]
+        # counted, and only the first few listed: a thousand programmes disagreeing must not make a million pairs
+        count = sum(len(bucket) - in_programme[(value, index)] for value, bucket in differing)
+        if not count:
+            continue
+        shown = [(other, other_naming, programmes[other_index].programme)
+                 for other_index, other, other_naming in islice(
+                     (entry for _, bucket in differing for entry in bucket if entry[0] != index), _SHOWN)]
+        listed = ", ".join(f"«{other_naming.name if message is _named_otherwise else other_naming.org_id}» "
+                           f"({programme})" for _, other_naming, programme in shown)
+        if count > len(shown):
+            listed += f" и ещё {count - len(shown)}"
+        text, hint = message(naming, listed)
+        yield AcrossFinding(index, sighting, text, hint, tuple(
+            (other, f"в программе {programme}: {other.label}") for other, _, programme in shown))
+
+
+def _who(naming: Naming) -> str:
+    if naming.identity.startswith(INN):
+        return f"с ИНН {naming.identity.removeprefix(INN)}"
+    return f"«{naming.org_id}» региона «{naming.region}»"
+
+
+def _named_otherwise(naming: Naming, listed: str) -> tuple[str, str]:
+    return (f"{NAME_FIELDS[naming.field]} организации {_who(naming)} — «{naming.name}», а в других программах она "
+            f"названа иначе: {listed}; её сроки из всех этих программ идут в один общий календарь "
+            f"{shared_feed(naming.identity)}",
+            "одна организация — одно наименование: исправьте его здесь или в других программах; если это разные "
+            "организации, дайте им разные id (или укажите каждой её ИНН)")
+
+
+def _same_name(naming: Naming, listed: str) -> tuple[str, str]:
+    return (f"{NAME_FIELDS[naming.field]} «{naming.name}» ({naming.org_id}) — такое же, как у организации в других "
+            f"программах: {listed}, — а общий календарь у неё свой: {shared_feed(naming.identity)}; если это одна "
+            f"организация, её сроки разойдутся по разным календарям",
+            "если это одна организация, укажите ей один ИНН (inn) во всех программах или, в программах одного региона, "
+            "один id; если разные — уточните наименование")
+
+
+@check("O305", "organisation-identity", Severity.WARNING, reads=("programme.id", "programme.region", ORGS),
+       targets=(Organisation,), across=_compare_organisations)
+def organisation_identity_names(ctx: CheckContext):
+    """Одна организация называется одинаково во всех программах, одно наименование — одна организация.
+
+    Общий календарь организации собирает её сроки из всех программ по её
+    ключу: ИНН, а без него — регион программы и id. Если две программы
+    дают одному ключу разные наименования, в один календарь попадают,
+    возможно, разные организации; если одно наименование получают два
+    ключа, у одной организации два календаря, и подписчик видит только
+    часть сроков. Наименования сравниваются без учёта регистра, кавычек,
+    тире и пробелов; краткие («ОО», «УО» есть в каждом регионе) — только
+    в программах одного региона. Проверка сравнивает программы, которые
+    проверяются вместе (`prikaz check specs`).
+
+    Плохо (в другой программе Условной области iro — «ИРО УО»):
+        iro: {short: ИРО, full: институт развития образования Условной области}
+    Хорошо:
+        iro: {short: ИРО УО, full: институт развития образования Условной области}
+    """
+    region = ctx.programme.programme.region
+    for org_id, organisation in ctx.programme.organisations.items():
+        identity = organisation_identity(region, org_id, organisation)
+        for field, what in NAME_FIELDS.items():
+            name = getattr(organisation, field)
+            yield Finding(organisation, f"{what} «{name}» (id {org_id})", field=field,
+                          facts=Naming(field, name, comparable_name(name), identity, region, org_id))

@@ -21,16 +21,26 @@ The declaration also says:
 * `guards`: why it cannot be turned off or weakened — it keeps a promise the documents are made
   on (every id named is defined, every placeholder resolves …), and without it the build would
   fail or publish something wrong.
+
+A check spanning programmes (`across=`) compares what every programme of the tree says about the
+same thing (an organisation's names). Programmes are checked one at a time, in worker processes, and
+their models are let go; so its function, run on each programme like any other, yields `Finding`s
+that are sightings rather than problems: what the programme says (`facts`) and where
+(`target`, `field`; `message` says what it is, for the other programmes' messages). Those become
+`Sighting`s — small and picklable, they travel with the programme's result — and once every
+programme is checked, `across` compares them all and says what is wrong where
+(`AcrossFinding`). A silenced sighting, or one of a programme that turned the check off, is still
+compared, so the other programmes keep seeing it; only its own warnings are left out.
 """
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from engine.diagnostics import Severity
+from engine.diagnostics import Severity, Span
 from engine.model.edition import AmendmentEditions, PastVersion, amendment_editions
 from engine.model.spec import Decree, Programme, SpecModel
 from engine.model.validate import Path_, ProgrammeModel
@@ -49,6 +59,40 @@ class Finding:
     offset: int = 0
     length: int = 0
     related: tuple[tuple[SpecModel, str | int | tuple, str], ...] = ()  # (object, field, label)
+    facts: tuple = ()     # of a check spanning programmes: what is compared with the other programmes (hashable)
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """A finding of a check spanning programmes, kept after the programme's model is gone."""
+
+    span: Span | None
+    label: str           # what it is («краткое наименование «ОО» (id oo)»): the finding's message
+    facts: tuple
+    silenced: bool       # silenced where it is: compared, never reported
+
+
+@dataclass(frozen=True)
+class Sightings:
+    """What one programme gave a check spanning programmes."""
+
+    programme: str                  # its id
+    severity: Severity | None       # as the programme sets the check; None — turned off there
+    seen: tuple[Sighting, ...]
+
+
+@dataclass(frozen=True)
+class AcrossFinding:
+    """What a check spanning programmes found: at a sighting of one programme (its index among those compared)."""
+
+    programme: int
+    at: Sighting
+    message: str
+    hint: str = ""
+    related: tuple[tuple[Sighting, str], ...] = ()    # (a sighting of another programme, label)
+
+
+Compare = Callable[[Sequence[Sightings]], Iterable[AcrossFinding]]
 
 
 class NotBuilt:
@@ -110,6 +154,8 @@ class Check:
     reads_whole: tuple[Path_, ...] = EVERYTHING
     targets: tuple[type[SpecModel], ...] | None = None
     guards: str = ""
+    # a check spanning programmes: compares the sightings of every programme (the module's docstring)
+    across: Compare | None = None
 
     @property
     def doc(self) -> str:
@@ -141,7 +187,7 @@ def parts(*dotted: str) -> tuple[Path_, ...]:
 
 def check(code: str, name: str, severity: Severity = Severity.ERROR, *, reads: Iterable[str] = (),
           reads_whole: Iterable[str] | None = None, targets: tuple[type[SpecModel], ...] | None = None,
-          guards: str = ""):
+          guards: str = "", across: Compare | None = None):
     """Register a check under a stable code and a readable name (the other arguments: the module's docstring)."""
 
     def register(function):
@@ -149,7 +195,8 @@ def check(code: str, name: str, severity: Severity = Severity.ERROR, *, reads: I
             raise RuntimeError(f"check {code} {name} registered twice")
         area = function.__module__.rsplit(".", 1)[-1]
         whole = EVERYTHING if reads_whole is None and not reads else parts(*(reads_whole or ()))
-        REGISTRY[code] = Check(code, name, severity, area, function, parts(*reads), whole, targets, guards)
+        REGISTRY[code] = Check(code, name, severity, area, function, parts(*reads), whole, targets, guards,
+                                across)
         return function
 
     return register

@@ -4,7 +4,10 @@ The cases live in tests/checks/cases/<CODE>.yaml. Each replaces whole files of a
 programme (tests/checks/base/base-2022, a decree with its appendices; `base: programme-2021`
 names the municipal programme document instead; each is clean by itself): `bad` must give the
 check's code on the line marked «# ожидается <CODE>», `good` must give no diagnostics at all.
-A registered check without a case file fails here, by name.
+A check spanning programmes (O305) needs another programme beside it in the tree: `beside:
+{id, files}` is a second copy of the base programme under that id, with those files replaced, checked
+together with the case's programme in both variants. A registered check without a case file fails
+here, by name.
 """
 
 from __future__ import annotations
@@ -57,8 +60,18 @@ def make_programme(tmp_path: Path, files: dict[str, str], base: Path = BASE) -> 
     return target
 
 
-def run(tmp_path: Path, files: dict[str, str], base: Path = BASE) -> list[Diagnostic]:
-    return check_tree(make_programme(tmp_path, files, base)).diagnostics
+def run(tmp_path: Path, files: dict[str, str], base: Path = BASE, beside: dict | None = None) -> list[Diagnostic]:
+    """The diagnostics of the edited base programme — of the tree of it and the programme `beside` it, if any."""
+    programme = make_programme(tmp_path, files, base)
+    if beside is None:
+        return check_tree(programme).diagnostics
+    neighbour = tmp_path / beside["id"]
+    make_programme(tmp_path / "beside", beside.get("files", {}), base).rename(neighbour)
+    (tmp_path / "beside").rmdir()
+    settings = neighbour / "programme.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(f"id: {base.name}", f"id: {beside['id']}"),
+                        encoding="utf-8")
+    return check_tree(tmp_path).diagnostics
 
 
 def describe(diagnostics: list[Diagnostic]) -> str:
@@ -87,8 +100,10 @@ def load_case(code: str) -> dict:
         pytest.fail(f"у проверки {code} {check.name} нет фикстуры {path.relative_to(HERE.parent.parent)} "
                     f"(нужны bad: и good:)")
     data = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
-    assert isinstance(data, dict) and set(data) <= {"bad", "good", "also", "base"}, \
-        f"{path.name}: ожидаются ключи bad, good (и also, base)"
+    assert isinstance(data, dict) and set(data) <= {"bad", "good", "also", "base", "beside"}, \
+        f"{path.name}: ожидаются ключи bad, good (и also, base, beside)"
+    assert "beside" not in data or REGISTRY[code].across is not None, \
+        f"{path.name}: beside — только для проверок, сравнивающих программы"
     assert (BASES / data.get("base", BASE.name)).is_dir(), f"{path.name}: нет базовой программы {data['base']}"
     for variant in ("bad", "good"):
         assert isinstance(data.get(variant), dict) and data[variant], f"{path.name}: нет варианта {variant}"
@@ -143,14 +158,15 @@ def test_check_case(code: str, tmp_path: Path):
     assert marked == code, f"{code}.yaml: пометка называет {marked}"
 
     base = BASES / case.get("base", BASE.name)
-    bad = run(tmp_path / "bad", case["bad"], base)
-    hits = at(bad, code, file, line)
+    beside = case.get("beside")
+    bad = run(tmp_path / "bad", case["bad"], base, beside)
+    hits = [d for d in at(bad, code, file, line) if d.span.file.parent.name == base.name]
     assert hits, (f"{code} {check.name}: в варианте bad нет {code} на {file}:{line}; получено:\n" + describe(bad))
     assert all(d.severity is check.severity for d in hits)
     allowed = {code, *case.get("also", [])}
     assert {d.code for d in bad} <= allowed, f"{code}: вариант bad дал и другие диагностики:\n" + describe(bad)
 
-    good = run(tmp_path / "good", case["good"], base)
+    good = run(tmp_path / "good", case["good"], base, beside)
     assert good == [], f"{code} {check.name}: вариант good должен быть чистым, получено:\n" + describe(good)
 
 
