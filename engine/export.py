@@ -7,6 +7,7 @@ ISO date windows, amounts as decimal strings («1900000.00»).
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from engine import formats
@@ -14,6 +15,17 @@ from engine.model.amending import amending_text
 from engine.model.appendices import appendices, decree_issuer, programme_document_approval
 from engine.model.documents import group_heading, list_markers, selected_indicators, selected_tasks
 from engine.model.edition import amendment_editions
+from engine.model.execution import (
+    ATTENTION_ORDER,
+    DUE_SOON_DAYS,
+    OccurrenceStatus,
+    PlannedItem,
+    Tally,
+    item_mark,
+    programme_status,
+    window_text,
+)
+from engine.model.grammar import inflect_phrase
 from engine.model.spec import (
     Activity,
     Block,
@@ -22,6 +34,8 @@ from engine.model.spec import (
     DataTable,
     Decree,
     DocumentSection,
+    Evidence,
+    ExecutionRecord,
     Indicator,
     ListBlock,
     PassportRow,
@@ -29,12 +43,13 @@ from engine.model.spec import (
     Programme,
     ProgrammeDocument,
     Selection,
+    SpecItem,
     TableAppendix,
     TableColumn,
 )
 from engine.model.tables import cell_number, computed_total, total_text
-from engine.model.text import TextContext, appendix_numbers, person_name, render_text
-from engine.model.timeexpr import Period
+from engine.model.text import TextContext, appendix_numbers, lower_first, person_name, render_text
+from engine.model.timeexpr import Period, Window
 from engine.model.validate import ProgrammeModel
 
 EXPORT_FORMAT = "prikaz-export/1"
@@ -71,6 +86,83 @@ def _person(ref: str | None, programme: Programme) -> dict | None:
     return {"id": ref, "name": person_name(person), "surname": person.surname, "initials": person.initials,
             "position": person.position, "signature_position": person.signature_position,
             "organisation": person.organisation}
+
+
+def _window(window: Window | None) -> dict | None:
+    return None if window is None else dict(window.iso(), text=window_text(window))
+
+
+def _tally(tally: Tally) -> dict:
+    share = tally.share_on_time
+    return {"due": tally.due, "done_on_time": tally.due_done_on_time,
+            "share_on_time": None if share is None else str(share),
+            **{state.value: count for state, count in tally.states.items()}}
+
+
+def _issuer(programme: Programme, issuer: str) -> str:
+    """Who issued a document, by the short name the report's columns use: an abbreviation as it is («УОиН»,
+    «ГАУДПО ЛО «ИРО»»), a name in the genitive («комитета общего и …»); free text as written."""
+    organisation = programme.organisations.get(issuer)
+    if organisation is None:
+        return issuer
+    short = organisation.short
+    if sum(character.isupper() for character in short.split()[0]) > 1:
+        return short
+    return lower_first(inflect_phrase(short, "gen"))
+
+
+def evidence_text(programme: Programme, evidence: Evidence) -> str:
+    """«Приказ УОиН от 15.03.2022 № 123 «…»», then the link — as the report prints it."""
+    parts = []
+    if evidence.kind:
+        parts.append(evidence.kind[:1].upper() + evidence.kind[1:])
+    if evidence.issuer:
+        parts.append(_issuer(programme, evidence.issuer))
+    if evidence.date is not None:
+        parts.append(f"от {formats.date_numeric(evidence.date)}")
+    if evidence.number:
+        parts.append(f"№{formats.NBSP}{evidence.number}")
+    if evidence.title:
+        parts.append(f"«{evidence.title}»" if parts else evidence.title)
+    if evidence.link:
+        parts.append(evidence.link)
+    return " ".join(parts)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
+
+
+def occurrence_info(occurrence: dict) -> str | None:
+    """What a report says of one occurrence (exported): its status on its date, the move, the comment, the documents,
+    the reason for a missed deadline; that nothing was reported of an overdue one; None when there is nothing to say."""
+    record, moved = occurrence["record"], occurrence["moved"]
+    if record is None:
+        return "Сведения об исполнении не представлены." if occurrence["state"] == "overdue" else None
+    parts = []
+    if moved is not None:
+        decision = f" ({lower_first(moved['decision']['text'])})" if moved["decision"] else ""
+        parts.append(f"Срок перенесён{decision}, новый срок — {moved['new_deadline']['rendered']}.")
+    date = formats.date_numeric(dt.date.fromisoformat(record["date"]))
+    status = record["status"]
+    if status == "выполнено":
+        parts.append(f"Выполнено {date}.")
+    elif status == "выполняется":
+        parts.append(f"Выполняется (на {date}).")
+    elif status == "не выполнено":
+        parts.append(f"Не выполнено (на {date}).")
+    elif status == "отменено":
+        decision = f" ({lower_first(record['decision']['text'])})" if record["decision"] else ""
+        parts.append(f"Отменено{decision}.")
+    if record["comment"]:
+        parts.append(_sentence(record["comment"]))
+    if record["evidence"]:
+        parts.append("Подтверждение: " + "; ".join(e["text"] for e in record["evidence"]) + ".")
+    if record["reason"]:
+        parts.append(f"Причина отклонения от срока: {record['reason'].rstrip('.')}.")
+    return " ".join(parts)
 
 
 class _Exporter:
@@ -236,6 +328,97 @@ class _Exporter:
             })
         return exported
 
+    def evidence(self, evidence: Evidence | None) -> dict | None:
+        if evidence is None:
+            return None
+        return {"kind": evidence.kind, "issuer": evidence.issuer, "number": evidence.number,
+                "date": evidence.date.isoformat() if evidence.date else None, "title": evidence.title,
+                "link": evidence.link, "text": evidence_text(self.programme, evidence)}
+
+    def record(self, record: ExecutionRecord) -> dict:
+        return {"status": record.status, "date": record.date.isoformat(),
+                "comment": self.text(record.comment) if record.comment else None,
+                "reason": self.text(record.reason) if record.reason else None,
+                "evidence": [self.evidence(e) for e in record.evidence],
+                "new_deadline": record.new_deadline.to_json(self.period) if record.new_deadline else None,
+                "decision": self.evidence(record.decision)}
+
+    def item_title(self, item: PlannedItem) -> str:
+        target = item.target
+        if isinstance(target, Activity):
+            return self.text(target.title)
+        if isinstance(target, SpecItem):
+            return self.text(target.text, quantities=target.quantities)
+        assert isinstance(target, Clause)
+        # a sub-clause reads on from the clauses above it: «ИРО представить в УО: в срок … – отчёт»
+        text = " ".join(self.text(c.text, deadline=c.deadline) for c in (*item.enclosing, target))
+        return text.rstrip(" ;:")
+
+    def occurrence(self, entry: OccurrenceStatus) -> dict:
+        occurrence = entry.occurrence
+        exported = {"key": occurrence.key, "planned": _window(occurrence.planned), "window": _window(occurrence.window),
+                    "deadline": occurrence.deadline.isoformat() if occurrence.deadline else None,
+                    "state": entry.state.value, "state_text": entry.state.russian, "due": entry.due,
+                    "record": self.record(occurrence.current) if occurrence.current else None,
+                    "moved": self.record(occurrence.moved) if occurrence.moved else None,
+                    "history": [self.record(r) for r in occurrence.records[:-1]]}
+        exported["info"] = occurrence_info(exported)
+        return exported
+
+    def subject(self) -> str:
+        """What the report is about, in the genitive: the spec's own words, or the plan's title and subtitle."""
+        progress = self.programme.progress
+        if progress is not None and progress.subject:
+            return self.text(progress.subject)
+        p = self.programme
+        document = p.roadmap or p.specification or p.programme_document
+        if document is None:     # a decree whose clauses alone carry the deadlines
+            decree = p.decree
+            assert decree is not None      # a programme has a decree or a programme document (engine.model.spec)
+            return f"{inflect_phrase(decree.kind, 'gen')} №{formats.NBSP}{decree.number or '___'}"
+        title = lower_first(inflect_phrase(self.text(document.title), "gen"))
+        return f"{title} {self.text(document.subtitle)}" if document.subtitle else title
+
+    def progress(self, as_of: dt.date, within: int) -> dict:
+        """The programme's execution as of a day (engine.model.execution): items, tallies, indicators."""
+        p = self.programme
+        status = programme_status(p, as_of, within)
+        sections = {id(a): s for s in (p.roadmap.sections if p.roadmap else []) for a in s.activities}
+        items = []
+        for item, entries in status.items():
+            section = sections.get(id(item.target))
+            worst = min((entry.state for entry in entries), key=ATTENTION_ORDER.index)
+            items.append({
+                "ref": item.ref, "document": item.document, "id": item.id, "number": item.number,
+                "section": {"id": section.id, "number": section.number, "title": self.text(section.title)}
+                if section else None,
+                "title": self.item_title(item), "time": item.expr.to_json(self.period),
+                "parties": [_party(p, ref) for ref in item.parties],
+                "state": worst.value, "mark": item_mark(entries),
+                "occurrences": [self.occurrence(entry) for entry in entries],
+            })
+        organisations = [{"id": org, **(_party(p, org) if org in p.organisations or org in p.people else {}),
+                          "summary": _tally(tally)} for org, tally in status.by_organisation.items()]
+        progress = p.progress
+        return {
+            "as_of": as_of.isoformat(), "within": within, "subject": self.subject(),
+            "signatory": _person(progress.signatory if progress else None, p),
+            "summary": _tally(status.tally),
+            "organisations": organisations,
+            "items": items,
+            "indicators": [{
+                "id": entry.indicator.id, "number": entry.indicator.number, "name": self.text(entry.indicator.name),
+                "unit": entry.indicator.unit, "target": entry.target.render(),
+                "target_value": str(entry.target.value), "direction": entry.indicator.direction,
+                "actual": entry.actual.value.render() if entry.actual else None,
+                "actual_value": str(entry.actual.value.value) if entry.actual else None,
+                "date": entry.actual.date.isoformat() if entry.actual else None,
+                "comment": self.text(entry.actual.comment) if entry.actual and entry.actual.comment else None,
+                "achievement": None if entry.achievement is None else str(entry.achievement),
+                "achieved": entry.achieved,
+            } for entry in status.indicators],
+        }
+
     def export(self) -> dict:
         p = self.programme
         info = p.programme
@@ -308,6 +491,8 @@ class _Exporter:
                 "service_period": spec.service_period.to_json(self.period),
                 "funding_source": self.text(spec.funding_source),
             }
+        if p.progress:
+            result["progress"] = self.progress(p.progress.as_of, DUE_SOON_DAYS)
         return result
 
 
@@ -324,3 +509,8 @@ def export_programme(model: ProgrammeModel) -> dict:
     exported = _Exporter(model).export()
     _LAST_EXPORT[:] = [(model, exported)]
     return exported
+
+
+def export_progress(model: ProgrammeModel, as_of: dt.date, within: int = DUE_SOON_DAYS) -> dict:
+    """The programme's execution as of any day (`prikaz status`), in the form of the export's `progress`."""
+    return _Exporter(model).progress(as_of, within)

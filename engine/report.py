@@ -139,20 +139,23 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
+def annotation(severity: Severity, title: str, message: str, span: Span | None) -> str:
+    """One GitHub Actions workflow command: an annotation on a file's line (or on the run), without a newline."""
+    command = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+    props = [f"title={_escape_property(title)}"]
+    if span is not None:
+        props = [
+            f"file={_escape_property(printable(_relative(span.file)))}",
+            f"line={span.line}", f"col={span.column}",
+            f"endLine={span.end_line}", f"endColumn={span.end_column}",
+        ] + props
+    return printable(f"::{command[severity]} {','.join(props)}::{_escape_data(message)}")
+
+
 def github(diagnostics: list[Diagnostic]) -> str:
     """GitHub Actions workflow commands: each diagnostic becomes an annotation on its YAML line."""
-    command = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-    lines = []
-    for d in sorted(diagnostics, key=Diagnostic.sort_key):
-        props = [f"title={_escape_property(f'{d.code} {d.name}'.strip())}"]
-        if d.span is not None:
-            props = [
-                f"file={_escape_property(printable(_relative(d.span.file)))}",
-                f"line={d.span.line}", f"col={d.span.column}",
-                f"endLine={d.span.end_line}", f"endColumn={d.span.end_column}",
-            ] + props
-        message = d.message + (f" — {d.hint}" if d.hint else "")
-        lines.append(printable(f"::{command[d.severity]} {','.join(props)}::{_escape_data(message)}"))
+    lines = [annotation(d.severity, f"{d.code} {d.name}".strip(), d.message + (f" — {d.hint}" if d.hint else ""),
+                        d.span) for d in sorted(diagnostics, key=Diagnostic.sort_key)]
     return "\n".join(lines) + ("\n" if lines else "")
 
 

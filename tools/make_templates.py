@@ -267,7 +267,8 @@ def _cell(cell, text: str, style: str, bold: bool = False) -> None:
 
 
 def _table(document, widths_cm: list[float], rows: list[tuple[list[tuple[str, str]], str]]):
-    """A bordered table of fixed column widths; rows are ([(text, style) per cell], kind)."""
+    """A bordered table of fixed column widths; rows are ([(text, style) per cell], kind): a "header" row repeats on
+    every page, a "long" one may break across pages, any other is kept whole."""
     table = document.add_table(rows=0, cols=len(widths_cm))
     table.style = S.TABLE
     table.autofit = False
@@ -278,7 +279,8 @@ def _table(document, widths_cm: list[float], rows: list[tuple[list[tuple[str, st
         for index, (text, style) in enumerate(cells):
             row.cells[index].width = Cm(widths_cm[index])
             _cell(row.cells[index], text, style)
-        keep_row_whole(row, header=kind == "header")
+        if kind != "long":      # a row of a report's long texts may break across pages rather than leave one empty
+            keep_row_whole(row, header=kind == "header")
     return table
 
 
@@ -325,22 +327,7 @@ def decree_template():
         ("{%p elif loop.last %}", "Пункт"), (clause, "Последний пункт"), ("{%p else %}", "Пункт"), (clause, "Пункт"),
         ("{%p endif %}", "Пункт")], "Пункт")
     _p(document, "{%p if decree.signature %}", "Подпись: должность")       # a draft names no signatory
-    signature = document.add_table(rows=1, cols=2)
-    signature.autofit = False
-    # no cell padding: the position starts at the left margin, the surname ends at the right one
-    signature._tbl.tblPr.insert_element_before(parse_xml(
-        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'),
-        "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
-    for cell, width, text, style in zip(signature.rows[0].cells, (Cm(10.5), Cm(6.5)),
-                                        ("{{ decree.signature.position }}", "{{ decree.signature.name }}"),
-                                        ("Подпись: должность", "Подпись: инициалы и фамилия"), strict=True):
-        cell.width = width
-        _cell(cell, text, style)
-        # the name stands on the last line of the position, however many lines it takes
-        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-    for index, width in enumerate((Cm(10.5), Cm(6.5))):
-        signature.columns[index].width = width
-    keep_row_whole(signature.rows[0])
+    _signature_table(document, "{{ decree.signature.position }}", "{{ decree.signature.name }}")
     _p(document, "{%p endif %}", "Подпись: должность")
     _repeated(document, "if decree.performer", [
         ("", "Отметка об исполнителе"), ("", "Отметка об исполнителе"),   # ГОСТ: below the text, apart from it
@@ -463,6 +450,86 @@ def programme_document_template():
     return document
 
 
+def _signature_table(document, position: str, name: str, text_width=PORTRAIT_TEXT_WIDTH) -> None:
+    """Position at the left margin, initials and surname at the right one, on the position's last line."""
+    widths = (text_width - Cm(6.5), Cm(6.5))
+    signature = document.add_table(rows=1, cols=2)
+    signature.autofit = False
+    # no cell padding: the position starts at the left margin, the surname ends at the right one
+    signature._tbl.tblPr.insert_element_before(parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar>'),
+        "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+    for cell, width, text, style in zip(signature.rows[0].cells, widths, (position, name),
+                                        ("Подпись: должность", "Подпись: инициалы и фамилия"), strict=True):
+        cell.width = width
+        _cell(cell, text, style)
+        # the name stands on the last line of the position, however many lines it takes
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+    for index, width in enumerate(widths):
+        signature.columns[index].width = width
+    keep_row_whole(signature.rows[0])
+
+
+def _cell_paragraphs(cell, loop: str, text: str, style: str) -> None:
+    """The cell's text as repeated paragraphs: `{%p for line in … %}`, the line, `{%p endfor %}`."""
+    first = cell.paragraphs[0]
+    first.style = style
+    first.add_run("{%p " + loop + " %}")
+    for line in (text, "{%p endfor %}"):
+        cell.add_paragraph(line, style=style)
+
+
+def progress_template():
+    """«Информация о ходе реализации … по состоянию на …»: the activities (№, мероприятие, срок, исполнитель,
+    информация об исполнении, отметка о выполнении) grouped by section, the indicators (план, факт, % достижения),
+    the signature. Landscape: six columns of text do not fit a portrait page."""
+    document = _new_document(landscape=True)
+    _p(document, "Информация", "Заголовок приложения")
+    _p(document, "о ходе реализации {{ report.subject }} по состоянию на {{ report.as_of }}", "Подзаголовок приложения")
+    widths = [1.2, 6.5, 3.2, 3.3, 8.3, 3.2]
+    headings = ["№ п/п", "Мероприятие", "Срок", "Исполнитель", "Информация об исполнении", "Отметка о выполнении"]
+    blank = [("", S.TABLE_TEXT)] * (len(widths) - 1)
+    table = _table(document, widths, [
+        ([(heading, S.TABLE_HEADING) for heading in headings], "header"),
+        ([("{%tr for group in report.groups %}", S.TABLE_TEXT), *blank], "tag"),
+        ([("{%tr if group.title %}", S.TABLE_TEXT), *blank], "tag"),
+        ([("{{ group.title }}", S.TABLE_SECTION), *blank], "group"),
+        ([("{%tr endif %}", S.TABLE_TEXT), *blank], "tag"),
+        ([("{%tr for row in group.rows %}", S.TABLE_TEXT), *blank], "tag"),
+        ([("{{ row.number }}", S.TABLE_CENTERED), ("{{ row.activity }}", S.TABLE_TEXT), ("", S.TABLE_TEXT),
+          ("{{ row.owners }}", S.TABLE_TEXT), ("", S.TABLE_TEXT), ("{{ row.mark }}", S.TABLE_TEXT)], "long"),
+        ([("{%tr endfor %}", S.TABLE_TEXT), *blank], "tag"),
+        ([("{%tr endfor %}", S.TABLE_TEXT), *blank], "tag"),
+    ])
+    group_row, row = table.rows[3], table.rows[6]
+    title = group_row.cells[0].merge(group_row.cells[-1])      # a section's title spans the table…
+    for empty in title.paragraphs[1:]:                          # (merging keeps the other cells' paragraphs)
+        title._tc.remove(empty._p)
+    title.paragraphs[0].paragraph_format.keep_with_next = True  # …and stays with its first row
+    _cell_paragraphs(row.cells[2], "for line in row.time", "{{ line }}", S.TABLE_TEXT)
+    _cell_paragraphs(row.cells[4], "for line in row.info", "{{ line }}", S.TABLE_TEXT)
+    _p(document, "{{ report.summary }}", "Текст документа").paragraph_format.space_before = Pt(12)
+    _p(document, "{%p if report.indicators %}", "Текст документа")
+    _p(document, "Достижение значений целевых показателей", "Заголовок приложения")
+    widths = [1.2, 8.5, 2.5, 3.0, 3.0, 3.0, 4.5]
+    headings = ["№ п/п", "Наименование показателя", "Единица измерения", "Значение плановое",
+                "Значение фактическое", "% достижения", "Примечание"]
+    blank = [("", S.TABLE_TEXT)] * (len(widths) - 1)
+    _table(document, widths, [
+        ([(heading, S.TABLE_HEADING) for heading in headings], "header"),
+        ([("{%tr for row in report.indicators %}", S.TABLE_TEXT), *blank], "tag"),
+        ([("{{ row.number }}", S.TABLE_CENTERED), ("{{ row.name }}", S.TABLE_TEXT), ("{{ row.unit }}", S.TABLE_CENTERED),
+          ("{{ row.target }}", S.TABLE_CENTERED), ("{{ row.actual }}", S.TABLE_CENTERED),
+          ("{{ row.achievement }}", S.TABLE_CENTERED), ("{{ row.comment }}", S.TABLE_TEXT)], "row"),
+        ([("{%tr endfor %}", S.TABLE_TEXT), *blank], "tag"),
+    ])
+    _p(document, "{%p endif %}", "Текст документа")
+    _p(document, "{%p if report.signature %}", "Текст документа")
+    _signature_table(document, "{{ report.signature.position }}", "{{ report.signature.name }}", LANDSCAPE_TEXT_WIDTH)
+    _p(document, "{%p endif %}", "Текст документа")
+    return document
+
+
 BUILDERS: dict[str, Callable] = {
     BUNDLED["decree"]["приказ"]: decree_template,
     BUNDLED["decree"]["распоряжение"]: decree_template,
@@ -471,6 +538,7 @@ BUILDERS: dict[str, Callable] = {
     BUNDLED["indicators"]: indicators_template,
     BUNDLED["specification"]: specification_template,
     BUNDLED["programme_document"]: programme_document_template,
+    BUNDLED["progress"]: progress_template,
 }
 
 

@@ -65,6 +65,10 @@ SECTIONS: list[tuple[str, str, type[spec.SpecModel]]] = [
     ("Приказ о внесении изменений", "amendments: {id: …}", spec.Amendment),
     ("Изменение", "amendments.<id>.changes: [ … ]", spec.AmendmentChange),
     ("Пороги выбора формы изменения", "amendments.<id>.forms:", spec.AmendmentForms),
+    ("Исполнение", "progress:", spec.Progress),
+    ("Запись об исполнении", "progress.records: [ … ]", spec.ExecutionRecord),
+    ("Подтверждающий документ", "evidence: [ … ], decision:", spec.Evidence),
+    ("Фактическое значение показателя", "progress.actuals: [ … ]", spec.IndicatorActual),
 ]
 
 # named value types of engine/model/spec.py → how the reference calls them
@@ -77,6 +81,7 @@ NAMED = [
     (spec.Date, "дата"),
     (spec.Flag, "да / нет"),
     (spec.Id, "id"),
+    (spec.ItemRef, "ссылка на пункт"),
     (spec.Timezone, "часовой пояс"),
     (spec.Line, "текст в одну строку"),
     (spec.Year, "год"),
@@ -138,6 +143,8 @@ FIELD_TYPES = {
     ("ProgrammeInfo", "templates"): "словарь {вид документа: путь к файлу .docx}",
     ("ActRef", "issuer"): "id или текст",
     ("ProgrammeDocument", "appendices"): "список: `roadmap` \\| `budget` \\| `indicators` \\| `specification`",
+    ("Evidence", "issuer"): "id или текст",
+    ("ExecutionRecord", "evidence"): "список: [подтверждающий документ](#подтверждающий-документ) или ссылка",
 }
 
 

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from engine.checks import amendments, indicators, ownership, structure, sums, tables, timing  # noqa: F401  (registration)
+from engine.checks import amendments, execution, indicators, ownership, structure, sums, tables, timing  # noqa: F401  (registration)
 from engine.checks.registry import (
     NOT_BUILT,
     REGISTRY,

@@ -8,7 +8,7 @@ from decimal import Decimal
 from engine import formats
 from engine.checks.registry import CheckContext, Finding, check
 from engine.diagnostics import Severity
-from engine.model.spec import Activity, Block, Indicator, IndicatorGroup, PassportRow
+from engine.model.spec import Activity, Block, Indicator, IndicatorActual, IndicatorGroup, PassportRow
 from engine.model.values import Quantity
 from engine.model.walk import CONTENT_PARTS, document_contents
 
@@ -78,11 +78,14 @@ def target_direction(ctx: CheckContext):
                           related=((indicator, "baseline", "базовое значение"),))
 
 
-@check("I403", "percent-range", reads=INDICATOR_PARTS, targets=(Indicator,))
+@check("I403", "percent-range", reads=(*INDICATOR_PARTS, "progress.actuals"), targets=(Indicator, IndicatorActual))
 def percent_range(ctx: CheckContext):
     """Проценты лежат в пределах 0–100.
 
     Показатель в процентах со значением 120 — опечатка или не та единица.
+    Проверяется каждое значение такого показателя, где бы оно ни было
+    записано: цель, цели по годам, базовое, факт за год в indicators.yaml и
+    фактические значения на отчётные даты в progress.yaml.
 
     Плохо:
         - {id: share, name: Доля школ, unit: "%", target: "120"}
@@ -92,15 +95,25 @@ def percent_range(ctx: CheckContext):
     indicators = ctx.programme.indicators
     if indicators is None:
         return
-    for indicator in indicators.all_items():
-        if indicator.unit.strip() not in ("%", "процент", "проценты", "процентов"):
-            continue
+    in_percent = {indicator.id: indicator for indicator in indicators.all_items() if indicator.in_percent}
+    for indicator in in_percent.values():
         values: list[tuple[str | tuple, Quantity | None]] = [("target", indicator.target), ("baseline", indicator.baseline)]
         values += [(("targets", year), value) for year, value in indicator.targets.items()]
         values += [(("actual", year), value) for year, value in indicator.actual.items()]
         for field, value in values:
-            if value is not None and not (Decimal(0) <= value.value <= Decimal(100)):
+            if value is not None and not _percentage(value):
                 yield Finding(indicator, f"значение {value} % вне пределов 0–100", "проверьте значение", field=field)
+    progress = ctx.programme.progress
+    for actual in progress.actuals if progress is not None else []:
+        share = in_percent.get(actual.indicator)
+        if share is not None and not _percentage(actual.value):
+            yield Finding(actual, f"фактическое значение {actual.value} % показателя {share.number} вне пределов 0–100",
+                          "проверьте значение: доля не бывает больше 100 %", field="value",
+                          related=((share, "unit", "единица измерения показателя"),))
+
+
+def _percentage(value: Quantity) -> bool:
+    return Decimal(0) <= value.value <= Decimal(100)
 
 
 @check("I404", "target-matches-item", reads=(*INDICATOR_PARTS, "specification.items"), targets=(Indicator,))

@@ -22,6 +22,7 @@ ORGS, PEOPLE, TERMS = "organisations", "people", "terms"
 # what `references` reads
 REFERENCE_PARTS = (*TEXT_PARTS, "decree.authority", "decree.signatory", "decree.control", "decree.legal_basis",
                    ORGS, PEOPLE, TERMS, "roadmap.glossary", "roadmap.executor", "specification.executor",
+                   "progress.signatory", "progress.records",
                    *(f"{document}.approved_by" for document in ("programme_document", "roadmap", "budget", "indicators",
                                                                  "specification")))
 
@@ -79,6 +80,14 @@ def references(ctx: CheckContext) -> Iterator[Reference]:
         if isinstance(content, PassportRow):
             for index, ref in enumerate(content.organisations or []):
                 yield content, ("organisations", index), ref, (ORGS,)
+    progress = programme.progress
+    if progress is not None:
+        if progress.signatory:
+            yield progress, ("signatory",), progress.signatory, (PEOPLE,)
+        for record in progress.records:
+            for document in (*record.evidence, record.decision):
+                if document is not None and document.issuer in programme.organisations:  # else written out
+                    yield document, ("issuer",), document.issuer, (ORGS,)
     for target, field, text in ctx.texts:
         try:
             names = placeholders(text)

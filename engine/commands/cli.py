@@ -156,6 +156,34 @@ def cmd_merge(args) -> int:
     return EXIT_PROBLEMS if outcome.failed else EXIT_OK
 
 
+def cmd_status(args) -> int:
+    from engine.commands.status import collect, render
+    from engine.model.execution import DUE_SOON_DAYS
+
+    run = collect(args.specs, args.as_of, DUE_SOON_DAYS if args.within is None else args.within)
+    if run.diagnostics:
+        sys.stderr.write(report.render(run.diagnostics, "human", run.texts))
+    sys.stdout.write(render(run, args.format))
+    return EXIT_PROBLEMS if run.failed else EXIT_OK
+
+
+def _day(value: str):
+    import datetime as dt
+
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"дата «{value}» записана неверно или не существует: пишите 2022-07-01 или 01.07.2022")
+
+
+def _days(value: str) -> int:
+    if not value.isdigit() or int(value) > 3660:
+        raise argparse.ArgumentTypeError(f"«{value}» — ожидается число дней от 0 до 3660")
+    return int(value)
+
+
 def cmd_export(args) -> int:
     from engine.building.pipeline import check_tree, log_engine_failures
     from engine.diagnostics import has_errors
@@ -362,6 +390,20 @@ def build_parser() -> argparse.ArgumentParser:
     _outputs_argument(merge)
     merge.add_argument("--format", choices=report.FORMATS, default="human", help="формат сообщений о проблемах")
     merge.set_defaults(run=cmd_merge)
+
+    status = commands.add_parser(
+        "status", parents=[verbose], help="что выполнено, что просрочено и что на подходе (по записям progress.yaml)",
+        description="Исполнение программ на дату: по программе и по исполнителям — что наступило, выполнено, "
+                    "просрочено, наступает в ближайшие дни; показатели: план, факт, процент достижения. "
+                    "Код выхода 1, если что-то просрочено.")
+    _specs_argument(status)
+    status.add_argument("--as-of", type=_day, metavar="ДАТА",
+                        help="на какую дату (2022-07-01 или 01.07.2022); по умолчанию — сегодня в часовом поясе программы")
+    status.add_argument("--within", type=_days, metavar="ДНЕЙ",
+                        help="«срок наступает» — в ближайшие столько дней (по умолчанию 14)")
+    status.add_argument("--format", choices=report.FORMATS, default="human",
+                        help="human — для человека, json — для программ, github — аннотации GitHub Actions")
+    status.set_defaults(run=cmd_status)
 
     export = commands.add_parser("export", parents=[verbose], help="выгрузить разрешённую модель программы (JSON)")
     export.add_argument("programme", type=_existing_dir, metavar="ПРОГРАММА", help="папка программы, например specs/lipetsk-2022")

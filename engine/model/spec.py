@@ -323,7 +323,7 @@ class Person(Silenceable):
 
 
 TemplateKind = Literal["decree", "programme_document", "roadmap", "budget", "indicators", "specification",
-                       "amendment"]
+                       "amendment", "progress"]
 DEFAULT_REMINDERS = ("P7D", "P1D")
 
 
@@ -551,16 +551,24 @@ class Owner(Silenceable):
         return self._implied
 
 
-def _owners(value: Any):
-    if isinstance(value, list):
-        return [{"org": item} if isinstance(item, str) else item for item in value]
-    return value
+def _bare_strings(field: str, key: str):
+    """For a list `field` whose items may each be written as a bare string meaning `{key: string}`: the validator
+    that expands them, and the model's schema hook that allows them in the schema too."""
+
+    def expand(value: Any):
+        if isinstance(value, list):
+            return [{key: item} if isinstance(item, str) else item for item in value]
+        return value
+
+    def allow(schema: dict) -> None:
+        items = schema["properties"][field]
+        items["items"] = {"anyOf": [items["items"], {"type": "string"}]}
+
+    return expand, allow
 
 
-def _owner_ids_allowed(schema: dict) -> None:
-    """In the schema too, an owner may be written as a bare id: `owners: [iro, cmoko]`."""
-    owners = schema["properties"]["owners"]
-    owners["items"] = {"anyOf": [owners["items"], {"type": "string"}]}
+# an owner may be written as a bare id: `owners: [iro, cmoko]`
+_owners, _owner_ids_allowed = _bare_strings("owners", "org")
 
 
 class Activity(Silenceable):
@@ -685,6 +693,9 @@ class Budget(TableAppendix):
     total: Money = Field(description="Итого по смете (сверяется с суммой строк)")
 
 
+PERCENT_UNITS = ("%", "процент", "проценты", "процентов")
+
+
 class Indicator(Silenceable):
     """Целевой показатель."""
 
@@ -699,7 +710,8 @@ class Indicator(Silenceable):
     targets: dict[Year, QuantityValue] = Field(
         default_factory=dict, description="Целевые (плановые, прогнозные) значения по годам: {2021: «90», 2022: «95»}")
     actual: dict[Year, QuantityValue] = Field(
-        default_factory=dict, description="Фактические значения по годам: {2020: «70»}")
+        default_factory=dict, description="Фактические значения по годам: {2020: «70»} — значение на 31 декабря года; "
+                                          "значения на другие отчётные даты — в progress.yaml (actuals)")
     target_note: Line | None = Field(None, description="Уточнение значения, как в документе: «Не менее 50 человек»")
     baseline: QuantityValue | None = Field(None, description="Базовое (фактическое) значение")
     direction: Literal["increase", "decrease", "keep"] = Field(
@@ -725,6 +737,11 @@ class Indicator(Silenceable):
     def final_target(self) -> Quantity:
         """The target at the end of the period: `target`, else the last year's of `targets`."""
         return self.target if self.target is not None else self.targets[max(self.targets)]
+
+    @property
+    def in_percent(self) -> bool:
+        """A share: its values lie within 0–100."""
+        return self.unit.strip() in PERCENT_UNITS
 
 
 HeadingGroup = Annotated[
@@ -1014,16 +1031,8 @@ class ListItem(Silenceable):
     listing: ListBlock | None = Field(None, alias="list", description="Вложенный список под этим пунктом")
 
 
-def _list_items(value: Any):
-    """A list item may be written as its bare text: `items: [первый, второй]`."""
-    if isinstance(value, list):
-        return [{"text": item} if isinstance(item, str) else item for item in value]
-    return value
-
-
-def _bare_items_allowed(schema: dict) -> None:
-    items = schema["properties"]["items"]
-    items["items"] = {"anyOf": [items["items"], {"type": "string"}]}
+# a list item may be written as its bare text: `items: [первый, второй]`
+_list_items, _bare_items_allowed = _bare_strings("items", "text")
 
 
 class ListBlock(Silenceable):
@@ -1247,6 +1256,107 @@ class Amendment(Silenceable):
     changes: list[AmendmentChange] = Field(description="Изменения по порядку документа (их пишет prikaz amend)")
 
 
+# --- execution: what happened to the dated items (progress.yaml) ----------------------------------
+
+ExecutionStatus = Literal["выполнено", "выполняется", "перенесено", "не выполнено", "отменено"]
+ITEM_DOCUMENTS = ("roadmap", "specification", "decree")
+_ITEM_REF = re.compile(rf"(?:(?:{'|'.join(ITEM_DOCUMENTS)})\.)?{_ID.pattern}")
+
+
+def _item_ref(value: Any) -> str:
+    if not (isinstance(value, str) and _ITEM_REF.fullmatch(value)):
+        raise DiagnosticError(
+            "P701", f"ссылка на пункт «{value}» записана неверно",
+            "пишите id мероприятия, пункта технического задания или пункта приказа: monitoring; если такой id есть "
+            "в нескольких документах — с именем документа: roadmap.monitoring, specification.monitoring, "
+            "decree.report")
+    return value
+
+
+ItemRef = Annotated[
+    str, _via(_item_ref),
+    WithJsonSchema({"type": "string", "pattern": _ITEM_REF.pattern,
+                    "description": "id мероприятия, пункта ТЗ или пункта приказа: monitoring, specification.webinars"}),
+]
+
+
+# a link may be written alone: `evidence: ["https://…"]`
+_evidence, _links_allowed = _bare_strings("evidence", "link")
+
+
+class Evidence(Silenceable):
+    """Документ, подтверждающий исполнение или решение: вид, номер и дата — или ссылка."""
+
+    kind: Line | None = Field(None, description="Вид документа в именительном падеже: приказ, протокол, справка, отчёт, письмо")
+    issuer: Line | None = Field(
+        None, description="Кто издал: id организации из organisations (склоняется сам) или текст в родительном падеже")
+    number: Line | None = Field(None, description="Номер документа: 123, 01-15/456")
+    date: Date | None = Field(None, description="Дата документа")
+    title: Line | None = Field(None, description="Заголовок или краткое содержание документа, без кавычек-ёлочек по краям")
+    link: Line | None = Field(None, description="Ссылка на документ или публикацию: https://…")
+
+    @property
+    def names_a_document(self) -> bool:
+        """Enough to find the document: its kind and date, or a link."""
+        return bool(self.link) or (bool(self.kind) and self.date is not None)
+
+
+class ExecutionRecord(Silenceable):
+    """Запись об исполнении мероприятия, пункта технического задания или пункта приказа со сроком.
+
+    Действует с даты `date`: отчёт на более раннюю дату её не видит. У одного пункта может быть
+    несколько записей (сначала «выполняется», потом «выполнено»): в силе последняя по дате.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_links_allowed)
+
+    item: ItemRef = Field(
+        description="Что исполнено: id мероприятия, пункта технического задания или пункта приказа; если id "
+                    "повторяется в разных документах — с документом: roadmap.<id>, specification.<id>, decree.<id>")
+    window: Time | None = Field(
+        None, description="Какой срок повторяющегося пункта: срок на языке сроков, в который попадает окончание этого "
+                          "срока по плану — «март 2022», «2022 год», «15.11.2022 – 30.11.2022»; не указан — все сроки пункта")
+    status: ExecutionStatus = Field(description="Состояние: выполнено, выполняется, перенесено, не выполнено, отменено")
+    date: Date = Field(
+        description="Дата записи: когда выполнено (выполнено), на какую дату сведения (выполняется, не выполнено), "
+                    "когда принято решение (перенесено, отменено)")
+    evidence: Annotated[list[Evidence], BeforeValidator(_evidence)] = Field(
+        default_factory=list,
+        description="Подтверждающие документы: [{kind: приказ, number: 123, date: 15.03.2022}] или ссылки «https://…»")
+    comment: str | None = Field(None, description="Информация об исполнении — текст для графы отчёта")
+    reason: str | None = Field(
+        None, description="Причина отклонения от срока: почему выполнено позже срока или раньше приказа (печатается в отчёте)")
+    new_deadline: Time | None = Field(
+        None, description="Новый срок перенесённого пункта, на языке сроков: «до 30 апреля 2022 года», «май 2022»")
+    decision: Evidence | None = Field(
+        None, description="Решение о переносе или отмене: {kind: приказ, number: 45, date: 01.03.2022} или {link: …}")
+
+
+class IndicatorActual(Silenceable):
+    """Фактическое значение целевого показателя на отчётную дату. Факт за год, записанный в indicators.yaml
+    (actual: {2022: …}), — то же самое значение на 31.12.2022: его здесь не повторяют."""
+
+    indicator: Id = Field(description="Показатель (id из indicators)")
+    date: Date = Field(description="Отчётная дата: на какую дату значение достигнуто")
+    value: QuantityValue = Field(description="Фактическое значение: «12», «45,5»")
+    comment: Line | None = Field(None, description="Пояснение к значению (печатается в отчёте)")
+
+
+class Progress(SpecModel):
+    """Исполнение программы: записи о сделанном и фактические значения показателей (файл progress.yaml)."""
+
+    as_of: Date = Field(
+        description="Дата отчёта «по состоянию на»: на неё собирается «Информация о ходе реализации …» и её "
+                    "показывает сайт (сборка никогда не берёт «сегодня»)")
+    subject: Line | None = Field(
+        None, description="Что реализуется, в родительном падеже — продолжение заголовка «Информация о ходе реализации …»: "
+                          "«плана-графика …»; по умолчанию — из названия дорожной карты или технического задания")
+    signatory: Id | None = Field(None, description="Кто подписывает отчёт (id из people); не указан — без подписи")
+    records: list[ExecutionRecord] = Field(default_factory=list, description="Записи об исполнении")
+    actuals: list[IndicatorActual] = Field(
+        default_factory=list, description="Фактические значения показателей: по записи на показатель и отчётную дату")
+
+
 class Programme(SpecModel):
     """Программа: всё, что лежит в её папке, собранное из всех файлов."""
 
@@ -1267,6 +1377,8 @@ class Programme(SpecModel):
     amendments: dict[Id, Amendment] = Field(
         default_factory=dict, description="Приказы о внесении изменений в подписанный документ, по порядку: {id: …} "
                                           "(docs/amendments.md)")
+    progress: Progress | None = Field(
+        None, description="Исполнение: что сделано, что перенесено, фактические значения показателей (progress.yaml)")
 
 
 # models that name one defined after them (a clause its sub-clauses, an appendix its blocks of text)

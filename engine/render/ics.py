@@ -437,6 +437,8 @@ def _vevent(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_modifi
     vevent.add("description", _text(event.description))
     vevent.add("categories", vCategory([_text(category, single_line=True) for category in event.categories]))
     vevent.add("transp", "TRANSPARENT")  # a deadline or a working period never makes anyone busy
+    if event.status:
+        vevent.add("status", event.status)
     if site_url:   # the programme's page, where the item is: a URL must be absolute, so only with the site's address
         vevent.add("url", f"{site_url.rstrip('/')}/{event.programme}/index.html#{event.anchor}", parameters={"VALUE": "URI"})
     for contact in event.contacts:
@@ -469,6 +471,8 @@ def vevent_bytes(event: CalendarEvent, stamp: dt.datetime, sequence: int, last_m
               f"LAST-MODIFIED:{_utc(last_modified)}"]
     if event.organizer:
         lines.append(_organizer_line(*event.organizer))
+    if event.status:
+        lines.append(f"STATUS:{event.status}")
     lines.append("TRANSP:TRANSPARENT")
     if site_url:
         lines.append(f"URL;VALUE=URI:{site_url.rstrip('/')}/{event.programme}/index.html#{event.anchor}")

@@ -22,6 +22,11 @@ date («Срок: …»); a longer one is a work period («Период: …»),
 their start — the only form Outlook reads (it keeps one VALARM, takes |TRIGGER| as the time
 before the start and ignores RELATED=END) — so the longest lead comes first. Without due-date
 events a period carries them relative to its end.
+
+Windows and keys are those the plan schedules (engine.model.execution.scheduled_windows, which
+the execution records use too). With execution records (progress.yaml) a window moved by a
+decision is published on its new days under the same UID; one done says «выполнено» in its title
+and CATEGORIES, one cancelled is STATUS:CANCELLED; neither reminds anyone (docs/monitoring.md).
 """
 
 from __future__ import annotations
@@ -34,8 +39,11 @@ from dataclasses import dataclass
 
 from icalendar.prop import vDuration
 
+from engine import formats
 from engine.diagnostics import Diagnostic, DiagnosticError, Severity
+from engine.export import evidence_text
 from engine.model.appendices import appendices, decree_reference
+from engine.model.execution import NOT_AN_ID, Occurrence, occurrences, scheduled_windows
 from engine.model.spec import Activity, AppendixDocument, Clause, Specification, SpecItem, SpecModel
 from engine.model.text import TextContext, appendix_numbers, lower_first, person_name, render_text
 from engine.model.timeexpr import TimeExpr, Window
@@ -49,10 +57,6 @@ ONE_DAY = dt.timedelta(days=1)
 REMINDER_HOUR = dt.timedelta(hours=9)   # a reminder «за N дней» comes at 09:00 of that day, the client's time
 DUE, PERIOD = "Срок", "Период выполнения"   # the first CATEGORIES value of a due date and of a work period
 DUE_SUFFIX = ".due"
-# Kinds whose windows the deadline names itself: their events are keyed by ordinal, so moving the dates keeps the UID.
-_NAMED_WINDOWS = frozenset({"day", "windows", "deadline"})
-# Ids never start with «_» (engine.model.spec), so keys made without one never collide with an id.
-NOT_AN_ID = "_"
 _LINE_SPACE = re.compile(r"[ \t\r\n]+")
 
 
@@ -73,6 +77,7 @@ class CalendarEvent:
     anchor: str = ""                     # where on the programme's page the item is («clause-report», «timeline»)
     contacts: tuple[str, ...] = ()       # CONTACT: who answers for it, from the glossary
     organizer: tuple[str, str] | None = None   # ORGANIZER: (name, e-mail) of the authority that set the deadline
+    status: str = ""                     # STATUS: CANCELLED for an occurrence cancelled by a decision
 
     @property
     def due(self) -> bool:
@@ -86,7 +91,7 @@ class CalendarEvent:
         """A digest of everything the event publishes except its identity: any change raises SEQUENCE."""
         content = [str(value) for value in (self.start, self.end, self.summary, self.description, self.categories,
                                             self.organisations, self.reminders, self.reminders_from_end, self.anchor,
-                                            self.contacts, self.organizer)]
+                                            self.contacts, self.organizer, self.status)]
         return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -141,6 +146,7 @@ class _CalendarBuilder:
         self.organizer = (authority.short, authority.email) if authority and authority.email else None
         self.approved = self.programme.decree.date if self.programme.decree else None
         self.enclosing = {id(c): enclosing for c, enclosing in walk_clauses(decree_clauses(self.programme))}
+        self.execution = {(o.item.ref, o.key): o for o in occurrences(self.programme)}     # every record
         roadmap = self.programme.roadmap
         self.sections = {id(a): s for s in (roadmap.sections if roadmap else []) for a in s.activities}
 
@@ -160,48 +166,64 @@ class _CalendarBuilder:
                 f"Документ: {item.reference}",
                 f"Программа: {self.programme.programme.title} ({self.programme.programme.region})",
             ] + ([f"Срок установил: {self.authority}"] if self.authority else []))
-            for key, window in self._windows(expr):
-                events.extend(self._events(f"{self.model.id}.{item.key}.{key}", window, item, description))
+            for key, window in scheduled_windows(expr, self.period, self.approved):
+                occurrence = self.execution.get((item.key, key))
+                if occurrence is None:
+                    events.extend(self._events(f"{self.model.id}.{item.key}.{key}", window, item, description))
+                else:
+                    events.extend(self._executed(f"{self.model.id}.{item.key}.{key}", occurrence, window, item,
+                                                 description))
         events.sort(key=CalendarEvent.order)
         return ProgrammeCalendar(events, undated, notes)
 
-    def _windows(self, expr: TimeExpr) -> list[tuple[str, Window]]:
-        """(UID key, window) of every window of a dated deadline, as published.
-
-        A deadline that repeats by itself — every year of the plan, every month — cannot mean the
-        days before the decree that sets it: a plan approved on 28 October starts that year's windows
-        on 28 October, and drops those that ended before. Keys come from the windows as the deadline
-        means them, so a later approval date never changes a UID.
-        """
-        windows = expr.windows(self.period)
-        if expr.kind in _NAMED_WINDOWS or (expr.kind == "months" and not expr.months[0].relative):
-            keyed = [(str(ordinal), window) for ordinal, window in enumerate(windows, start=1)]
-        else:
-            keyed = _date_keyed(expr, windows)
-        if self.approved is None or not _repeats_by_itself(expr):
-            return keyed
-        return [(key, Window(max(window.start, self.approved), window.end))
-                for key, window in keyed if window.end >= self.approved]
-
-    def _events(self, base: str, window: Window, item: _Item, description: str) -> list[CalendarEvent]:
+    def _events(self, base: str, window: Window, item: _Item, description: str, mark: str = "",
+                status: str = "") -> list[CalendarEvent]:
         """A one-day window is a due date; a longer one a work period, with its last day as a due date unless the
-        programme publishes periods only."""
-        due_reminders = tuple(REMINDER_HOUR - before for before in self.reminders)
+        programme publishes periods only. An occurrence done or cancelled (`mark`) says so in its title and
+        categories and reminds no one."""
+        due_reminders = () if mark else tuple(REMINDER_HOUR - before for before in self.reminders)
+        marked = f" — {mark}" if mark else ""
 
         def event(uid: str, start: dt.date, kind: str, reminders: tuple[dt.timedelta, ...],
                   from_end: bool = False) -> CalendarEvent:
             return CalendarEvent(uid=f"{uid}@{UID_DOMAIN}", programme=self.model.id, start=start, end=window.end + ONE_DAY,
-                                 summary=f"{'Срок' if kind == DUE else 'Период'}: {item.summary}", description=description,
-                                 categories=(kind, item.category), organisations=item.organisations,
-                                 reminders=reminders, reminders_from_end=from_end, anchor=item.anchor,
-                                 contacts=item.contacts, organizer=self.organizer)
+                                 summary=f"{'Срок' if kind == DUE else 'Период'}: {item.summary}{marked}",
+                                 description=description,
+                                 categories=(kind, item.category, *([_capitalised(mark)] if mark else [])),
+                                 organisations=item.organisations, reminders=reminders, reminders_from_end=from_end,
+                                 anchor=item.anchor, contacts=item.contacts, organizer=self.organizer, status=status)
 
         if window.start == window.end:
             return [event(base, window.start, DUE, due_reminders)]
         if not self.deadline_events:
-            return [event(base, window.start, PERIOD, tuple(REMINDER_HOUR - ONE_DAY - before for before in self.reminders),
-                          from_end=True)]
+            return [event(base, window.start, PERIOD, () if mark else tuple(
+                REMINDER_HOUR - ONE_DAY - before for before in self.reminders), from_end=True)]
         return [event(base, window.start, PERIOD, ()), event(f"{base}{DUE_SUFFIX}", window.end, DUE, due_reminders)]
+
+    def _executed(self, base: str, occurrence: Occurrence, window: Window, item: _Item,
+                  description: str) -> list[CalendarEvent]:
+        """The events of an occurrence as its execution records have it (all of them, whatever their date: a
+        calendar shows what is known): a moved one on its new days under the same UID, so a subscriber's event
+        moves rather than doubles; one done marked «выполнено»; one cancelled STATUS:CANCELLED."""
+        lines = []
+        moved = occurrence.moved
+        if moved is not None and moved.new_deadline is not None:
+            decision = f" ({lower_first(evidence_text(self.programme, moved.decision))})" if moved.decision else ""
+            lines.append(f"Срок перенесён{decision}, новый срок — {moved.new_deadline.wording}")
+            window = occurrence.window or window        # a move to no date at all keeps the planned days
+        current = occurrence.current
+        mark, status = "", ""
+        if occurrence.done_on is not None and current is not None:
+            mark = "выполнено"
+            evidence = "; ".join(evidence_text(self.programme, document) for document in current.evidence)
+            lines.append(f"Выполнено {formats.date_numeric(occurrence.done_on)}" + (f": {evidence}" if evidence else ""))
+        elif occurrence.cancelled and current is not None:
+            mark, status = "отменено", "CANCELLED"
+            decision = f" ({lower_first(evidence_text(self.programme, current.decision))})" if current.decision else ""
+            lines.append(f"Отменено {formats.date_numeric(current.date)}{decision}")
+        if lines:
+            description = "\n".join([description, *lines])
+        return self._events(base, window, item, description, mark, status)
 
     # --- items ----------------------------------------------------------------------------
 
@@ -365,31 +387,6 @@ class _CalendarBuilder:
                     "calendar-reminder")])
             reminders.append(before)
         return tuple(sorted(set(reminders), reverse=True))
-
-
-def _repeats_by_itself(expr: TimeExpr) -> bool:
-    """A deadline whose windows come from the plan's years rather than from dates it names: «ежегодно», «в течение
-    года», «Июнь-июль» in a plan for several years, «ежемесячно» with no months of its own. One framed by a term that
-    names its months (an item of a technical specification, within its service period) does not."""
-    return expr.every_year or (expr.kind not in _NAMED_WINDOWS | {"months", "month_list", "whole_year"}
-                               and not expr.months and expr.within is None)
-
-
-def _date_keyed(expr: TimeExpr, windows: list[Window]) -> list[tuple[str, Window]]:
-    """Windows of a repeating deadline keyed by their date: by year for what comes once a year, by month for a
-    list of months or a monthly deadline, by day for anything finer."""
-    if expr.kind in ("yearly", "whole_year", "months"):
-        keys = [str(window.start.year) for window in windows]
-    elif expr.kind in ("month_list", "monthly", "quarterly"):
-        keys = [f"{window.start:%Y-%m}" for window in windows]
-    else:
-        keys = [window.start.isoformat() for window in windows]
-    seen: dict[str, int] = {}
-    keyed = []
-    for key, window in zip(keys, windows, strict=True):   # «ноябрь – январь, январь» would give one month twice
-        seen[key] = seen.get(key, 0) + 1
-        keyed.append((key if seen[key] == 1 else f"{key}-{seen[key]}", window))
-    return keyed
 
 
 def _single_line(text: str) -> str:

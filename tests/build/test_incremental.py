@@ -323,9 +323,9 @@ def test_the_cli_says_what_was_left_unchanged(tree, cli_main):
     result = cli_main("build", "specs", "-o", "outputs", cwd=tree)
     assert result.code == 0, result.output
     assert result.stdout.splitlines() == [
-        "leningrad-2020: без изменений (10 файлов в outputs/leningrad-2020/)",
-        "lipetsk-2022: 11 файлов → outputs/lipetsk-2022/",
-        "lysva-2021: без изменений (8 файлов в outputs/lysva-2021/)",
+        "leningrad-2020: без изменений (11 файлов в outputs/leningrad-2020/)",
+        "lipetsk-2022: 12 файлов → outputs/lipetsk-2022/",
+        "lysva-2021: без изменений (9 файлов в outputs/lysva-2021/)",
     ]
     forced = cli_main("build", "specs", "-o", "outputs", "--force", cwd=tree)
     assert forced.code == 0 and "без изменений" not in forced.stdout
@@ -363,10 +363,10 @@ def _run_on_terminal(tree: Path, extra_env: dict[str, str]) -> str:
 def test_a_terminal_shows_a_progress_line_and_ci_does_not(tree):
     shown = _run_on_terminal(tree, {})
     assert "сборка lipetsk-2022" in shown
-    assert "lipetsk-2022: 11 файлов → outputs/lipetsk-2022/" in shown
+    assert "lipetsk-2022: 12 файлов → outputs/lipetsk-2022/" in shown
     quiet = _run_on_terminal(tree, {"CI": "true"})
     assert "сборка" not in quiet and "\x1b[" not in quiet
-    assert "lipetsk-2022: 11 файлов → outputs/lipetsk-2022/" in quiet
+    assert "lipetsk-2022: 12 файлов → outputs/lipetsk-2022/" in quiet
 
 
 def _git(root: Path, *args: str, when: int | None = None) -> None:

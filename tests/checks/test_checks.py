@@ -2,8 +2,9 @@
 
 The cases live in tests/checks/cases/<CODE>.yaml. Each replaces whole files of a base
 programme (tests/checks/base/base-2022, a decree with its appendices; `base: programme-2021`
-names the municipal programme document instead; each is clean by itself): `bad` must give the
-check's code on the line marked «# ожидается <CODE>», `good` must give no diagnostics at all.
+names the municipal programme document instead; each is clean by itself) or adds one it leaves
+out (execution records, progress.yaml): `bad` must give the check's code on the line marked
+«# ожидается <CODE>», `good` must give no diagnostics at all.
 A check spanning programmes (O305) needs another programme beside it in the tree: `beside:
 {id, files}` is a second copy of the base programme under that id, with those files replaced, checked
 together with the case's programme in both variants. A registered check without a case file fails
@@ -30,6 +31,8 @@ BASE = BASES / "base-2022"
 CASES = HERE / "cases"
 MARK = re.compile(r"#\s*ожидается\s+(?P<code>[A-Z]\d{3})\s*$")
 BASE_FILES = sorted(p.name for p in BASE.glob("*.yaml"))
+# what the base leaves out, so that the other checks' cases never meet it: execution records (V7xx cases add it)
+OPTIONAL_FILES = ("progress.yaml",)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -50,12 +53,13 @@ def edited(name: str, *pairs: tuple[str, str]) -> str:
 
 
 def make_programme(tmp_path: Path, files: dict[str, str], base: Path = BASE) -> Path:
-    """A copy of a base programme with some files replaced by the given texts."""
+    """A copy of a base programme with some files replaced (or an optional one added) by the given texts."""
     target = tmp_path / base.name
     shutil.copytree(base, target)
     names = sorted(p.name for p in base.glob("*.yaml"))
     for name, text in files.items():
-        assert name in names, f"файла {name} нет в базовой программе {base.name} ({', '.join(names)})"
+        assert name in names or name in OPTIONAL_FILES, \
+            f"файла {name} нет в базовой программе {base.name} ({', '.join(names)}) и он не из {', '.join(OPTIONAL_FILES)}"
         (target / name).write_text(text, encoding="utf-8")
     return target
 

@@ -21,6 +21,7 @@ from engine.commands.cli import build_parser
 
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOW = REPO / ".github" / "workflows" / "prikaz.yml"
+STATUS_WORKFLOW = REPO / ".github" / "workflows" / "status.yml"
 HOOKS = REPO / ".pre-commit-hooks.yaml"
 CI_DOC = REPO / "docs" / "ci.md"
 SEPARATORS = {"&&", "||", ";", "|", "(", ")"}
@@ -90,10 +91,15 @@ def prikaz_invocations(script: str) -> list[list[str]]:
     return found
 
 
+def status_workflow() -> dict:
+    return load_yaml(STATUS_WORKFLOW.read_text(encoding="utf-8"))
+
+
 def all_invocations() -> list[tuple[str, list[str]]]:
     found = []
-    for name, job in workflow()["jobs"].items():
-        found += [(f"{WORKFLOW.name}: {name}", args) for args in prikaz_invocations(runs(job))]
+    for path, read in ((WORKFLOW, workflow), (STATUS_WORKFLOW, status_workflow)):
+        for name, job in read()["jobs"].items():
+            found += [(f"{path.name}: {name}", args) for args in prikaz_invocations(runs(job))]
     for name, job in gitlab_ci().items():
         if isinstance(job, dict):
             script = "\n".join(job.get("script", []) + job.get("before_script", []))
@@ -125,10 +131,11 @@ def test_every_prikaz_invocation_names_a_subcommand_and_options_that_exist(where
 
 @pytest.mark.parametrize("schema, read", [
     ("vendor.github-workflows", lambda: WORKFLOW.read_text(encoding="utf-8")),
+    ("vendor.github-workflows", lambda: STATUS_WORKFLOW.read_text(encoding="utf-8")),
     ("vendor.gitlab-ci", gitlab_ci_text),
     ("vendor.github-workflows", lambda: ci_doc_block(SHARDED_GITHUB)),
     ("vendor.gitlab-ci", lambda: ci_doc_block(SHARDED_GITLAB)),
-], ids=["github-workflow", "gitlab-ci", "github-sharded-matrix", "gitlab-sharded-parallel"])
+], ids=["github-workflow", "github-status-workflow", "gitlab-ci", "github-sharded-matrix", "gitlab-sharded-parallel"])
 def test_the_ci_files_are_valid_for_their_service(schema, read, tmp_path):
     """Valid by the schemas GitHub's and GitLab's own editors use (vendored by check-jsonschema: no network)."""
     file = tmp_path / "ci.yml"
@@ -143,7 +150,8 @@ def test_the_files_call_prikaz_where_docs_ci_says():
     assert {"check --format github --verbose",
             "build --pdf --format github --verbose --site-url ${{ steps.pages.outputs.base_url }}/",
             "check --format json", "check --verbose", "build --pdf --verbose --site-url $CI_PAGES_URL/",
-            "fmt --check"} <= invocations
+            "fmt --check", "status --within 7 --format github --verbose", "status --within 7",
+            "status --within 7 --format json", "status --within 7 --verbose"} <= invocations
 
 
 def test_the_workflow_runs_on_pull_requests_and_pushes_to_main():
@@ -199,7 +207,7 @@ def test_the_deployment_has_the_pages_permissions_and_runs_one_at_a_time():
 
 
 def test_a_specs_repository_is_shown_how_to_install_a_pinned_prikaz():
-    for path in (WORKFLOW, CI_DOC, HOOKS):
+    for path in (WORKFLOW, STATUS_WORKFLOW, CI_DOC, HOOKS):
         text = path.read_text(encoding="utf-8")
         assert "<host>/<owner>/prikaz" in text, path.name
         # a placeholder, never a real host
@@ -215,7 +223,7 @@ def test_the_gitlab_pipeline_checks_merge_requests_and_publishes_public_on_the_d
     assert check["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
     assert check["artifacts"]["reports"] == {"codequality": "gl-code-quality-report.json"}
     pages = pipeline["pages"]
-    assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert pages["rules"] == [{"if": '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH && $CI_PIPELINE_SOURCE != "schedule"'}]
     assert pages["artifacts"] == {"when": "always", "paths": ["public", "outputs/.prikaz.log"]}
     assert "cp -r outputs/* public/" in pages["script"][-1]   # feeds.json too: the next build reads it from the site
     assert 'prikaz build --pdf --verbose --site-url "$CI_PAGES_URL/"' in pages["script"]
@@ -281,3 +289,52 @@ def test_the_gitlab_job_turns_the_check_into_a_code_quality_report(published_typ
     assert problem["location"] == {"path": "specs/lipetsk-2022/budget.yaml", "lines": {"begin": published_typo[1]}}
     assert problem["description"].startswith("P201 сумма «30 0000, 00» записана неверно")
     assert len({entry["fingerprint"] for entry in report}) == len(report)
+
+
+# --- the weekly summary of execution (.github/workflows/status.yml, the GitLab job prikaz-status) ------------------
+
+
+def test_the_status_workflow_runs_every_monday_and_by_hand():
+    flow = status_workflow()
+    assert flow["on"]["schedule"] == [{"cron": "0 5 * * 1"}] and "workflow_dispatch" in flow["on"]
+    assert flow["permissions"] == {"contents": "read"}
+    job = flow["jobs"]["status"]
+    assert job["permissions"] == {"contents": "read", "issues": "write"}     # the issue, and nothing else
+    assert "pip install ." in runs(job)
+    assert [args for args in prikaz_invocations(runs(job))] == [
+        ["status", "--within", "7", "--format", "github", "--verbose"], ["status", "--within", "7"]]
+
+
+def test_the_status_workflow_keeps_one_issue_and_fails_while_anything_is_overdue():
+    job = status_workflow()["jobs"]["status"]
+    [issue] = [step for step in steps(job) if step.get("name") == "The issue «Просроченные сроки»"]
+    script = issue["run"]
+    assert issue["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert 'title="Просроченные сроки"' in script
+    assert "gh issue edit" in script and "gh issue create" in script and "gh issue close" in script
+    assert script.index('"$CODE" = "1"') < script.index("gh issue create")
+    last = steps(job)[-1]
+    assert last["if"] == "steps.status.outputs.code != '0'" and last["run"] == 'exit "${{ steps.status.outputs.code }}"'
+    # the code of `prikaz status` is kept for that last step: the issue is written first
+    [status] = [step for step in steps(job) if step.get("id") == "status"]
+    assert status["run"].startswith("set +e\n") and 'echo "code=$?" >> "$GITHUB_OUTPUT"' in status["run"]
+
+
+def test_the_gitlab_status_job_runs_only_on_a_schedule():
+    pipeline = gitlab_ci()
+    job = pipeline["prikaz-status"]
+    assert job["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule"'}]
+    assert job["script"][-1] == 'exit "${code:-0}"'
+    assert job["artifacts"] == {"when": "always", "paths": ["prikaz-status.txt", "prikaz-status.json"]}
+    assert "status" in pipeline["stages"]
+
+
+def test_the_status_issue_body_is_what_prikaz_status_prints(run_cli, tmp_path, copy_programme):
+    """The text the workflow puts into the issue: overdue items of the sample, by the day asked, exit code 1."""
+    copy_programme(tmp_path, "lipetsk-2022")
+    result = run_cli("status", "--within", "7", "--as-of", "2022-07-01", cwd=tmp_path)
+    assert result.code == 1
+    assert "Просрочено (1):" in result.stdout and "specs/lipetsk-2022/roadmap.yaml:" in result.stdout
+    annotations = run_cli("status", "--within", "7", "--as-of", "2022-07-01", "--format", "github", cwd=tmp_path)
+    assert annotations.code == 1
+    assert any(line.startswith("::error file=specs/lipetsk-2022/roadmap.yaml,line=") for line in annotations.stdout.splitlines())

@@ -30,7 +30,8 @@ PROSE = {("Clause", "text"), ("Decree", "preamble"), ("Activity", "details"), ("
          ("Owner", "result"), ("SpecItem", "text"), ("SpecItem", "deliverables"), ("ListItem", "text"), ("Task", "text"),
          ("Block", "text"), ("DocumentSection", "blocks"),   # a block written as its bare text is a paragraph
          ("TableRow", "cells"), ("TotalRow", "values"),      # a text cell is a paragraph, or a list of them
-         ("Amendment", "preamble")}
+         ("Amendment", "preamble"),
+         ("ExecutionRecord", "comment"), ("ExecutionRecord", "reason")}     # the report's «информация об исполнении»
 
 
 @pytest.fixture(scope="module")

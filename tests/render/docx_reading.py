@@ -27,6 +27,11 @@ APPENDIX_FILES = {
                        "indicators": "prilozhenie-2-tselevye-pokazateli.docx"},
     "lysva-2021": {"roadmap": "prilozhenie-1-plan-meropriyaty-dorozhnaya-karta.docx"},
 }
+# «Информация о ходе реализации … по состоянию на …» of each sample's progress.yaml, on its as_of day
+PROGRESS_FILES = {"lipetsk-2022": "informatsiya-o-khode-realizatsii-2022-07-01.docx",
+                  "leningrad-2020": "informatsiya-o-khode-realizatsii-2020-10-01.docx",
+                  "lysva-2021": "informatsiya-o-khode-realizatsii-2023-01-01.docx",
+                  "lipetsk-district-2021": "informatsiya-o-khode-realizatsii-2021-10-01.docx"}
 
 
 def build_with_epoch(specs: Path, outputs: Path, pdf: bool = False):

@@ -8,6 +8,7 @@ import pytest
 from docx_reading import (
     APPENDIX_FILES,
     DECREE_FILES,
+    PROGRESS_FILES,
     all_paragraphs,
     all_paragraphs_raw,
     body_paragraphs,
@@ -31,7 +32,7 @@ def _money(amount: str) -> str:
 @pytest.mark.parametrize("programme", PROGRAMMES)
 def test_outputs_are_the_decree_with_appendices_and_each_appendix(docx_outputs, programme):
     names = {path.name for path in (docx_outputs / programme).glob("*.docx")}
-    assert names == {DECREE_FILES[programme], *APPENDIX_FILES[programme].values()}
+    assert names == {DECREE_FILES[programme], *APPENDIX_FILES[programme].values(), PROGRESS_FILES[programme]}
 
 
 @pytest.mark.parametrize("programme", PROGRAMMES)

@@ -17,7 +17,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from docx_reading import APPENDIX_FILES, DECREE_FILES, TEMPLATES, build_with_epoch, open_docx, own_template, plain, use_template
+from docx_reading import (
+    APPENDIX_FILES,
+    DECREE_FILES,
+    PROGRESS_FILES,
+    TEMPLATES,
+    build_with_epoch,
+    open_docx,
+    own_template,
+    plain,
+    use_template,
+)
 
 from engine.building.pipeline import check_tree
 from engine.render.docx import bounded, templates
@@ -130,7 +140,7 @@ def test_a_template_cannot_change_what_it_is_shown(tmp_path, programme, tag, met
                 else "обращение к внутренностям Python запрещено")
     assert message.endswith(expected) and "my-decree.docx, абзац" in message and file == "my-decree.docx"
     assert sorted(path.name for path in (tmp_path / "out" / PROGRAMME).glob("*.docx")) == sorted(
-        [DECREE_FILES[PROGRAMME], *APPENDIX_FILES[PROGRAMME].values()])
+        [DECREE_FILES[PROGRAMME], *APPENDIX_FILES[PROGRAMME].values(), PROGRESS_FILES[PROGRAMME]])
 
 
 def test_templates_still_count_and_remember_in_their_own_variables(tmp_path, programme):

@@ -106,6 +106,7 @@ def test_the_plan_alone_carries_its_mark_and_no_stamp(built):
 def test_the_plan_reaches_the_calendars(built):
     folder = built["draft"]
     calendar = (folder / "calendar.ics").read_text(encoding="utf-8").replace("\n ", "").replace(NBSP, " ")
+    # «апрель» names no year: keyed by the year, as every deadline that takes its year from the period (calendars.md)
     assert "UID:programme-2021.roadmap.regulations.2021@prikaz" in calendar
     assert "DTSTART;VALUE=DATE:20210401" in calendar and "DTEND;VALUE=DATE:20210501" in calendar
     assert "Документ: План (приложение 1 к муниципальной программе)\\, пункт 1.1" in calendar

@@ -23,7 +23,7 @@ def test_two_builds_give_identical_documents(docx_outputs, tmp_path, copy_progra
     report = build_with_epoch(tmp_path / "specs", tmp_path / "again")
     assert not report.failed
     first, second = _documents(docx_outputs), _documents(tmp_path / "again")
-    assert len(first) == 10      # 8 documents of the three decrees, the municipal programme and its appendix 1
+    assert len(first) == 14      # 8 of the decrees, the municipal programme and its appendix 1, 4 reports on execution
     assert first == second
 
 

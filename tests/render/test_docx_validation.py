@@ -43,8 +43,10 @@ def _findings(validator: OpenXmlValidator, path: Path) -> list[str]:
 
 
 def _bundled_documents(outputs: Path) -> list[Path]:
+    """The decrees with their appendices, each appendix alone, and each programme's report on its execution."""
     documents = sorted(outputs.glob("*/*.docx"))
-    assert len(documents) == 10      # the three decrees with their appendices, the municipal programme and its appendix 1
+    assert len(documents) == 14      # the three decrees with their appendices, the municipal programme and its appendix 1
+    assert len([path for path in documents if path.name.startswith("informatsiya-o-khode-realizatsii-")]) == 4
     return documents
 
 
@@ -58,7 +60,7 @@ def test_every_rendered_document_passes_the_validator(docx_outputs, validators, 
 @pytest.mark.parametrize("profile", PROFILES, ids=lambda profile: profile.value)
 def test_every_bundled_template_passes_the_validator(validators, profile):
     templates = sorted(TEMPLATES.glob("*.docx"))
-    assert len(templates) == 7
+    assert len(templates) == 8
     found = {path.name: _findings(validators[profile], path) for path in templates}
     assert {name: findings for name, findings in found.items() if findings} == {}
 

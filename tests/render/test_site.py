@@ -36,6 +36,8 @@ class Row:
 
     attrs: dict
     bars: list[tuple[str, str, float, float]] = field(default_factory=list)  # start, end, x, width
+    states: list[str] = field(default_factory=list)      # each bar's state of execution ("" without records)
+    moved: list[tuple[str, str, str]] = field(default_factory=list)     # start, end, state of a moved window
 
 
 class Page(HTMLParser):
@@ -75,9 +77,15 @@ class Page(HTMLParser):
             if "row" in attributes.get("class", "").split():
                 self.rows.append(Row(attributes))
                 self._row_depth = self._g_depth
-        if tag == "rect" and self._row_depth is not None and attributes.get("class") == "bar":
-            self.rows[-1].bars.append((attributes["data-start"], attributes["data-end"],
-                                       float(attributes["x"]), float(attributes["width"])))
+        classes = attributes.get("class", "").split()
+        if tag == "rect" and self._row_depth is not None and "bar" in classes:
+            state = attributes.get("data-state", "")
+            if "moved" in classes:
+                self.rows[-1].moved.append((attributes["data-start"], attributes["data-end"], state))
+            else:
+                self.rows[-1].bars.append((attributes["data-start"], attributes["data-end"],
+                                           float(attributes["x"]), float(attributes["width"])))
+                self.rows[-1].states.append(state)
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -480,3 +488,43 @@ def test_a_missing_site_file_and_a_renderer_bug_are_diagnostics_not_tracebacks(t
         render_programme_page(model, BuildOptions(DOCX_BUILD_TIME, TEMPLATES), ())
     assert [d.code for d in bug.value.diagnostics] == ["W102"]
     assert "KeyError" in bug.value.diagnostics[0].message
+
+
+# --- execution on the report's day ---------------------------------------------------------------------
+
+
+def test_the_gantt_colours_each_window_by_its_state_on_the_report_day(site):
+    lipetsk = page(site, "lipetsk-2022")
+    rows = {row.attrs["data-number"]: row for row in lipetsk.rows}
+    assert rows["1"].states == ["done"] and rows["3"].states == ["done_late"]
+    assert rows["9"].states == ["overdue", "planned"] and rows["12"].states == ["cancelled"]
+    assert rows["8"].states == ["done", "planned"] and rows["13"].states == []        # undated: no bar
+    assert rows["4"].states == ["planned"] and rows["4"].moved == [("2022-03-01", "2022-07-29", "planned")]
+    line = lipetsk.first("line", **{"class": "as-of-line"})
+    assert line["x1"] == line["x2"]
+    assert "отчёт на 01.07.2022" in lipetsk.text
+    lysva = {row.attrs["data-number"]: row for row in page(site, "lysva-2021").rows}
+    # «Июнь-июль» in 2021 ended before the plan was approved (28.10.2021): not part of the plan
+    assert lysva["2.2"].states == ["unscheduled", "done", "planned", "planned"]
+    assert lysva["2.3"].states[:6] == ["unscheduled", "unscheduled", "unscheduled", "done", "done", "done"]
+
+
+def test_the_programme_page_lists_overdue_items_first(site):
+    lipetsk = page(site, "lipetsk-2022")
+    order = [attrs["id"] for tag, attrs in lipetsk.elements if tag == "tr" and attrs.get("id", "").startswith("progress-")]
+    assert order[0] == "progress-roadmap.working-group"                     # the only overdue item
+    assert order[-1] == "progress-roadmap.monitoring-results"               # cancelled last
+    assert len(order) == 13
+    assert "Ход реализации на 01.07.2022" in lipetsk.text
+    assert "просрочено: 1" in lipetsk.text
+    assert "Информация о ходе реализации на 01.07.2022" in lipetsk.text       # the report among the documents
+    lysva = page(site, "lysva-2021")
+    overdue = [attrs["id"] for tag, attrs in lysva.elements if tag == "tr" and attrs.get("id", "").startswith("progress-")]
+    assert overdue[:3] == ["progress-roadmap.statistical-reports", "progress-roadmap.institutional-quality-monitoring",
+                           "progress-roadmap.monitoring-recommendations"]
+
+
+def test_the_indicators_show_the_actual_value_and_the_share_achieved(site):
+    leningrad = page(site, "leningrad-2020")
+    assert "Факт на 01.10.2020" in leningrad.text and "% достижения" in leningrad.text
+    assert "44,4\u00a0%" in leningrad.text and "обучено 54 человека" in leningrad.text

@@ -1,13 +1,16 @@
-"""The reference pages stay true: docs/spec-language.md against the model, docs/export.md against real exports."""
+"""The reference pages stay true: docs/spec-language.md against the model, docs/export.md against real exports,
+docs/monitoring.md against the bundled samples and what prikaz says of them."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from engine.building.pipeline import check_tree
 from engine.export import EXPORT_FORMAT, export_programme
@@ -17,6 +20,7 @@ from engine.model.text import TextContext, appendix_numbers, render_text
 REPO = Path(__file__).resolve().parents[2]
 SPEC_DOC = REPO / "docs" / "spec-language.md"
 EXPORT_DOC = REPO / "docs" / "export.md"
+MONITORING_DOC = REPO / "docs" / "monitoring.md"
 NBSP = "\u00a0"
 
 
@@ -246,7 +250,7 @@ def test_every_value_a_bundled_template_shows_is_listed():
 
     doc = TEMPLATES_DOC.read_text(encoding="utf-8")
     listed = set(re.findall(r"^\| `([^`]+)` \|", doc, re.M))
-    loop_variables = {"clause", "line", "entry", "requirement", "deliverable", "loop", "row"}
+    loop_variables = {"clause", "line", "entry", "requirement", "deliverable", "loop", "row", "group"}
     shown = set()
     for path in sorted((REPO / "templates").glob("*.docx")):
         for place in template_places(docx.Document(str(path))):
@@ -254,3 +258,76 @@ def test_every_value_a_bundled_template_shows_is_listed():
                 shown |= set(re.findall(r"\{\{p? ([a-z_]+(?:\.[a-z_]+)*)", tag))
     names = {name for name in shown if name.split(".")[0] not in loop_variables}
     assert names and names <= listed, sorted(names - listed)
+
+
+# --- docs/monitoring.md --------------------------------------------------------------------------
+
+
+def _indented_block(doc: str, first_line: str) -> str:
+    """The indented (four spaces) example that starts with `first_line`, without the indentation."""
+    start = doc.index(f"\n    {first_line}") + 1
+    lines = []
+    for line in doc[start:].splitlines():
+        if line and not line.startswith("    "):
+            break
+        lines.append(line[4:])
+    return "\n".join(lines).strip("\n") + "\n"
+
+
+def test_every_bundled_programme_with_a_plan_has_sample_records_said_to_be_samples(programmes):
+    """The sources carry no execution: each bundled programme with a roadmap or a technical specification has a
+    progress.yaml, and both the file and the programme's README say that its records are a made-up sample."""
+    planned = sorted(name for name, model in programmes.items()
+                     if model.programme.roadmap is not None or model.programme.specification is not None)
+    assert planned == ["leningrad-2020", "lipetsk-2022", "lipetsk-district-2021", "lysva-2021"]
+    for name in planned:
+        folder = REPO / "specs" / name
+        assert "# ОБРАЗЕЦ." in (folder / "progress.yaml").read_text(encoding="utf-8"), name
+        readme = (folder / "README.md").read_text(encoding="utf-8")
+        assert "## Записи об исполнении — образец" in readme and "**образец**" in readme, name
+
+
+def test_every_yaml_example_is_an_excerpt_of_a_sample(programmes):
+    """Each `yaml` example of the page — the records, the move, the actual values — is a bundled progress.yaml
+    abridged: the same keys with the same values, records in the file's order."""
+    yaml = YAML(typ="safe", pure=True)
+    samples = {name: yaml.load((REPO / "specs" / name / "progress.yaml").read_text(encoding="utf-8"))
+               for name in programmes}
+    blocks = re.findall(r"```yaml\n(.*?)```", MONITORING_DOC.read_text(encoding="utf-8"), re.DOTALL)
+    assert len(blocks) == 3
+    for block in blocks:
+        example = yaml.load(textwrap.dedent(block))
+        if isinstance(example, list):                   # records alone: an excerpt of `records`
+            example = {"progress": {"records": example}}
+        elif "progress" not in example:                 # a key of progress alone: `actuals:`
+            example = {"progress": example}
+        matches = []
+        for name, sample in samples.items():
+            try:
+                _abridges(example, sample)
+            except AssertionError:
+                continue
+            matches.append(name)
+        assert matches, f"пример не взят ни из одного progress.yaml:\n{block}"
+
+
+def test_the_status_example_is_what_prikaz_status_prints(cli_main):
+    example = _indented_block(MONITORING_DOC.read_text(encoding="utf-8"), "«Срок наступает» — ")
+    assert "Просрочено (1):" in example
+    printed = cli_main("status", "specs/lipetsk-2022", "--as-of", "2022-07-01").stdout
+    assert example == printed.replace(NBSP, " ")
+
+
+def test_the_check_example_is_what_prikaz_check_prints(cli_main, tmp_path, copy_programme, replace_in):
+    """The V703 the page shows: the June monitoring marked done with its evidence left out."""
+    folder = copy_programme(tmp_path, "lipetsk-2022")
+    progress = folder / "progress.yaml"
+    text = progress.read_text(encoding="utf-8")
+    start = text.index("      evidence:", text.index("- item: monitoring-programmes"))
+    evidence = text[start:text.index("\n\n", start) + 1]
+    assert evidence.count("\n") == 6
+    replace_in(progress, evidence, "")
+    doc = MONITORING_DOC.read_text(encoding="utf-8")
+    [example] = [line.strip() for line in doc.splitlines() if " V703 " in line and line.startswith("    specs/")]
+    result = cli_main("check", "specs", cwd=tmp_path)
+    assert result.code == 1 and result.output.splitlines()[0] == example

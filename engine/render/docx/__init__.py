@@ -48,7 +48,7 @@ from engine.render.docx.context import document_context
 from engine.render.docx.environment import template_environment
 from engine.render.docx.form import apply_form
 from engine.render.docx.lint import broken_by_tags, lint_template, missing_at_render, without_page_setup
-from engine.render.docx.names import amendment_file, appendix_file, decree_file, programme_document_file
+from engine.render.docx.names import amendment_file, appendix_file, decree_file, programme_document_file, progress_file
 from engine.render.docx.package import save_reproducibly
 from engine.render.docx.package_cache import open_document
 from engine.render.docx.roadmap_table import roadmap_table
@@ -197,10 +197,12 @@ def template_contexts(model: ProgrammeModel, options: BuildOptions) -> list[tupl
 
 def _parts(context: dict) -> list[tuple[str, dict]]:
     """(template kind, its context) of each document: the decree, the programme document, then the appendices
-    (the programme document is rendered once, as itself, even where it is an appendix of the decree)."""
+    (the programme document is rendered once, as itself, even where it is an appendix of the decree), then the
+    report on the programme's execution."""
     main = [(kind, context) for kind, key in (("decree", "decree"), (PROGRAMME_DOCUMENT, "document")) if context[key]]
-    return main + [(appendix["kind"], dict(context, appendix=appendix)) for appendix in context["appendices"]
-                   if appendix["kind"] != PROGRAMME_DOCUMENT]
+    return (main + [(appendix["kind"], dict(context, appendix=appendix)) for appendix in context["appendices"]
+                    if appendix["kind"] != PROGRAMME_DOCUMENT]
+            + ([("progress", context)] if context["report"] is not None else []))
 
 
 def _render_each(model: ProgrammeModel, parts: Sequence[tuple[str, dict]], path_of: Callable[[str], Path],
@@ -252,6 +254,12 @@ def _documents(model: ProgrammeModel, options: BuildOptions, report: Report) -> 
         number = model.programme.decree.number if model.programme.decree else None
         files[decree_file(decree["kind"].lower(), number)] = save_reproducibly(
             with_appendices, options.build_time, f"{decree['kind'].capitalize()} № {decree['number']}")
+    progress_report = context["report"]
+    if progress_report is not None:
+        progress = model.programme.progress
+        assert progress is not None          # the report is made of it
+        files[progress_file(progress.as_of.isoformat())] = save_reproducibly(
+            rendered["progress"], options.build_time, f"Информация о ходе реализации на {progress_report['as_of']}")
         files.update(_amending_decrees(model, options, context, report))
     return files
 

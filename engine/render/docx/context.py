@@ -10,12 +10,14 @@ method before the key.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from engine import formats
 from engine.export import export_programme, party_label
 from engine.model.amending import edition_notes
 from engine.model.appendices import appendices, decree_date, decree_number
+from engine.model.grammar import inflect_phrase
 from engine.model.printing import budget_amount, deliverable, dotted, owner_rows, upper_first
 from engine.model.spec import Clause, Decree, IndicatorColumn, Indicators, Programme, ProgrammeDocument, Roadmap
 from engine.model.text import person_name
@@ -418,6 +420,83 @@ def _specification(exported: dict, budget: dict | None) -> dict:
     }
 
 
+def _report_row(item: dict, with_dot: bool) -> dict:
+    """A row of the report: what is done of an item, each of its occurrences that is due or has a record."""
+    several = len(item["occurrences"]) > 1
+    info, time = [], [upper_first(item["time"]["rendered"])]
+    for occurrence in item["occurrences"]:
+        prefix = f"{occurrence['planned']['text']}: " if several and occurrence["planned"] else ""
+        if occurrence["moved"] is not None:
+            time.append(f"{prefix}новый срок — {occurrence['moved']['new_deadline']['rendered']}")
+        if occurrence["info"]:
+            info.append(prefix + occurrence["info"])
+    return {"number": dotted(item["number"], with_dot or item["document"] != "roadmap"),
+            "activity": upper_first(item["title"]).rstrip(" :;"), "time": time,
+            "owners": ", ".join(p.get("short") or p.get("name", "") for p in item["parties"]),
+            "info": info or ["—"], "mark": item["mark"]}
+
+
+def _report_groups(programme: Programme, progress: dict, titles: dict[str, str]) -> list[dict]:
+    """Rows grouped as the documents group them: roadmap sections, the specification, the decree's clauses. A group
+    is titled when it is a section or when the report has several groups."""
+    roadmap = programme.roadmap
+    rows_dotted = roadmap.numbering == "dotted" if roadmap else True
+    sections_dotted = (roadmap.section_numbering or roadmap.numbering) == "dotted" if roadmap else True
+    groups: dict[str, dict] = {}
+    for item in progress["items"]:
+        section = item["section"]
+        key = f"{item['document']}.{section['id']}" if section else item["document"]
+        if section is not None:
+            title = f"{dotted(section['number'], sections_dotted)} {section['title']}"
+        elif item["document"] == "decree" and programme.decree is not None:
+            title = f"Поручения {inflect_phrase(programme.decree.kind, 'gen')}"
+        else:
+            title = titles.get(item["document"], "")
+        groups.setdefault(key, {"title": title, "sections": section is not None, "rows": []})["rows"].append(
+            _report_row(item, rows_dotted))
+    several = len(groups) > 1
+    return [{"title": group["title"] if group["sections"] or several else "", "rows": group["rows"]}
+            for group in groups.values()]
+
+
+def _report_summary(summary: dict) -> str:
+    """«Наступил срок исполнения по 6 срокам: выполнено в срок — 4 (66,7 %), …» — the share the report is judged by."""
+    due = summary["due"]
+    if not due:
+        return "Срок исполнения ни одного мероприятия ещё не наступил."
+    share = summary["share_on_time"].replace(".", ",")
+    text = (f"Наступил срок исполнения по {due} {formats.plural(due, ('сроку', 'срокам', 'срокам'))}: выполнено "
+            f"в срок — {summary['done_on_time']} ({share}{formats.NBSP}%), с нарушением срока — "
+            f"{summary['done_late']}, не выполнено — {summary['overdue']}")
+    if summary["cancelled"]:
+        text += f"; отменено — {summary['cancelled']}"
+    return text + "."
+
+
+def _report(programme: Programme, exported: dict) -> dict | None:
+    """«Информация о ходе реализации … по состоянию на …»: the context of the progress template."""
+    progress = exported.get("progress")
+    if progress is None:
+        return None
+    titles = {appendix["kind"]: appendix["title"] for appendix in exported["appendices"]}
+    signatory = programme.people.get(programme.progress.signatory) if programme.progress and \
+        programme.progress.signatory else None
+    return {
+        "subject": progress["subject"],
+        "as_of": formats.date_numeric(dt.date.fromisoformat(progress["as_of"])),
+        "groups": _report_groups(programme, progress, titles),
+        "summary": _report_summary(progress["summary"]),
+        "indicators": [{
+            "number": dotted(row["number"]), "name": row["name"], "unit": row["unit"],
+            "target": row["target"], "actual": row["actual"] or "—",
+            "achievement": row["achievement"].replace(".", ",") if row["achievement"] else "—",
+            "comment": row["comment"] or "",
+        } for row in progress["indicators"]],
+        "signature": {"position": signatory.signature_position or upper_first(signatory.position),
+                      "name": person_name(signatory)} if signatory else None,
+    }
+
+
 def document_context(model: ProgrammeModel) -> dict:
     """Everything a template may show, for every document of the programme."""
     programme = model.programme
@@ -437,4 +516,5 @@ def document_context(model: ProgrammeModel) -> dict:
     }
     context["specification"] = (_specification(exported["specification"], context["budget"])
                                 if programme.specification else None)
+    context["report"] = _report(programme, exported)
     return _typeset(context)

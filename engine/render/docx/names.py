@@ -48,3 +48,8 @@ def amendment_file(kind: str, number: str | None, amendment_id: str) -> str:
     if number:
         return f"{slug(kind)}-{slug(number)}-o-vnesenii-izmeneniy.docx"
     return f"proekt-izmeneniy-{slug(amendment_id)}.docx"
+
+
+def progress_file(as_of: str) -> str:
+    """«informatsiya-o-khode-realizatsii-2022-07-01.docx»: the report of one day beside the documents it reports on."""
+    return f"{slug('Информация о ходе реализации')}-{as_of}.docx"

@@ -39,6 +39,7 @@ BUNDLED: dict[str, str | dict[str, str]] = {
     "indicators": "indicators.docx",
     "specification": "specification.docx",
     "programme_document": "programme-document.docx",
+    "progress": "progress.docx",
 }
 
 _KINDS: dict[str, TemplateKind] = {kind: kind for kind in get_args(TemplateKind)}
@@ -92,7 +93,8 @@ def own_template_path(model: ProgrammeModel, kind: str) -> Path | None:
 
 
 def template_path(model: ProgrammeModel, options: BuildOptions, kind: str) -> Path:
-    """The template file for `kind` (decree, roadmap, budget, indicators, specification)."""
+    """The template file for `kind` (decree, programme_document, roadmap, budget, indicators, specification,
+    progress)."""
     return own_template_path(model, kind) or options.templates / _bundled(model, kind)
 
 
@@ -188,7 +190,7 @@ def beyond_limits(model: ProgrammeModel, kind: str | None, what: str) -> Diagnos
 
 def templates_used(model: ProgrammeModel, options: BuildOptions) -> tuple[str, ...]:
     """The template files a programme's documents are rendered from: the decree's, the programme document's,
-    then one per appendix."""
+    then one per appendix, then the report on the programme's execution."""
     programme = model.programme
     kinds = (["decree"] if programme.decree else []) + [appendix.kind for appendix in appendices(programme)
                                                         if appendix.kind != "programme_document"]
@@ -196,4 +198,6 @@ def templates_used(model: ProgrammeModel, options: BuildOptions) -> tuple[str, .
         kinds.insert(1 if programme.decree else 0, "programme_document")
     if programme.decree and programme.amendments:
         kinds.append("amendment")
+    if programme.progress is not None:
+        kinds.append("progress")
     return tuple(str(template_path(model, options, kind)) for kind in kinds)

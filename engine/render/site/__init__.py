@@ -2,7 +2,8 @@
 
     outputs/index.html                  every programme: region, document, period, links
     outputs/<programme>/index.html      the decree, the roadmap as a Gantt picture, the budget,
-                                        the indicators, the documents and the calendar feeds
+                                        the indicators, the documents and the calendar feeds,
+                                        the execution on the report's day (overdue first)
     outputs/site.css, favicon.svg       shared by every page
     outputs/schema/prikaz.schema.json   the editor schema (`prikaz schema`, docs/editing.md)
 
@@ -37,12 +38,14 @@ from engine.render.site.pages import (
     IndexEntry,
     amendment_docx,
     amendment_title,
+    attention_first,
     budget_chart,
     documents,
     feeds,
     holdings,
     organisation_feeds,
     period_text,
+    share,
     shared_feeds,
 )
 from engine.render.site.timeline import timeline
@@ -66,6 +69,7 @@ def _environment(folder: Path) -> Environment:
         date=lambda iso: formats.date_numeric(dt.date.fromisoformat(iso)),
         date_long=lambda iso: formats.date_long(dt.date.fromisoformat(iso)),
         upper_first=lambda text: text[:1].upper() + text[1:],  # |capitalize would lower «Липецкой области»
+        share=share,
     )
     return environment
 
@@ -108,7 +112,8 @@ def _programme_page(model: ProgrammeModel, files: tuple[str, ...], options: Buil
         root="../", schema=f"../{SCHEMA_FILE}", data=data, period=period_text(data), amendments=history,
         timeline=timeline(data), documents=documents(data, files), feeds=feeds(model, data, files, options),
         site_url=options.site_url,
-        budget_chart=budget_chart(data["budget"]) if "budget" in data else None)
+        budget_chart=budget_chart(data["budget"]) if "budget" in data else None,
+        progress_items=attention_first(data["progress"]) if "progress" in data else None)
     return {INDEX: page.encode("utf-8")}
 
 

@@ -18,10 +18,11 @@ import segno
 from markupsafe import Markup
 
 from engine.formats import date_numeric, money, plural
+from engine.model.execution import ATTENTION_ORDER, State
 from engine.model.identity import organisation_identity, shared_feed
 from engine.model.validate import ProgrammeModel
 from engine.render import BuildOptions
-from engine.render.docx.names import amendment_file, appendix_file, decree_file, programme_document_file
+from engine.render.docx.names import amendment_file, appendix_file, decree_file, programme_document_file, progress_file
 from engine.render.ics import FEED, programme_events, site_address
 from engine.render.ics_events import CalendarEvent
 
@@ -146,8 +147,8 @@ def amendment_docx(data: dict, amendment: dict) -> str:
 
 
 def documents(data: dict, files: tuple[str, ...]) -> list[Document]:
-    """Every DOCX of the programme, the decree first, then the programme document, the appendices and the amending
-    decrees, each with its PDF when there is one."""
+    """Every DOCX of the programme, the decree first, then the programme document, the appendices, the amending
+    decrees and the report on the execution, each with its PDF when there is one."""
     decree, document = data["decree"], data["programme_document"]
     titles = {}
     if decree:
@@ -160,6 +161,9 @@ def documents(data: dict, files: tuple[str, ...]) -> list[Document]:
     titles.update({appendix_file(a["number"], a["title"]): f"{a['label']}. {a['title']}" for a in data["appendices"]
                    if a["kind"] != "programme_document"})
     titles.update({amendment_docx(data, a): amendment_title(data, a) for a in data["amendments"]})
+    if "progress" in data:
+        as_of = data["progress"]["as_of"]
+        titles[progress_file(as_of)] = f"Информация о ходе реализации на {date_numeric(dt.date.fromisoformat(as_of))}"
     present = set(files)
     ordered = [name for name in titles if name in present] + sorted(
         name for name in present if name.endswith(".docx") and name not in titles)
@@ -270,3 +274,14 @@ def period_text(data: dict) -> str:
     """«2022» or «2021–2024»."""
     years = data["programme"]["period"]["years"]
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def attention_first(progress: dict) -> list[dict]:
+    """The items of the export's `progress` with what needs attention first: overdue, due soon, ahead, done,
+    cancelled — the document's order within each."""
+    return sorted(progress["items"], key=lambda item: ATTENTION_ORDER.index(State(item["state"])))
+
+
+def share(value: str | None) -> str:
+    """«66,7 %» — a share of the export (a decimal string) as the page prints it; «—» when nothing is due."""
+    return "—" if value is None else f"{value.replace('.', ',')}\u00a0%"

@@ -14,17 +14,25 @@ Rows come from the exported model (`engine.export`): roadmap activities grouped 
 sections, then the items of the technical specification, then the decree's clauses with a
 deadline. An undated item keeps its row (the numbering stays whole) with its wording instead
 of a bar, and is listed again under the picture.
+
+A programme with execution records (`progress`) colours each bar by the state of its occurrence
+on the report's day (engine/model/execution.py), draws a moved occurrence's new window beside
+the planned one, and marks that day with a line of its own: it is in the spec, so the page stays
+the same from build to build (the browser's «today» line is drawn apart from it). A window the
+plan does not schedule (a yearly window that ended before the approval day) stays uncoloured.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from babel.dates import get_month_names
 
 from engine.export import party_label
+from engine.model.execution import NOT_AN_ID
 from engine.model.grammar import inflect_phrase
 
 LABEL_WIDTH = 340          # px of the label column «1.1 Title…» (a longer label is clipped there)
@@ -51,6 +59,10 @@ class Bar:
     end: dt.date       # inclusive
     x: float
     width: float
+    state: str = ""    # the occurrence's state on the report's day (engine.model.execution.State), "unscheduled" for a
+    #                    window the plan does not schedule; "": the programme keeps no execution records
+    state_text: str = ""
+    moved: bool = False     # the new window of a moved occurrence, drawn beside the planned one
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,8 @@ class Row:
     owners: str
     bars: tuple[Bar, ...]
     y: float
+    state: str = ""    # the most pressing state of its occurrences; "": no execution records
+    mark: str = ""     # «отметка о выполнении»
 
     @property
     def dated(self) -> bool:
@@ -103,6 +117,14 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class AsOf:
+    """The day the execution records are reported as of: its line across the bars."""
+
+    day: dt.date
+    x: float
+
+
+@dataclass(frozen=True)
 class Timeline:
     groups: tuple[Group, ...]
     months: tuple[Tick, ...]
@@ -113,6 +135,7 @@ class Timeline:
     width: float
     height: float
     period: Tick       # the programme period, shaded behind the bars
+    as_of: AsOf | None = None
 
     label_width = LABEL_WIDTH
     row_height = ROW_HEIGHT
@@ -137,6 +160,13 @@ class _Item:
     title: str
     time: dict
     owners: str
+
+    @property
+    def ref(self) -> str:
+        """The item as the export's `progress` names it (engine.model.execution.PlannedItem.ref)."""
+        document = {"activity": "roadmap", "item": "specification", "clause": "decree"}[self.kind]
+        key = self.id or f"{NOT_AN_ID}{self.number.removeprefix('п. ').replace('.', '-')}"
+        return f"{document}.{key}"
 
 
 def _owners(parties: list[dict]) -> str:
@@ -186,6 +216,12 @@ def _px(value: float) -> float:
     return round(value, 2)
 
 
+def _bar(x: Callable[[dt.date], float], window: dict, state: str, text: str, moved: bool = False) -> Bar:
+    start, end = dt.date.fromisoformat(window["start"]), dt.date.fromisoformat(window["end"])
+    width = max(MIN_BAR_WIDTH, x(end + dt.timedelta(days=1)) - x(start) - BAR_GAP)
+    return Bar(start, end, _px(x(start)), _px(width), state, text, moved)
+
+
 def timeline(data: dict) -> Timeline | None:
     """The Gantt picture of an exported programme (`engine.export`); None when nothing in it has a time."""
     groups = _groups(data)
@@ -195,6 +231,12 @@ def timeline(data: dict) -> Timeline | None:
     days = [dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])]
     days += [dt.date.fromisoformat(window[edge]) for _, items in groups for item in items
              for window in item.time["windows"] for edge in ("start", "end")]
+    progress = data.get("progress")
+    executed = {item["ref"]: item for item in progress["items"]} if progress else {}
+    if progress:
+        days.append(dt.date.fromisoformat(progress["as_of"]))
+        days += [dt.date.fromisoformat(occurrence["window"][edge]) for item in progress["items"]
+                 for occurrence in item["occurrences"] if occurrence["window"] for edge in ("start", "end")]
     first, after_last = _month_start(min(days)), _next_month(max(days))
     month_starts = [first]
     while (following := _next_month(month_starts[-1])) < after_last:
@@ -218,19 +260,29 @@ def timeline(data: dict) -> Timeline | None:
         y += GROUP_HEIGHT
         rows = []
         for item in items:
+            execution = executed.get(item.ref)
+            occurrences = {o["planned"]["end"]: o for o in execution["occurrences"] if o["planned"]} if execution else {}
             bars = []
             for window in item.time["windows"]:
-                start, end = dt.date.fromisoformat(window["start"]), dt.date.fromisoformat(window["end"])
-                width = max(MIN_BAR_WIDTH, x(end + dt.timedelta(days=1)) - x(start) - BAR_GAP)
-                bars.append(Bar(start, end, _px(x(start)), _px(width)))
+                occurrence = occurrences.get(window["end"])
+                if occurrence is not None:
+                    state, text = occurrence["state"], occurrence["state_text"]
+                else:
+                    state, text = ("unscheduled", "до утверждения плана, в план не входит") if execution else ("", "")
+                bars.append(_bar(x, window, state, text))
+                if occurrence and occurrence["moved"] and occurrence["window"]:
+                    bars.append(_bar(x, occurrence["window"], state, text, moved=True))
             rows.append(Row(item.kind, item.id, item.number, item.title,
                             textwrap.shorten(f"{item.number} {item.title}", LABEL_CHARACTERS, placeholder=" …"),
-                            item.time["rendered"], item.owners, tuple(bars), y))
+                            item.time["rendered"], item.owners, tuple(bars), y,
+                            execution["state"] if execution else "", execution["mark"] if execution else ""))
             y += ROW_HEIGHT
         laid_out.append(Group(title, group_y, tuple(rows)))
     start, end = dt.date.fromisoformat(period["start"]), dt.date.fromisoformat(period["end"])
+    as_of = dt.date.fromisoformat(progress["as_of"]) if progress else None
     return Timeline(
         groups=tuple(laid_out), months=months, years=years, start=first, days=total_days,
         day_width=round(day_width, 6), width=_px(x(after_last)), height=_px(y + FOOTER_HEIGHT),
         period=Tick(_px(x(start)), _px(x(end + dt.timedelta(days=1)) - x(start)), ""),
+        as_of=AsOf(as_of, _px(x(as_of) + day_width / 2)) if as_of else None,   # the middle of the day, as today's
     )
