@@ -165,6 +165,23 @@ def _heading(table, columns: list[dict], widths: list[int], style: str | None) -
         index = end
 
 
+def start_table(body: etree._Element, styles, emu: list[int], widths: list[int]) -> etree._Element:
+    """A table appended to `body`: the template's table style, a fixed layout of the columns' widths (EMU for
+    the table's width, twips for its grid), and its grid — the rows are the caller's."""
+    table = etree.SubElement(body, _TBL)
+    properties = etree.SubElement(table, _TBLPR)
+    table_style = _style_id(styles, S.TABLE, WD_STYLE_TYPE.TABLE, default_style(styles, WD_STYLE_TYPE.TABLE))
+    if table_style is not None:
+        etree.SubElement(properties, _TBL_STYLE, {_VAL: table_style})
+    etree.SubElement(properties, _TBLW, {_TYPE: "dxa", _W: str(round(sum(emu) / 635))})
+    etree.SubElement(properties, _TBL_LAYOUT, {_TYPE: "fixed"})
+    etree.SubElement(properties, _TBL_LOOK, _LOOK)
+    grid = etree.SubElement(table, _TBL_GRID)
+    for width in widths:
+        etree.SubElement(grid, _GRID_COL, {_W: str(width)})
+    return table
+
+
 def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path) -> Markup:
     """The table's WordprocessingML for `{{p roadmap.table }}`, as a python-docx table built cell by cell would
     be — written with lxml directly: python-docx's object model took most of the time of rendering a roadmap."""
@@ -182,17 +199,7 @@ def roadmap_table(template: DocxTemplate, roadmap: dict, path: Path) -> Markup:
                 for name in (S.TABLE_HEADING, S.TABLE_TEXT, S.TABLE_CENTERED, S.TABLE_SECTION)}
     # the body element declares the namespace, so the table's own elements need not: its XML is cut out of it
     body = etree.Element(_BODY, nsmap={"w": nsmap["w"]})
-    table = etree.SubElement(body, _TBL)
-    properties = etree.SubElement(table, _TBLPR)
-    table_style = _style_id(styles, S.TABLE, WD_STYLE_TYPE.TABLE, default_style(styles, WD_STYLE_TYPE.TABLE))
-    if table_style is not None:
-        etree.SubElement(properties, _TBL_STYLE, {_VAL: table_style})
-    etree.SubElement(properties, _TBLW, {_TYPE: "dxa", _W: str(round(sum(emu) / 635))})
-    etree.SubElement(properties, _TBL_LAYOUT, {_TYPE: "fixed"})
-    etree.SubElement(properties, _TBL_LOOK, _LOOK)
-    grid = etree.SubElement(table, _TBL_GRID)
-    for width in widths:
-        etree.SubElement(grid, _GRID_COL, {_W: str(width)})
+    table = start_table(body, styles, emu, widths)
 
     _heading(table, columns, widths, style_id[S.TABLE_HEADING])
     text, centered = style_id[S.TABLE_TEXT], style_id[S.TABLE_CENTERED]

@@ -36,24 +36,13 @@ from engine.render.docx.form import default_style, text_width
 from engine.render.docx.package_cache import styles_to_read
 from engine.render.docx.roadmap_table import (
     _BODY,
-    _GRID_COL,
-    _LOOK,
     _P,
     _PPR,
-    _TBL,
-    _TBL_GRID,
-    _TBL_LAYOUT,
-    _TBL_LOOK,
-    _TBL_STYLE,
-    _TBLPR,
-    _TBLW,
-    _TYPE,
-    _VAL,
-    _W,
     _cell,
     _merged_width,
     _row,
     _style_id,
+    start_table,
 )
 
 # the paragraph styles a table's cells are written in (tools/make_templates.py makes them)
@@ -162,17 +151,7 @@ def grid(template: DocxTemplate, path: Path, columns: list[GridColumn], rows: li
     body = etree.Element(_BODY, nsmap={"w": nsmap["w"]})
     if landscape:
         body.append(_section_break(setup, landscape=False))
-    table = etree.SubElement(body, _TBL)
-    properties = etree.SubElement(table, _TBLPR)
-    table_style = _style_id(styles, S.TABLE, WD_STYLE_TYPE.TABLE, default_style(styles, WD_STYLE_TYPE.TABLE))
-    if table_style is not None:
-        etree.SubElement(properties, _TBL_STYLE, {_VAL: table_style})
-    etree.SubElement(properties, _TBLW, {_TYPE: "dxa", _W: str(round(sum(emu) / 635))})
-    etree.SubElement(properties, _TBL_LAYOUT, {_TYPE: "fixed"})
-    etree.SubElement(properties, _TBL_LOOK, _LOOK)
-    table_grid = etree.SubElement(table, _TBL_GRID)
-    for width in widths:
-        etree.SubElement(table_grid, _GRID_COL, {_W: str(width)})
+    table = start_table(body, styles, emu, widths)
     if header:
         for cells in header_rows(columns):
             row = _row(table, header=True)
