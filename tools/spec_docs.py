@@ -263,28 +263,33 @@ def _windows_word(count: int) -> str:
     return "окон"
 
 
-def _replace_block(text: str, begin: str, end: str, body: str) -> str:
+def replace_block(text: str, begin: str, end: str, body: str) -> str:
     start, finish = text.index(begin) + len(begin), text.index(end)
     return text[:start] + "\n\n" + body + "\n\n" + text[finish:]
 
 
 def render(text: str) -> str:
     """The page with both generated blocks brought up to date."""
-    text = _replace_block(text, KEYS_BEGIN, KEYS_END, key_tables())
-    return _replace_block(text, TIME_BEGIN, TIME_END, time_table())
+    text = replace_block(text, KEYS_BEGIN, KEYS_END, key_tables())
+    return replace_block(text, TIME_BEGIN, TIME_END, time_table())
 
 
-def main(argv: list[str]) -> int:
-    current = DOC.read_text(encoding="utf-8")
-    fresh = render(current)
+def regenerate(doc: Path, render_page, argv: list[str], tool: str) -> int:
+    """Rewrite the generated blocks of `doc` by `render_page`; with --check, exit 1 instead if it is out of date."""
+    current = doc.read_text(encoding="utf-8")
+    fresh = render_page(current)
     if "--check" in argv:
         if fresh != current:
-            sys.stderr.write(f"{DOC.relative_to(REPO)} устарел: запустите python tools/spec_docs.py\n")
+            sys.stderr.write(f"{doc.relative_to(REPO)} устарел: запустите python tools/{tool}\n")
             return 1
         return 0
     if fresh != current:
-        DOC.write_text(fresh, encoding="utf-8")
+        doc.write_text(fresh, encoding="utf-8")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return regenerate(DOC, render, argv, "spec_docs.py")
 
 
 if __name__ == "__main__":

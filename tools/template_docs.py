@@ -21,8 +21,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 REPO = Path(__file__).resolve().parents[1]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+for folder in (REPO, REPO / "tools"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+from spec_docs import regenerate, replace_block  # noqa: E402
 
 from engine.building.pipeline import check_tree  # noqa: E402
 from engine.render import BuildOptions  # noqa: E402
@@ -119,21 +122,11 @@ def table() -> str:
 
 
 def render(text: str) -> str:
-    start, finish = text.index(BEGIN) + len(BEGIN), text.index(END)
-    return text[:start] + "\n\n" + table() + "\n\n" + text[finish:]
+    return replace_block(text, BEGIN, END, table())
 
 
 def main(argv: list[str]) -> int:
-    current = DOC.read_text(encoding="utf-8")
-    fresh = render(current)
-    if "--check" in argv:
-        if fresh != current:
-            sys.stderr.write(f"{DOC.relative_to(REPO)} устарел: запустите python tools/template_docs.py\n")
-            return 1
-        return 0
-    if fresh != current:
-        DOC.write_text(fresh, encoding="utf-8")
-    return 0
+    return regenerate(DOC, render, argv, "template_docs.py")
 
 
 if __name__ == "__main__":
